@@ -1,0 +1,557 @@
+//! One actor task per event: the single writer of its board.
+//!
+//! Every command of an event goes through one `mpsc` queue to one task, which
+//! owns the [`Board`] and the [`EventStore`]. That gives a total order of
+//! changes and gap-free revisions with no lock at all around the board.
+//!
+//! The loop takes whatever has queued up (a batch), decides each command
+//! against the board, writes the batch's changes to the journal with a single
+//! fsync (group commit: a burst of claims shares one fsync), and only then
+//! answers the commands and broadcasts the changes. If the write fails the
+//! board is put back as it was before the batch and every command of the batch
+//! is answered `unavailable`: nothing is told that is not on disk.
+//!
+//! Joins (a new connection's `welcome` or `resumed`) are served after the
+//! batch's broadcast, so the state a client receives and the first event it
+//! receives next follow each other without a gap or an overlap.
+
+mod acks;
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use axum::extract::ws::Utf8Bytes;
+use serde::Serialize;
+use tokio::sync::{broadcast, mpsc, oneshot};
+
+use crate::board::{Actor, Board, Command, ParticipantId, RejectCode, Rejection};
+use crate::config::EventConfig;
+use crate::record::Record;
+use crate::store::EventStore;
+
+use acks::AckCache;
+
+/// The answer to one command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// Accepted and on disk at this revision.
+    Ack { rev: u64 },
+    Reject(Rejection),
+}
+
+/// A frame for every client of an event, encoded once.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    /// The revision of an `event` frame; `None` for `presence`.
+    pub rev: Option<u64>,
+    pub text: Utf8Bytes,
+}
+
+/// The board as of one revision, with its JSON, shared by every reader of
+/// that revision.
+pub struct Snapshot {
+    pub board: Board,
+    /// `{"rev":..,"event":{..},"rooms":[..],"slots":[..],"sessions":[..],
+    /// "locks":[..],"announcement":..}`: `board.json`, and the `welcome`
+    /// frame without its `type`, `protocol` and `you`.
+    pub json: String,
+}
+
+/// What a new or lagging connection gets to catch up.
+pub enum Joined {
+    /// The full state; events after `snapshot.board.rev()` follow on `rx`.
+    Welcome {
+        snapshot: Arc<Snapshot>,
+        rx: broadcast::Receiver<Frame>,
+    },
+    /// The events after `since`, in order; later ones follow on `rx`.
+    Resumed {
+        since: u64,
+        rev: u64,
+        missed: Vec<Utf8Bytes>,
+        rx: broadcast::Receiver<Frame>,
+    },
+}
+
+/// The event's actor has stopped (the server is shutting down).
+#[derive(Debug, thiserror::Error)]
+#[error("this event's board is shutting down")]
+pub struct HubGone;
+
+enum Msg {
+    Command {
+        actor: Actor,
+        req: Option<String>,
+        command: Command,
+        reply: oneshot::Sender<Answer>,
+    },
+    Join {
+        since: Option<u64>,
+        reply: oneshot::Sender<Joined>,
+    },
+    Snapshot {
+        reply: oneshot::Sender<Arc<Snapshot>>,
+    },
+    Shutdown {
+        reply: oneshot::Sender<()>,
+    },
+}
+
+/// Tuning of a hub, from the server config.
+#[derive(Debug, Clone)]
+pub struct HubOptions {
+    pub resume_window: usize,
+    pub snapshot_every: u64,
+    pub broadcast_buffer: usize,
+    pub queue: usize,
+}
+
+impl Default for HubOptions {
+    fn default() -> Self {
+        HubOptions {
+            resume_window: 10_000,
+            snapshot_every: 1_000,
+            broadcast_buffer: 1_024,
+            queue: 4_096,
+        }
+    }
+}
+
+/// The address of an event's actor; cheap to clone.
+#[derive(Clone)]
+pub struct EventHandle {
+    tx: mpsc::Sender<Msg>,
+    pub config: Arc<EventConfig>,
+    connected: Arc<AtomicUsize>,
+    healthy: Arc<AtomicBool>,
+}
+
+impl EventHandle {
+    /// Starts the actor of one event over its opened store.
+    pub fn spawn(
+        config: Arc<EventConfig>,
+        store: EventStore,
+        loaded: crate::store::Loaded,
+        options: HubOptions,
+    ) -> EventHandle {
+        let (tx, rx) = mpsc::channel(options.queue);
+        let (btx, _) = broadcast::channel(options.broadcast_buffer);
+        let connected = Arc::new(AtomicUsize::new(0));
+        let healthy = Arc::new(AtomicBool::new(true));
+        let mut recent = VecDeque::with_capacity(options.resume_window.min(loaded.recent.len()));
+        for (rev, line) in loaded.recent {
+            recent.push_back((rev, Utf8Bytes::from(line)));
+            if recent.len() > options.resume_window {
+                recent.pop_front();
+            }
+        }
+        let mut acks = AckCache::new(acks::CAPACITY);
+        for a in loaded.acked {
+            acks.insert(a.by, a.req, Answer::Ack { rev: a.rev });
+        }
+        let hub = Hub {
+            head: EventHead::of(&config),
+            board: loaded.board,
+            store: Some(store),
+            broadcast: btx,
+            recent,
+            acks,
+            options,
+            snapshot: None,
+            since_snapshot: 0,
+            connected: connected.clone(),
+            presence_sent: 0,
+            healthy: healthy.clone(),
+        };
+        tokio::spawn(hub.run(rx));
+        EventHandle {
+            tx,
+            config,
+            connected,
+            healthy,
+        }
+    }
+
+    /// Sends a command and waits for its answer (after the change is on disk).
+    pub async fn command(&self, actor: Actor, req: Option<String>, command: Command) -> Answer {
+        let (reply, rx) = oneshot::channel();
+        let msg = Msg::Command {
+            actor,
+            req,
+            command,
+            reply,
+        };
+        if self.tx.send(msg).await.is_err() {
+            return Answer::Reject(gone());
+        }
+        rx.await.unwrap_or_else(|_| Answer::Reject(gone()))
+    }
+
+    /// Like [`EventHandle::command`], but returns at once with a receiver, so
+    /// a connection can go on reading while the command is journaled.
+    pub async fn submit(
+        &self,
+        actor: Actor,
+        req: Option<String>,
+        command: Command,
+    ) -> oneshot::Receiver<Answer> {
+        let (reply, rx) = oneshot::channel();
+        let msg = Msg::Command {
+            actor,
+            req,
+            command,
+            reply,
+        };
+        if let Err(mpsc::error::SendError(Msg::Command { reply, .. })) = self.tx.send(msg).await {
+            let _ = reply.send(Answer::Reject(gone()));
+        }
+        rx
+    }
+
+    /// Subscribes to the event: the state (or the missed events after
+    /// `since`) and a receiver for what follows.
+    pub async fn join(&self, since: Option<u64>) -> Result<Joined, HubGone> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Msg::Join { since, reply })
+            .await
+            .map_err(|_| HubGone)?;
+        rx.await.map_err(|_| HubGone)
+    }
+
+    /// The current board (as of the last durable change).
+    pub async fn snapshot(&self) -> Result<Arc<Snapshot>, HubGone> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Msg::Snapshot { reply })
+            .await
+            .map_err(|_| HubGone)?;
+        rx.await.map_err(|_| HubGone)
+    }
+
+    /// Writes a final snapshot and stops the actor.
+    pub async fn shutdown(&self) {
+        let (reply, rx) = oneshot::channel();
+        if self.tx.send(Msg::Shutdown { reply }).await.is_ok() {
+            let _ = rx.await;
+        }
+    }
+
+    /// Counts a connection for `presence` until the guard is dropped.
+    pub fn connect(&self) -> ConnectionGuard {
+        self.connected.fetch_add(1, Ordering::Relaxed);
+        ConnectionGuard(self.connected.clone())
+    }
+
+    pub fn connected(&self) -> usize {
+        self.connected.load(Ordering::Relaxed)
+    }
+
+    /// False while the last journal write failed.
+    pub fn healthy(&self) -> bool {
+        self.healthy.load(Ordering::Relaxed)
+    }
+}
+
+/// Keeps a connection counted in its event's presence.
+pub struct ConnectionGuard(Arc<AtomicUsize>);
+
+impl Drop for ConnectionGuard {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+fn gone() -> Rejection {
+    Rejection::new(
+        RejectCode::Unavailable,
+        "the server is shutting down; retry in a moment",
+    )
+}
+
+/// The parts of `welcome` that come from the config, serialized once.
+#[derive(Serialize)]
+struct EventHead {
+    slug: String,
+    title: String,
+    timezone: String,
+}
+
+impl EventHead {
+    fn of(config: &EventConfig) -> Self {
+        EventHead {
+            slug: config.slug.clone(),
+            title: config.title.clone(),
+            timezone: config.timezone.clone(),
+        }
+    }
+}
+
+struct Hub {
+    head: EventHead,
+    board: Board,
+    /// `None` only while a blocking write has it.
+    store: Option<EventStore>,
+    broadcast: broadcast::Sender<Frame>,
+    /// The last `resume_window` event frames, for `since`.
+    recent: VecDeque<(u64, Utf8Bytes)>,
+    acks: AckCache,
+    options: HubOptions,
+    snapshot: Option<Arc<Snapshot>>,
+    since_snapshot: u64,
+    connected: Arc<AtomicUsize>,
+    presence_sent: usize,
+    healthy: Arc<AtomicBool>,
+}
+
+/// Most messages taken in one batch: bounds the latency of the first command
+/// of a batch while still sharing one fsync among many.
+const MAX_BATCH: usize = 1_024;
+
+impl Hub {
+    async fn run(mut self, mut rx: mpsc::Receiver<Msg>) {
+        let mut presence = tokio::time::interval(Duration::from_secs(1));
+        presence.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut batch = Vec::with_capacity(64);
+        loop {
+            tokio::select! {
+                n = rx.recv_many(&mut batch, MAX_BATCH) => {
+                    if n == 0 {
+                        break;
+                    }
+                    if let Some(done) = self.process(&mut batch).await {
+                        self.write_snapshot().await;
+                        let _ = done.send(());
+                        return;
+                    }
+                }
+                _ = presence.tick() => self.send_presence(),
+            }
+        }
+        self.write_snapshot().await;
+    }
+
+    /// Handles one batch; returns the shutdown reply if the batch asked to stop.
+    async fn process(&mut self, batch: &mut Vec<Msg>) -> Option<oneshot::Sender<()>> {
+        let before = batch
+            .iter()
+            .any(|m| matches!(m, Msg::Command { .. }))
+            .then(|| self.board.clone());
+        let at = jiff::Timestamp::now().to_string();
+        let mut lines = String::new();
+        let mut frames: Vec<(u64, Utf8Bytes)> = Vec::new();
+        let mut answers: Vec<(oneshot::Sender<Answer>, Answer)> = Vec::new();
+        let mut remembered: Vec<(ParticipantId, String)> = Vec::new();
+        let mut later = Vec::new();
+        let mut shutdown = None;
+
+        for msg in batch.drain(..) {
+            match msg {
+                Msg::Command {
+                    actor,
+                    req,
+                    command,
+                    reply,
+                } => {
+                    if let Some(first) = req.as_ref().and_then(|r| self.acks.get(&actor.id, r)) {
+                        answers.push((reply, first.clone()));
+                        continue;
+                    }
+                    let answer = match self.board.execute(&actor, &command) {
+                        Ok(change) => {
+                            let record = Record {
+                                rev: self.board.rev(),
+                                change,
+                                at: at.clone(),
+                                by: Some(actor.id.clone()),
+                                req: req.clone(),
+                            };
+                            let line = record.to_line();
+                            lines.push_str(&line);
+                            lines.push('\n');
+                            frames.push((record.rev, Utf8Bytes::from(line)));
+                            Answer::Ack { rev: record.rev }
+                        }
+                        Err(rejection) => Answer::Reject(rejection),
+                    };
+                    if let Some(req) = req {
+                        self.acks.insert(actor.id.clone(), req.clone(), answer.clone());
+                        remembered.push((actor.id, req));
+                    }
+                    answers.push((reply, answer));
+                }
+                Msg::Shutdown { reply } => shutdown = Some(reply),
+                other => later.push(other),
+            }
+        }
+
+        if !lines.is_empty() {
+            let mut store = self.store.take().expect("the store is home between batches");
+            let (store, result) = tokio::task::spawn_blocking(move || {
+                let r = store.append(lines.as_bytes());
+                (store, r)
+            })
+            .await
+            .expect("journal writes do not panic");
+            self.store = Some(store);
+            match result {
+                Ok(()) => {
+                    self.healthy.store(true, Ordering::Relaxed);
+                    self.since_snapshot += frames.len() as u64;
+                    self.snapshot = None;
+                    for (rev, text) in frames {
+                        let _ = self.broadcast.send(Frame {
+                            rev: Some(rev),
+                            text: text.clone(),
+                        });
+                        self.recent.push_back((rev, text));
+                        if self.recent.len() > self.options.resume_window {
+                            self.recent.pop_front();
+                        }
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, event = %self.head.slug,
+                        "journal write failed; the batch was refused and the board is unchanged");
+                    self.healthy.store(false, Ordering::Relaxed);
+                    self.board = before.expect("a batch with changes had commands");
+                    for (who, req) in &remembered {
+                        self.acks.remove(who, req);
+                    }
+                    let refusal = Rejection::new(
+                        RejectCode::Unavailable,
+                        "the server could not save this change; nothing was changed, retry in a moment",
+                    );
+                    for (_, answer) in &mut answers {
+                        *answer = Answer::Reject(refusal.clone());
+                    }
+                }
+            }
+        }
+
+        for (reply, answer) in answers {
+            let _ = reply.send(answer);
+        }
+        for msg in later {
+            match msg {
+                Msg::Join { since, reply } => {
+                    let _ = reply.send(self.join(since));
+                }
+                Msg::Snapshot { reply } => {
+                    let _ = reply.send(self.current());
+                }
+                Msg::Command { .. } | Msg::Shutdown { .. } => unreachable!("handled above"),
+            }
+        }
+        if self.since_snapshot >= self.options.snapshot_every {
+            self.write_snapshot().await;
+        }
+        shutdown
+    }
+
+    fn join(&mut self, since: Option<u64>) -> Joined {
+        let rev = self.board.rev();
+        if let Some(since) = since {
+            // Resumable when every change after `since` is still in memory.
+            let oldest_kept = self.recent.front().map_or(rev + 1, |(r, _)| *r);
+            if since <= rev && since + 1 >= oldest_kept {
+                let missed = self
+                    .recent
+                    .iter()
+                    .filter(|(r, _)| *r > since)
+                    .map(|(_, t)| t.clone())
+                    .collect();
+                return Joined::Resumed {
+                    since,
+                    rev,
+                    missed,
+                    rx: self.broadcast.subscribe(),
+                };
+            }
+        }
+        Joined::Welcome {
+            snapshot: self.current(),
+            rx: self.broadcast.subscribe(),
+        }
+    }
+
+    /// The snapshot of the current revision, built at most once per revision.
+    fn current(&mut self) -> Arc<Snapshot> {
+        if let Some(s) = &self.snapshot {
+            return s.clone();
+        }
+        let board = self.board.clone();
+        let json = state_json(&self.head, &board);
+        let s = Arc::new(Snapshot { board, json });
+        self.snapshot = Some(s.clone());
+        s
+    }
+
+    fn send_presence(&mut self) {
+        let n = self.connected.load(Ordering::Relaxed);
+        if n != self.presence_sent {
+            self.presence_sent = n;
+            let text = format!(r#"{{"type":"presence","connected":{n}}}"#);
+            let _ = self.broadcast.send(Frame {
+                rev: None,
+                text: Utf8Bytes::from(text),
+            });
+        }
+    }
+
+    async fn write_snapshot(&mut self) {
+        if self.since_snapshot == 0 {
+            return;
+        }
+        let board = self.board.clone();
+        let acked = self.acks.acked();
+        let mut store = self.store.take().expect("the store is home between batches");
+        let (store, result) = tokio::task::spawn_blocking(move || {
+            let r = store.snapshot(&board, acked);
+            (store, r)
+        })
+        .await
+        .expect("snapshots do not panic");
+        self.store = Some(store);
+        match result {
+            Ok(()) => self.since_snapshot = 0,
+            Err(e) => tracing::warn!(error = %e, event = %self.head.slug,
+                "snapshot failed; the journal still holds every change"),
+        }
+    }
+}
+
+/// The state object shared by `board.json` and `welcome`.
+fn state_json(head: &EventHead, board: &Board) -> String {
+    #[derive(Serialize)]
+    struct HeadWithOpen<'a> {
+        #[serde(flatten)]
+        head: &'a EventHead,
+        open: bool,
+    }
+    #[derive(Serialize)]
+    struct State<'a> {
+        rev: u64,
+        event: HeadWithOpen<'a>,
+        rooms: &'a [crate::board::Room],
+        slots: &'a [crate::board::Slot],
+        sessions: Vec<&'a crate::board::Session>,
+        locks: Vec<&'a crate::board::Cell>,
+        announcement: Option<&'a str>,
+    }
+    serde_json::to_string(&State {
+        rev: board.rev(),
+        event: HeadWithOpen {
+            head,
+            open: board.is_open(),
+        },
+        rooms: &board.grid().rooms,
+        slots: &board.grid().slots,
+        sessions: board.sessions().collect(),
+        locks: board.locks().collect(),
+        announcement: board.announcement(),
+    })
+    .expect("the state always serializes")
+}

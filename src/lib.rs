@@ -1,0 +1,29 @@
+//! slotboard: the live session board of a BarCamp.
+//!
+//! # Layout
+//!
+//! - [`board`]: the pure domain. A board of rooms x slots answers each command
+//!   with a change or a rejection. No IO, no clock, no async.
+//! - [`record`]: one accepted change as it is broadcast, journaled and archived.
+//! - [`store`]: the disk: journal (fsync before ack), snapshots by atomic
+//!   rename, replay at start.
+//! - [`hub`]: one actor task per event, the single writer of its board; group
+//!   commit, then answers and one broadcast per change.
+//! - [`web`]: HTTP routes and the WebSocket protocol (`web::protocol`,
+//!   `web::socket`).
+//! - [`views`]: the HTML pages, with maud.
+//! - [`export`]: the schedule as iCalendar.
+//! - [`config`], [`auth`]: the config file, tokens and the organiser secret.
+//! - [`server`]: start, serve, shut down; `main.rs` only parses the CLI.
+#![forbid(unsafe_code)]
+
+pub mod auth;
+pub mod board;
+pub mod config;
+pub mod export;
+pub mod hub;
+pub mod record;
+pub mod server;
+pub mod store;
+pub mod views;
+pub mod web;

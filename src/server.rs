@@ -1,0 +1,138 @@
+//! Starting and stopping the whole server.
+//!
+//! [`Server::start`] opens every event's store, spawns one hub per event and
+//! serves the router on a listener; tests call it with a port-0 listener.
+//! [`run`] is what `slotboard serve` does: bind, serve until SIGTERM or
+//! Ctrl-C, then close sockets with 1001, stop the hubs and snapshot.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use dashmap::DashMap;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::Config;
+use crate::hub::{EventHandle, HubOptions};
+use crate::store::EventStore;
+use crate::web::{self, AppState, SocketSettings};
+
+/// A running server.
+pub struct Server {
+    addr: SocketAddr,
+    events: Arc<DashMap<String, EventHandle>>,
+    shutdown: watch::Sender<bool>,
+    serving: JoinHandle<std::io::Result<()>>,
+}
+
+impl Server {
+    /// Opens the data of every event and serves on `listener`.
+    pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Server> {
+        let addr = listener.local_addr()?;
+        let config = Arc::new(config);
+        let events = Arc::new(DashMap::new());
+        let options = HubOptions {
+            resume_window: config.server.resume_window,
+            snapshot_every: config.server.snapshot_every,
+            broadcast_buffer: config.server.broadcast_buffer,
+            ..HubOptions::default()
+        };
+        for event in &config.events {
+            let dir = config.server.data_dir.join("events").join(&event.slug);
+            let grid = event.grid();
+            let opened = tokio::task::spawn_blocking(move || EventStore::open(&dir, grid))
+                .await?
+                .with_context(|| format!("cannot open the data of event {:?}", event.slug))?;
+            let (store, loaded) = opened;
+            tracing::info!(event = %event.slug, rev = loaded.board.rev(),
+                sessions = loaded.board.sessions().count(), "board loaded");
+            let handle = EventHandle::spawn(Arc::new(event.clone()), store, loaded, options.clone());
+            events.insert(event.slug.clone(), handle);
+        }
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let settings = SocketSettings {
+            ping_interval: config.server.ping_interval(),
+            idle_timeout: config.server.idle_timeout(),
+            handshake_timeout: config.server.handshake_timeout(),
+            write_timeout: config.server.write_timeout(),
+            max_frame_bytes: config.server.max_frame_bytes,
+            commands_per_sec: config.server.commands_per_sec,
+            command_burst: config.server.command_burst,
+        };
+        let state = AppState {
+            config: config.clone(),
+            events: events.clone(),
+            settings: Arc::new(settings),
+            shutdown: shutdown_rx.clone(),
+        };
+        let app = web::router(state);
+        let mut stop = shutdown_rx;
+        let serving = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stop.wait_for(|s| *s).await;
+                })
+                .await
+        });
+        Ok(Server {
+            addr,
+            events,
+            shutdown,
+            serving,
+        })
+    }
+
+    /// Where the server listens.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops accepting, closes every socket with 1001, lets each hub finish
+    /// its queued commands and write a snapshot.
+    pub async fn shutdown(self) -> anyhow::Result<()> {
+        let _ = self.shutdown.send(true);
+        let served = self.serving.await;
+        for e in self.events.iter() {
+            e.shutdown().await;
+        }
+        served??;
+        Ok(())
+    }
+}
+
+/// `slotboard serve`: runs until SIGTERM or Ctrl-C.
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let bind = config.server.bind;
+    let listener = TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind} (is another server running there?)"))?;
+    let public = config.server.public_url.clone();
+    let slugs: Vec<String> = config.events.iter().map(|e| e.slug.clone()).collect();
+    let server = Server::start(config, listener).await?;
+    tracing::info!(addr = %server.addr(), "slotboard is listening");
+    for slug in &slugs {
+        tracing::info!("board: {public}/e/{slug}  wall: {public}/e/{slug}/wall");
+    }
+    wait_for_signal().await;
+    tracing::info!("shutting down: closing connections and writing snapshots");
+    server.shutdown().await
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("installing a SIGTERM handler");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

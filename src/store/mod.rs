@@ -1,0 +1,262 @@
+//! The disk: one folder per event, holding its journal, its last snapshot and
+//! the sealed segments of its history.
+//!
+//! ```text
+//! {data_dir}/events/{slug}/
+//!     journal.jsonl              changes after the snapshot, one Record a line
+//!     snapshot.json              the board at some rev, written by atomic rename
+//!     history/000000000001.jsonl sealed journal segments, kept for the archive
+//! ```
+//!
+//! Every write that matters is followed by `fsync` before the caller is told
+//! it succeeded; files are replaced by write-temp, fsync, rename, fsync-dir.
+//! Reading (`open`) never changes a file, except to cut a torn last line that
+//! a crash left in the journal.
+
+mod journal;
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::board::{Board, BoardState, Grid, ParticipantId};
+use crate::record::Record;
+
+pub use journal::Journal;
+
+/// What stops an event's store from opening. Every variant names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error(
+        "{path}: line {line} is corrupted ({why}); the files were left untouched. \
+         Restore this event's folder from a backup, or move the file away to start from the snapshot"
+    )]
+    Corrupt {
+        path: PathBuf,
+        line: usize,
+        why: String,
+    },
+    #[error("{path}: {why}; the files were left untouched")]
+    Snapshot { path: PathBuf, why: String },
+}
+
+/// A request id already answered with an ack, kept across restarts so a
+/// client's retry is not applied twice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AckedReq {
+    pub by: ParticipantId,
+    pub req: String,
+    pub rev: u64,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SnapshotFile {
+    board: BoardState,
+    #[serde(default)]
+    acked: Vec<AckedReq>,
+}
+
+/// An event's board as found on disk.
+pub struct Loaded {
+    pub board: Board,
+    /// The journal's lines after the snapshot, oldest first, for resuming
+    /// clients: `(rev, line)`.
+    pub recent: Vec<(u64, String)>,
+    /// Request ids already acked, from the snapshot and the journal.
+    pub acked: Vec<AckedReq>,
+    /// Whether a torn last line was cut from the journal.
+    pub torn: bool,
+}
+
+/// One event's folder, open for appending.
+pub struct EventStore {
+    dir: PathBuf,
+    journal: Journal,
+}
+
+impl EventStore {
+    /// Opens (creating if needed) the folder of one event and replays it onto
+    /// a board of `grid`.
+    pub fn open(dir: &Path, grid: Grid) -> Result<(EventStore, Loaded), StoreError> {
+        let io_err = |path: &Path| {
+            let path = path.to_owned();
+            move |source| StoreError::Io { path, source }
+        };
+        fs::create_dir_all(dir.join("history")).map_err(io_err(dir))?;
+
+        let snap_path = dir.join("snapshot.json");
+        let (mut board, mut acked) = match fs::read(&snap_path) {
+            Ok(bytes) => {
+                let snap: SnapshotFile =
+                    serde_json::from_slice(&bytes).map_err(|e| StoreError::Snapshot {
+                        path: snap_path.clone(),
+                        why: format!("not a valid snapshot ({e})"),
+                    })?;
+                let board = Board::restore(grid, snap.board).map_err(|e| StoreError::Snapshot {
+                    path: snap_path.clone(),
+                    why: e.to_string(),
+                })?;
+                (board, snap.acked)
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => (Board::new(grid), Vec::new()),
+            Err(e) => return Err(io_err(&snap_path)(e)),
+        };
+
+        let journal_path = dir.join("journal.jsonl");
+        let bytes = match fs::read(&journal_path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(io_err(&journal_path)(e)),
+        };
+        // Everything after the last newline is a line that a crash cut short:
+        // it was never fsynced, so never acknowledged.
+        let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let torn = complete < bytes.len();
+        let mut recent = Vec::new();
+        for (i, line) in bytes[..complete].split(|&b| b == b'\n').enumerate() {
+            if line.is_empty() {
+                continue;
+            }
+            let corrupt = |why: String| StoreError::Corrupt {
+                path: journal_path.clone(),
+                line: i + 1,
+                why,
+            };
+            let record: Record =
+                serde_json::from_slice(line).map_err(|e| corrupt(format!("not a change: {e}")))?;
+            if record.rev <= board.rev() {
+                continue; // already in the snapshot
+            }
+            if record.rev != board.rev() + 1 {
+                return Err(corrupt(format!(
+                    "rev {} follows rev {}: changes are missing",
+                    record.rev,
+                    board.rev()
+                )));
+            }
+            board
+                .apply(&record.change)
+                .map_err(|e| corrupt(e.to_string()))?;
+            if let (Some(by), Some(req)) = (&record.by, &record.req) {
+                acked.push(AckedReq {
+                    by: by.clone(),
+                    req: req.clone(),
+                    rev: record.rev,
+                });
+            }
+            let text = String::from_utf8(line.to_vec()).map_err(|e| corrupt(e.to_string()))?;
+            recent.push((record.rev, text));
+        }
+
+        let journal = Journal::open(&journal_path, complete as u64).map_err(io_err(&journal_path))?;
+        if torn {
+            tracing::warn!(
+                path = %journal_path.display(),
+                dropped_bytes = bytes.len() - complete,
+                "the journal ended in a torn line (a crash during a write); it was never acknowledged and has been cut"
+            );
+        }
+        sync_dir(dir).map_err(io_err(dir))?;
+        Ok((
+            EventStore {
+                dir: dir.to_owned(),
+                journal,
+            },
+            Loaded {
+                board,
+                recent,
+                acked,
+                torn,
+            },
+        ))
+    }
+
+    /// Appends whole lines and makes them durable. On failure the journal is
+    /// cut back to where it was, so a later append starts on a clean line.
+    pub fn append(&mut self, lines: &[u8]) -> io::Result<()> {
+        self.journal.append(lines)
+    }
+
+    /// Bytes in the current journal.
+    pub fn journal_len(&self) -> u64 {
+        self.journal.len()
+    }
+
+    /// Writes a snapshot of `board`, then seals the journal into `history/`
+    /// and starts an empty one. A crash at any point leaves a folder that
+    /// `open` replays to the same board.
+    pub fn snapshot(&mut self, board: &Board, acked: Vec<AckedReq>) -> io::Result<()> {
+        let file = SnapshotFile {
+            board: board.state(),
+            acked,
+        };
+        let bytes = serde_json::to_vec(&file).map_err(io::Error::other)?;
+        write_atomic(&self.dir.join("snapshot.json"), &bytes)?;
+        if self.journal.len() == 0 {
+            return Ok(());
+        }
+        let first_rev = first_rev_of(&self.dir.join("journal.jsonl"))?.unwrap_or(board.rev());
+        let sealed = self.dir.join("history").join(format!("{first_rev:012}.jsonl"));
+        self.journal.seal_into(&sealed)?;
+        sync_dir(&self.dir.join("history"))?;
+        sync_dir(&self.dir)?;
+        Ok(())
+    }
+
+    /// Every change ever journaled for this event, oldest first: the sealed
+    /// history segments, then the live journal.
+    pub fn history_files(&self) -> io::Result<Vec<PathBuf>> {
+        let mut files: Vec<PathBuf> = fs::read_dir(self.dir.join("history"))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+            .collect();
+        files.sort();
+        files.push(self.dir.join("journal.jsonl"));
+        Ok(files)
+    }
+}
+
+fn first_rev_of(path: &Path) -> io::Result<Option<u64>> {
+    use std::io::BufRead;
+    let file = fs::File::open(path)?;
+    let mut first = String::new();
+    io::BufReader::new(file).read_line(&mut first)?;
+    Ok(serde_json::from_str::<Record>(first.trim_end())
+        .ok()
+        .map(|r| r.rev))
+}
+
+/// Replaces `path` with `bytes` so that a crash leaves either the old file or
+/// the new one: write a temporary file, fsync it, rename it over, fsync the
+/// folder.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::other("no file name"))?;
+    let tmp = dir.join(format!(".{}.tmp", name.to_string_lossy()));
+    let result = (|| {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)?;
+        sync_dir(dir)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Makes a folder's entries (created, renamed files) durable.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    fs::File::open(dir)?.sync_all()
+}

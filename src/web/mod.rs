@@ -1,0 +1,278 @@
+//! HTTP and WebSocket transport: routes, pages, exports, the socket upgrade.
+//!
+//! Handlers only translate: they find the event, ask its hub, and render.
+
+mod protocol;
+mod socket;
+
+pub use protocol::{PROTOCOL, You};
+pub use socket::{Connection, SocketSettings};
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use dashmap::DashMap;
+use tokio::sync::watch;
+
+use crate::auth;
+use crate::config::Config;
+use crate::hub::{EventHandle, Snapshot};
+use crate::views;
+
+/// The name of the participant's token cookie.
+pub const TOKEN_COOKIE: &str = "slotboard_token";
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    /// slug -> the event's hub; read by every request, concurrently.
+    pub events: Arc<DashMap<String, EventHandle>>,
+    pub settings: Arc<SocketSettings>,
+    /// Turns true when the server is shutting down.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// The application: every route of slotboard.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(index))
+        .route("/healthz", get(healthz))
+        .route("/assets/style.css", get(style))
+        .route("/e/{event}", get(phone))
+        .route("/e/{event}/wall", get(wall))
+        .route("/e/{event}/ws", get(ws))
+        .route("/e/{event}/board.json", get(board_json))
+        .route("/e/{event}/schedule.ics", get(schedule_ics))
+        .fallback(not_found)
+        .with_state(state)
+}
+
+/// The errors a page can end in, each with a clear, safe message.
+#[derive(Debug)]
+pub enum AppError {
+    NoEvent(String),
+    Unavailable,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        match self {
+            AppError::NoEvent(slug) => (
+                StatusCode::NOT_FOUND,
+                views::not_found(&format!(
+                    "There is no event called \"{slug}\" on this server. Check the address, or pick one from the list."
+                )),
+            )
+                .into_response(),
+            AppError::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The server is shutting down; retry in a moment.",
+            )
+                .into_response(),
+        }
+    }
+}
+
+impl AppState {
+    fn event(&self, slug: &str) -> Result<EventHandle, AppError> {
+        self.events
+            .get(slug)
+            .map(|e| e.clone())
+            .ok_or_else(|| AppError::NoEvent(slug.to_owned()))
+    }
+
+    async fn snapshot(&self, slug: &str) -> Result<(EventHandle, Arc<Snapshot>), AppError> {
+        let event = self.event(slug)?;
+        let snap = event.snapshot().await.map_err(|_| AppError::Unavailable)?;
+        Ok((event, snap))
+    }
+
+    fn secure_cookies(&self) -> bool {
+        self.config.server.public_url.starts_with("https://")
+    }
+}
+
+async fn index(State(state): State<AppState>) -> Response {
+    let events: Vec<_> = state.config.events.iter().collect();
+    if let [only] = events.as_slice() {
+        return Redirect::to(&format!("/e/{}", only.slug)).into_response();
+    }
+    views::index(&events).into_response()
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    let sick: Vec<String> = state
+        .events
+        .iter()
+        .filter(|e| !e.healthy())
+        .map(|e| e.key().clone())
+        .collect();
+    if sick.is_empty() {
+        (StatusCode::OK, "ok\n").into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("journal write failing for: {}\n", sick.join(", ")),
+        )
+            .into_response()
+    }
+}
+
+async fn style() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../assets/style.css"),
+    )
+        .into_response()
+}
+
+/// Gives the browser a participant token the first time it comes.
+fn with_token(state: &AppState, jar: CookieJar) -> CookieJar {
+    if jar
+        .get(TOKEN_COOKIE)
+        .is_some_and(|c| auth::valid_token(c.value()))
+    {
+        return jar;
+    }
+    let cookie = Cookie::build((TOKEN_COOKIE, auth::new_token()))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.secure_cookies())
+        .path("/")
+        .permanent()
+        .build();
+    jar.add(cookie)
+}
+
+async fn phone(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    jar: CookieJar,
+) -> Result<Response, AppError> {
+    let (event, snap) = state.snapshot(&slug).await?;
+    let jar = with_token(&state, jar);
+    Ok((jar, views::phone(&event.config, &snap)).into_response())
+}
+
+async fn wall(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let (event, snap) = state.snapshot(&slug).await?;
+    Ok(views::wall(&event.config, &snap).into_response())
+}
+
+async fn board_json(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let (_, snap) = state.snapshot(&slug).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        snap.json.clone(),
+    )
+        .into_response())
+}
+
+async fn schedule_ics(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let (event, snap) = state.snapshot(&slug).await?;
+    let body = crate::export::ics(&event.config, &snap.board, &state.config.server.public_url);
+    let disposition = format!("inline; filename=\"{slug}.ics\"");
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/calendar; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("inline")),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+async fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        views::not_found("There is no page at this address."),
+    )
+        .into_response()
+}
+
+/// Whether a WebSocket upgrade comes from a page we trust: no `Origin` (not a
+/// browser), the request's own host, the public URL, or a configured origin.
+fn origin_allowed(headers: &HeaderMap, config: &Config) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let Ok(origin) = origin.to_str() else {
+        return false;
+    };
+    if config.server.is_configured_origin(origin) {
+        return true;
+    }
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    ["http://", "https://"].iter().any(|scheme| {
+        origin.len() == scheme.len() + host.len()
+            && origin[..scheme.len()].eq_ignore_ascii_case(scheme)
+            && origin[scheme.len()..].eq_ignore_ascii_case(host)
+    })
+}
+
+async fn ws(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    upgrade: WebSocketUpgrade,
+) -> Result<Response, AppError> {
+    let event = state.event(&slug)?;
+    if !origin_allowed(&headers, &state.config) {
+        return Ok((
+            StatusCode::FORBIDDEN,
+            "This page's origin may not open the board's WebSocket. Open the board from its own address, or add the origin to allowed_origins in the config.",
+        )
+            .into_response());
+    }
+    let settings = state.settings.clone();
+    let connection = Connection {
+        event,
+        limits: state.config.limits.clone(),
+        cookie_token: jar.get(TOKEN_COOKIE).map(|c| c.value().to_owned()),
+        shutdown: state.shutdown.clone(),
+        settings: settings.clone(),
+    };
+    // Small buffers: a phone sends small frames, and at thousands of
+    // connections the per-connection memory is what counts. Frames a bit over
+    // the limit are read whole so they can be closed with 1009 by the
+    // connection itself.
+    Ok(upgrade
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_write_buffer_size(1024 * 1024)
+        .max_message_size(settings.max_frame_bytes * 4)
+        .max_frame_size(settings.max_frame_bytes * 4)
+        .on_upgrade(move |socket| connection.run(socket)))
+}

@@ -1,0 +1,447 @@
+//! The wire format of protocol v1: client frames in, server frames out.
+//!
+//! Parsing is layered so that every bad frame gets the most useful answer:
+//! a frame that is not a JSON object with an `op` is an `error bad_json`; a
+//! command without a usable `req` is an `error bad_req`; once the `req` is
+//! known, anything else wrong is a `reject` carrying that `req` (`unsupported`
+//! for an unknown op, `invalid` for a missing field, a wrong type or a text
+//! over its limits), so the client can tell which of its commands failed.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::board::{
+    Announcement, Cell, Command, Description, Host, Limits, RejectCode, Rejection, RoomId,
+    SessionId, SlotId, Tags, Title,
+};
+
+/// The version of the protocol this server speaks.
+pub const PROTOCOL: u32 = 1;
+
+/// Longest `req` a client may choose.
+pub const MAX_REQ: usize = 64;
+
+/// A frame from a client, understood.
+#[derive(Debug)]
+pub enum Incoming {
+    Hello(Hello),
+    Command { req: String, command: Command },
+}
+
+/// The first frame of a connection.
+#[derive(Debug, Default, Deserialize)]
+pub struct Hello {
+    pub protocol: Option<u32>,
+    pub since: Option<u64>,
+    pub token: Option<String>,
+    pub organiser: Option<String>,
+    pub role: Option<String>,
+}
+
+/// A frame that was not understood, and how to answer it.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Answer with an `error` frame.
+    Error { code: ErrorCode, message: String },
+    /// Answer with a `reject` frame for this `req`.
+    Reject { req: String, rejection: Rejection },
+}
+
+/// The codes of `error` frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadJson,
+    BadReq,
+    NoHello,
+    /// Extension: `hello` asked for a protocol this server does not speak.
+    BadProtocol,
+    /// Extension: `hello` proved no organiser secret, or a wrong one.
+    Forbidden,
+}
+
+fn bad_json(message: impl Into<String>) -> Refusal {
+    Refusal::Error {
+        code: ErrorCode::BadJson,
+        message: message.into(),
+    }
+}
+
+/// Reads one text frame.
+pub fn parse(text: &str, limits: &Limits) -> Result<Incoming, Refusal> {
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| bad_json(format!("the frame is not JSON: {e}")))?;
+    let Value::Object(obj) = &value else {
+        return Err(bad_json("a frame must be one JSON object"));
+    };
+    let op = match obj.get("op") {
+        Some(Value::String(op)) => op.as_str(),
+        Some(_) => return Err(bad_json("\"op\" must be a string")),
+        None => return Err(bad_json("the frame has no \"op\"")),
+    };
+    if op == "hello" {
+        return Hello::deserialize(&value)
+            .map(Incoming::Hello)
+            .map_err(|e| bad_json(format!("hello: {e}")));
+    }
+    let req = match obj.get("req") {
+        Some(Value::String(r)) if !r.is_empty() && r.chars().count() <= MAX_REQ => r.clone(),
+        Some(Value::String(_)) => {
+            return Err(Refusal::Error {
+                code: ErrorCode::BadReq,
+                message: format!("\"req\" must be 1 to {MAX_REQ} characters"),
+            });
+        }
+        Some(_) => {
+            return Err(Refusal::Error {
+                code: ErrorCode::BadReq,
+                message: "\"req\" must be a string".into(),
+            });
+        }
+        None => {
+            return Err(Refusal::Error {
+                code: ErrorCode::BadReq,
+                message: "every command needs a \"req\": an id of your choice, 1 to 64 characters"
+                    .into(),
+            });
+        }
+    };
+    match command(op, &value, limits) {
+        Ok(command) => Ok(Incoming::Command { req, command }),
+        Err(rejection) => Err(Refusal::Reject { req, rejection }),
+    }
+}
+
+#[derive(Deserialize)]
+struct ClaimWire {
+    slot: String,
+    room: String,
+    title: String,
+    host: String,
+    description: Option<String>,
+    tags: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct EditWire {
+    session: String,
+    title: Option<String>,
+    host: Option<String>,
+    description: Option<String>,
+    tags: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+struct SessionWire {
+    session: String,
+}
+
+#[derive(Deserialize)]
+struct MoveWire {
+    session: String,
+    slot: String,
+    room: String,
+}
+
+#[derive(Deserialize)]
+struct SwapWire {
+    a: String,
+    b: String,
+}
+
+#[derive(Deserialize)]
+struct CellWire {
+    slot: String,
+    room: String,
+}
+
+#[derive(Deserialize)]
+struct OpenWire {
+    open: bool,
+}
+
+#[derive(Deserialize)]
+struct AnnounceWire {
+    text: String,
+}
+
+#[derive(Deserialize)]
+struct VoteWire {
+    session: String,
+    on: bool,
+}
+
+/// The ops this server knows, for the `unsupported` message.
+pub const OPS: &[&str] = &[
+    "claim", "edit", "release", "move", "swap", "lock", "unlock", "set_open", "announce", "vote",
+];
+
+fn command(op: &str, value: &Value, limits: &Limits) -> Result<Command, Rejection> {
+    fn fields<'de, T: Deserialize<'de>>(op: &str, value: &'de Value) -> Result<T, Rejection> {
+        T::deserialize(value).map_err(|e| invalid(format!("{op}: {e}")))
+    }
+    fn invalid(message: String) -> Rejection {
+        Rejection::new(RejectCode::Invalid, message)
+    }
+    fn text<T>(r: Result<T, crate::board::TextError>) -> Result<T, Rejection> {
+        r.map_err(|e| invalid(e.0))
+    }
+    let cell = |slot: String, room: String| Cell {
+        slot: SlotId(slot),
+        room: RoomId(room),
+    };
+    Ok(match op {
+        "claim" => {
+            let w: ClaimWire = fields(op, value)?;
+            Command::Claim {
+                cell: cell(w.slot, w.room),
+                title: text(Title::parse(&w.title, limits))?,
+                host: text(Host::parse(&w.host, limits))?,
+                description: match w.description {
+                    Some(d) => text(Description::parse(&d, limits))?,
+                    None => Description::empty(),
+                },
+                tags: match w.tags {
+                    Some(t) => text(Tags::parse(&t, limits))?,
+                    None => Tags::default(),
+                },
+            }
+        }
+        "edit" => {
+            let w: EditWire = fields(op, value)?;
+            Command::Edit {
+                session: SessionId(w.session),
+                title: w.title.map(|t| text(Title::parse(&t, limits))).transpose()?,
+                host: w.host.map(|h| text(Host::parse(&h, limits))).transpose()?,
+                description: w
+                    .description
+                    .map(|d| text(Description::parse(&d, limits)))
+                    .transpose()?,
+                tags: w.tags.map(|t| text(Tags::parse(&t, limits))).transpose()?,
+            }
+        }
+        "release" => Command::Release {
+            session: SessionId(fields::<SessionWire>(op, value)?.session),
+        },
+        "move" => {
+            let w: MoveWire = fields(op, value)?;
+            Command::Move {
+                session: SessionId(w.session),
+                to: cell(w.slot, w.room),
+            }
+        }
+        "swap" => {
+            let w: SwapWire = fields(op, value)?;
+            Command::Swap {
+                a: SessionId(w.a),
+                b: SessionId(w.b),
+            }
+        }
+        "lock" | "unlock" => {
+            let w: CellWire = fields(op, value)?;
+            let c = cell(w.slot, w.room);
+            if op == "lock" {
+                Command::Lock { cell: c }
+            } else {
+                Command::Unlock { cell: c }
+            }
+        }
+        "set_open" => Command::SetOpen {
+            open: fields::<OpenWire>(op, value)?.open,
+        },
+        "announce" => Command::Announce {
+            text: text(Announcement::parse(
+                &fields::<AnnounceWire>(op, value)?.text,
+                limits,
+            ))?,
+        },
+        "vote" => {
+            let w: VoteWire = fields(op, value)?;
+            Command::Vote {
+                session: SessionId(w.session),
+                on: w.on,
+            }
+        }
+        other => {
+            return Err(Rejection::new(
+                RejectCode::Unsupported,
+                format!(
+                    "unknown op {other:?}; this server knows: hello, {}",
+                    OPS.join(", ")
+                ),
+            ));
+        }
+    })
+}
+
+/// What a client learns about itself.
+#[derive(Debug, Clone, Serialize)]
+pub struct You {
+    pub id: String,
+    pub role: crate::board::Role,
+    /// Only when the server has just issued it: keep it and send it in the
+    /// next `hello`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// Extension: the sessions this participant wants to attend.
+    pub votes: Vec<SessionId>,
+}
+
+/// The frames a connection writes itself (events and presence are written
+/// once by the hub and shared).
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Outgoing<'a> {
+    Resumed {
+        since: u64,
+        rev: u64,
+        you: &'a You,
+    },
+    Ack {
+        req: &'a str,
+        rev: u64,
+    },
+    Reject {
+        req: &'a str,
+        code: RejectCode,
+        message: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        session: Option<&'a SessionId>,
+    },
+    Error {
+        code: ErrorCode,
+        message: &'a str,
+    },
+}
+
+impl Outgoing<'_> {
+    pub fn to_text(&self) -> String {
+        serde_json::to_string(self).expect("server frames always serialize")
+    }
+}
+
+/// A `reject` frame.
+pub fn reject_text(req: &str, rejection: &Rejection) -> String {
+    Outgoing::Reject {
+        req,
+        code: rejection.code,
+        message: &rejection.message,
+        session: rejection.session.as_ref(),
+    }
+    .to_text()
+}
+
+/// The `welcome` frame: the shared state JSON with `type`, `protocol` and the
+/// connection's own `you` spliced around it, so the state is serialized once
+/// per revision, not once per connection.
+pub fn welcome_text(state_json: &str, you: &You) -> String {
+    let inner = state_json
+        .strip_prefix('{')
+        .and_then(|s| s.strip_suffix('}'))
+        .expect("the state is a JSON object");
+    let you = serde_json::to_string(you).expect("you always serializes");
+    format!(r#"{{"type":"welcome","protocol":{PROTOCOL},{inner},"you":{you}}}"#)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(frame: &str) -> Result<Incoming, Refusal> {
+        parse(frame, &Limits::default())
+    }
+
+    fn error_code(frame: &str) -> ErrorCode {
+        match check(frame) {
+            Err(Refusal::Error { code, .. }) => code,
+            other => panic!("expected an error for {frame}, got {other:?}"),
+        }
+    }
+
+    fn reject_code(frame: &str) -> RejectCode {
+        match check(frame) {
+            Err(Refusal::Reject { rejection, .. }) => rejection.code,
+            other => panic!("expected a reject for {frame}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn frames_that_are_not_commands_are_bad_json() {
+        for f in ["nope", "[1,2]", "42", "{}", r#"{"op":7,"req":"a"}"#, "{\"op\":"] {
+            assert_eq!(error_code(f), ErrorCode::BadJson, "{f}");
+        }
+    }
+
+    #[test]
+    fn commands_need_a_usable_req() {
+        let long = "r".repeat(65);
+        for f in [
+            r#"{"op":"release","session":"s_1"}"#.to_string(),
+            r#"{"op":"release","req":"","session":"s_1"}"#.to_string(),
+            r#"{"op":"release","req":5,"session":"s_1"}"#.to_string(),
+            format!(r#"{{"op":"release","req":"{long}","session":"s_1"}}"#),
+        ] {
+            assert_eq!(error_code(&f), ErrorCode::BadReq, "{f}");
+        }
+    }
+
+    #[test]
+    fn unknown_ops_are_unsupported() {
+        assert_eq!(reject_code(r#"{"op":"teleport","req":"a"}"#), RejectCode::Unsupported);
+    }
+
+    #[test]
+    fn wrong_types_and_missing_fields_are_invalid() {
+        for f in [
+            r#"{"op":"claim","req":"a","slot":5,"room":"r","title":"t","host":"h"}"#,
+            r#"{"op":"claim","req":"a","room":"r","title":"t","host":"h"}"#,
+            r#"{"op":"vote","req":"a","session":"s_1","on":"yes"}"#,
+            r#"{"op":"set_open","req":"a"}"#,
+            r#"{"op":"claim","req":"a","slot":"s","room":"r","title":"t\u0007","host":"h"}"#,
+            r#"{"op":"claim","req":"a","slot":"s","room":"r","title":"   ","host":"h"}"#,
+            r#"{"op":"claim","req":"a","slot":"s","room":"r","title":"t","host":"h","tags":[1]}"#,
+        ] {
+            assert_eq!(reject_code(f), RejectCode::Invalid, "{f}");
+        }
+    }
+
+    #[test]
+    fn a_full_claim_parses() {
+        let f = r#"{"op":"claim","req":"c-1","slot":"sat-0930","room":"amphi","title":" Rust ","host":"Maël","description":null,"tags":["rust"],"extra":1}"#;
+        match check(f) {
+            Ok(Incoming::Command {
+                req,
+                command: Command::Claim { title, tags, .. },
+            }) => {
+                assert_eq!(req, "c-1");
+                assert_eq!(title.as_str(), "Rust");
+                assert_eq!(tags.iter().count(), 1);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn hello_with_nulls_parses() {
+        let f = r#"{"op":"hello","protocol":1,"since":null,"token":null,"organiser":null,"role":null}"#;
+        assert!(matches!(check(f), Ok(Incoming::Hello(_))));
+        assert_eq!(error_code(r#"{"op":"hello","since":"x"}"#), ErrorCode::BadJson);
+    }
+
+    #[test]
+    fn welcome_splices_you_into_the_state() {
+        let you = You {
+            id: "p_1".into(),
+            role: crate::board::Role::Participant,
+            token: None,
+            votes: vec![],
+        };
+        let text = welcome_text(r#"{"rev":3,"sessions":[]}"#, &you);
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["type"], "welcome");
+        assert_eq!(v["protocol"], 1);
+        assert_eq!(v["rev"], 3);
+        assert_eq!(v["you"]["id"], "p_1");
+        assert!(v["you"].get("token").is_none());
+    }
+}

@@ -1,0 +1,507 @@
+//! One WebSocket connection: hello, then commands in and frames out.
+//!
+//! The task is generic over any `Stream + Sink` of messages, so its logic does
+//! not depend on a real socket. One `select!` loop reads the client, writes
+//! answers as the hub gives them, forwards the event's broadcast, pings, and
+//! watches for shutdown; when any of them ends the connection, all end.
+//!
+//! A slow reader never slows anyone else: the broadcast ring is shared and
+//! never waits for a receiver. A connection that falls behind it gets a fresh
+//! `welcome`; one that falls behind too often, or whose writes stall for
+//! `write_timeout`, is dropped.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, close_code};
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use tokio::sync::{broadcast, oneshot, watch};
+use tokio::time::{Instant, timeout};
+
+use super::protocol::{self, ErrorCode, Hello, Incoming, Outgoing, Refusal, You};
+use crate::auth;
+use crate::board::{Actor, Limits, ParticipantId, RejectCode, Rejection, Role};
+use crate::hub::{Answer, EventHandle, Frame, Joined};
+
+/// The limits and timers of connections, from the server config.
+#[derive(Debug, Clone)]
+pub struct SocketSettings {
+    pub ping_interval: Duration,
+    pub idle_timeout: Duration,
+    pub handshake_timeout: Duration,
+    pub write_timeout: Duration,
+    pub max_frame_bytes: usize,
+    pub commands_per_sec: u32,
+    pub command_burst: u32,
+}
+
+impl Default for SocketSettings {
+    fn default() -> Self {
+        SocketSettings {
+            ping_interval: Duration::from_secs(20),
+            idle_timeout: Duration::from_secs(60),
+            handshake_timeout: Duration::from_secs(10),
+            write_timeout: Duration::from_secs(10),
+            max_frame_bytes: 16 * 1024,
+            commands_per_sec: 10,
+            command_burst: 20,
+        }
+    }
+}
+
+/// Everything a connection needs besides its socket.
+pub struct Connection {
+    pub event: EventHandle,
+    pub settings: Arc<SocketSettings>,
+    pub limits: Limits,
+    /// The participant token from the browser's cookie, if any.
+    pub cookie_token: Option<String>,
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// A connection that lags behind the broadcast this many times within
+/// [`LAG_WINDOW`] is beyond help and is dropped.
+const MAX_LAGS: usize = 3;
+const LAG_WINDOW: Duration = Duration::from_secs(60);
+
+/// How long a wrong organiser secret waits before its answer: enough to make
+/// guessing slow, not enough to annoy a person who mistyped.
+const WRONG_SECRET_DELAY: Duration = Duration::from_millis(500);
+
+/// Why a connection ends.
+enum End {
+    /// The client went away or the socket failed: nothing more to send.
+    Gone,
+    /// Close with this code and reason.
+    Close(u16, &'static str),
+}
+
+/// The token bucket of one connection's commands.
+struct Bucket {
+    tokens: f64,
+    rate: f64,
+    burst: f64,
+    last: Instant,
+}
+
+impl Bucket {
+    fn new(rate: u32, burst: u32) -> Self {
+        Bucket {
+            tokens: f64::from(burst),
+            rate: f64::from(rate),
+            burst: f64::from(burst),
+            last: Instant::now(),
+        }
+    }
+
+    fn take(&mut self) -> bool {
+        let now = Instant::now();
+        let elapsed = now.duration_since(self.last).as_secs_f64();
+        self.last = now;
+        self.tokens = (self.tokens + elapsed * self.rate).min(self.burst);
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+impl Connection {
+    /// Runs the connection to its end.
+    pub async fn run<S>(mut self, mut socket: S)
+    where
+        S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
+    {
+        let _counted = self.event.connect();
+        let end = match self.handshake(&mut socket).await {
+            Ok((actor, joined, you)) => self.live(&mut socket, actor, joined, you).await,
+            Err(end) => end,
+        };
+        if let End::Close(code, reason) = end {
+            let frame = CloseFrame {
+                code,
+                reason: Utf8Bytes::from_static(reason),
+            };
+            let _ = timeout(
+                self.settings.write_timeout,
+                socket.send(Message::Close(Some(frame))),
+            )
+            .await;
+        }
+    }
+
+    async fn send<S>(&self, socket: &mut S, text: impl Into<Utf8Bytes>) -> Result<(), End>
+    where
+        S: Sink<Message, Error = axum::Error> + Unpin,
+    {
+        match timeout(
+            self.settings.write_timeout,
+            socket.send(Message::Text(text.into())),
+        )
+        .await
+        {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) | Err(_) => Err(End::Gone),
+        }
+    }
+
+    async fn refuse<S>(&self, socket: &mut S, refusal: Refusal) -> Result<(), End>
+    where
+        S: Sink<Message, Error = axum::Error> + Unpin,
+    {
+        let text = match refusal {
+            Refusal::Error { code, message } => Outgoing::Error {
+                code,
+                message: &message,
+            }
+            .to_text(),
+            Refusal::Reject { req, rejection } => protocol::reject_text(&req, &rejection),
+        };
+        self.send(socket, text).await
+    }
+
+    /// Reads frames until a valid `hello`, answers it with `welcome` or
+    /// `resumed`, and returns who the client is.
+    async fn handshake<S>(&mut self, socket: &mut S) -> Result<(Actor, Joined, You), End>
+    where
+        S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
+    {
+        let deadline = Instant::now() + self.settings.handshake_timeout;
+        loop {
+            let msg = tokio::select! {
+                m = timeout_at(deadline, socket.next()) => m,
+                _ = self.shutdown.changed() => return Err(End::Close(close_code::AWAY, "server shutting down")),
+            };
+            let text = match msg {
+                None => return Err(End::Close(close_code::POLICY, "no hello in time")),
+                Some(None) => return Err(End::Gone),
+                Some(Some(m)) => match self.classify(m)? {
+                    Some(text) => text,
+                    None => continue,
+                },
+            };
+            match protocol::parse(&text, &self.limits) {
+                Ok(Incoming::Hello(hello)) => match self.greet(hello).await {
+                    Ok(found) => return Ok(found),
+                    Err(Some(refusal)) => self.refuse(socket, refusal).await?,
+                    Err(None) => {
+                        let text = Outgoing::Error {
+                            code: ErrorCode::BadProtocol,
+                            message: "this server speaks protocol 1",
+                        }
+                        .to_text();
+                        self.send(socket, text).await?;
+                        return Err(End::Close(close_code::PROTOCOL, "protocol version"));
+                    }
+                },
+                Ok(Incoming::Command { .. }) | Err(Refusal::Reject { .. }) => {
+                    let refusal = Refusal::Error {
+                        code: ErrorCode::NoHello,
+                        message: "send {\"op\":\"hello\",\"protocol\":1} first".into(),
+                    };
+                    self.refuse(socket, refusal).await?;
+                }
+                Err(refusal) => self.refuse(socket, refusal).await?,
+            }
+        }
+    }
+
+    /// Turns a received message into text to parse, `None` for control
+    /// frames, or the end of the connection.
+    fn classify(&self, msg: Result<Message, axum::Error>) -> Result<Option<Utf8Bytes>, End> {
+        match msg {
+            Ok(Message::Text(text)) if text.len() > self.settings.max_frame_bytes => {
+                Err(End::Close(close_code::SIZE, "frame too large"))
+            }
+            Ok(Message::Text(text)) => Ok(Some(text)),
+            Ok(Message::Binary(_)) => Err(End::Close(close_code::UNSUPPORTED, "text frames only")),
+            Ok(Message::Ping(_) | Message::Pong(_)) => Ok(None),
+            Ok(Message::Close(_)) => Err(End::Gone),
+            Err(e) if e.to_string().contains("Space limit exceeded") => {
+                Err(End::Close(close_code::SIZE, "frame too large"))
+            }
+            Err(_) => Err(End::Gone),
+        }
+    }
+
+    /// Checks a `hello` and joins the event. `Err(None)` means a protocol
+    /// version this server does not speak.
+    async fn greet(&mut self, hello: Hello) -> Result<(Actor, Joined, You), Option<Refusal>> {
+        if hello.protocol.is_some_and(|p| p != protocol::PROTOCOL) {
+            return Err(None);
+        }
+        let wanted = match hello.role.as_deref() {
+            None | Some("participant") => Role::Participant,
+            Some("organiser") => Role::Organiser,
+            Some("viewer") => Role::Viewer,
+            Some(other) => {
+                return Err(Some(Refusal::Error {
+                    code: ErrorCode::BadJson,
+                    message: format!(
+                        "unknown role {other:?}: use \"participant\", \"organiser\" or \"viewer\""
+                    ),
+                }));
+            }
+        };
+        let organiser = match &hello.organiser {
+            Some(secret) if self.event.config.organiser().verify(secret) => true,
+            Some(_) => {
+                tokio::time::sleep(WRONG_SECRET_DELAY).await;
+                return Err(Some(forbidden("the organiser secret is not right")));
+            }
+            None if wanted == Role::Organiser => {
+                return Err(Some(forbidden(
+                    "an organiser proves the organiser secret in \"organiser\"",
+                )));
+            }
+            None => false,
+        };
+        let role = match wanted {
+            Role::Viewer => Role::Viewer,
+            _ if organiser => Role::Organiser,
+            _ => Role::Participant,
+        };
+        let (token, issued) = match (&hello.token, &self.cookie_token) {
+            (Some(t), _) if auth::valid_token(t) => (t.clone(), false),
+            (Some(_), _) => {
+                return Err(Some(Refusal::Error {
+                    code: ErrorCode::BadJson,
+                    message: "\"token\" must be a token this server issued (22 to 128 letters, digits, - or _); send null to get one".into(),
+                }));
+            }
+            (None, Some(t)) if auth::valid_token(t) => (t.clone(), false),
+            (None, _) => (auth::new_token(), true),
+        };
+        let actor = Actor {
+            id: ParticipantId(auth::public_id(&token)),
+            role,
+        };
+        let joined = self.event.join(hello.since).await.map_err(|_| {
+            Some(Refusal::Error {
+                code: ErrorCode::Forbidden,
+                message: "this event's board is shutting down".into(),
+            })
+        })?;
+        let votes = match &joined {
+            Joined::Welcome { snapshot, .. } => snapshot.board.votes_of(&actor.id).cloned().collect(),
+            Joined::Resumed { .. } => Vec::new(),
+        };
+        let you = You {
+            id: actor.id.0.clone(),
+            role,
+            token: issued.then_some(token),
+            votes,
+        };
+        Ok((actor, joined, you))
+    }
+
+    /// Sends the state the client joined with and returns its receiver.
+    async fn catch_up<S>(
+        &self,
+        socket: &mut S,
+        joined: Joined,
+        you: &You,
+    ) -> Result<broadcast::Receiver<Frame>, End>
+    where
+        S: Sink<Message, Error = axum::Error> + Unpin,
+    {
+        match joined {
+            Joined::Welcome { snapshot, rx } => {
+                self.send(socket, protocol::welcome_text(&snapshot.json, you))
+                    .await?;
+                Ok(rx)
+            }
+            Joined::Resumed {
+                since,
+                rev,
+                missed,
+                rx,
+            } => {
+                let text = Outgoing::Resumed { since, rev, you }.to_text();
+                self.send(socket, text).await?;
+                self.send_all(socket, missed).await?;
+                Ok(rx)
+            }
+        }
+    }
+
+    /// Writes several frames with one flush.
+    async fn send_all<S>(&self, socket: &mut S, frames: Vec<Utf8Bytes>) -> Result<(), End>
+    where
+        S: Sink<Message, Error = axum::Error> + Unpin,
+    {
+        let write = async {
+            for f in frames {
+                socket.feed(Message::Text(f)).await?;
+            }
+            socket.flush().await
+        };
+        match timeout(self.settings.write_timeout, write).await {
+            Ok(Ok(())) => Ok(()),
+            _ => Err(End::Gone),
+        }
+    }
+
+    async fn live<S>(&mut self, socket: &mut S, actor: Actor, joined: Joined, you: You) -> End
+    where
+        S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
+    {
+        let mut rx = match self.catch_up(socket, joined, &you).await {
+            Ok(rx) => rx,
+            Err(end) => return end,
+        };
+        // A later `welcome` (after a lag) no longer carries the new token.
+        let you = You { token: None, ..you };
+        let mut bucket = Bucket::new(self.settings.commands_per_sec, self.settings.command_burst);
+        let mut pending: VecDeque<(String, oneshot::Receiver<Answer>)> = VecDeque::new();
+        let mut last_heard = Instant::now();
+        let mut lags: VecDeque<Instant> = VecDeque::new();
+        let mut ping = tokio::time::interval_at(
+            Instant::now() + self.settings.ping_interval,
+            self.settings.ping_interval,
+        );
+        loop {
+            tokio::select! {
+                msg = socket.next() => {
+                    let Some(msg) = msg else { return End::Gone };
+                    last_heard = Instant::now();
+                    let text = match self.classify(msg) {
+                        Ok(Some(text)) => text,
+                        Ok(None) => continue,
+                        Err(end) => return end,
+                    };
+                    if let Err(end) = self.on_text(socket, &actor, &text, &mut bucket, &mut pending).await {
+                        return end;
+                    }
+                }
+                answer = async { (&mut pending.front_mut().expect("guarded").1).await }, if !pending.is_empty() => {
+                    let (req, _) = pending.pop_front().expect("guarded");
+                    let text = match answer {
+                        Ok(Answer::Ack { rev }) => Outgoing::Ack { req: &req, rev }.to_text(),
+                        Ok(Answer::Reject(r)) => protocol::reject_text(&req, &r),
+                        Err(_) => protocol::reject_text(&req, &Rejection::new(
+                            RejectCode::Unavailable, "the server is shutting down; retry in a moment")),
+                    };
+                    if let Err(end) = self.send(socket, text).await {
+                        return end;
+                    }
+                }
+                frame = rx.recv() => match frame {
+                    Ok(frame) => {
+                        // Take what else is already there, and write it all
+                        // with one flush.
+                        let mut frames = vec![frame.text];
+                        while frames.len() < 64 {
+                            match rx.try_recv() {
+                                Ok(f) => frames.push(f.text),
+                                Err(_) => break,
+                            }
+                        }
+                        if let Err(end) = self.send_all(socket, frames).await {
+                            return end;
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Lagged(missed)) => {
+                        let now = Instant::now();
+                        lags.retain(|t| now.duration_since(*t) < LAG_WINDOW);
+                        lags.push_back(now);
+                        if lags.len() > MAX_LAGS {
+                            tracing::info!(missed, "dropping a connection that cannot keep up");
+                            return End::Close(close_code::AGAIN, "too slow; reconnect");
+                        }
+                        let joined = match self.event.join(None).await {
+                            Ok(j) => j,
+                            Err(_) => return End::Close(close_code::AWAY, "server shutting down"),
+                        };
+                        let mut you = you.clone();
+                        if let Joined::Welcome { snapshot, .. } = &joined {
+                            you.votes = snapshot.board.votes_of(&actor.id).cloned().collect();
+                        }
+                        match self.catch_up(socket, joined, &you).await {
+                            Ok(new_rx) => rx = new_rx,
+                            Err(end) => return end,
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Closed) => {
+                        return End::Close(close_code::AWAY, "server shutting down");
+                    }
+                },
+                _ = ping.tick() => {
+                    if last_heard.elapsed() >= self.settings.idle_timeout {
+                        return End::Close(close_code::AWAY, "idle for too long");
+                    }
+                    let sent = timeout(self.settings.write_timeout, socket.send(Message::Ping(Default::default()))).await;
+                    if !matches!(sent, Ok(Ok(()))) {
+                        return End::Gone;
+                    }
+                }
+                _ = self.shutdown.changed() => {
+                    return End::Close(close_code::AWAY, "server shutting down");
+                }
+            }
+        }
+    }
+
+    async fn on_text<S>(
+        &self,
+        socket: &mut S,
+        actor: &Actor,
+        text: &str,
+        bucket: &mut Bucket,
+        pending: &mut VecDeque<(String, oneshot::Receiver<Answer>)>,
+    ) -> Result<(), End>
+    where
+        S: Sink<Message, Error = axum::Error> + Unpin,
+    {
+        match protocol::parse(text, &self.limits) {
+            Ok(Incoming::Command { req, command }) => {
+                if !bucket.take() {
+                    let r = Rejection::new(
+                        RejectCode::RateLimited,
+                        format!(
+                            "more than {} commands a second; slow down",
+                            self.settings.commands_per_sec
+                        ),
+                    );
+                    return self.send(socket, protocol::reject_text(&req, &r)).await;
+                }
+                let rx = self
+                    .event
+                    .submit(actor.clone(), Some(req.clone()), command)
+                    .await;
+                pending.push_back((req, rx));
+                Ok(())
+            }
+            Ok(Incoming::Hello(_)) => {
+                let r = Refusal::Error {
+                    code: ErrorCode::BadJson,
+                    message: "hello was already received on this connection".into(),
+                };
+                self.refuse(socket, r).await
+            }
+            Err(refusal) => {
+                // Junk costs a token too, so a flood of it is answered at
+                // most at the command rate.
+                if bucket.take() {
+                    self.refuse(socket, refusal).await
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+fn forbidden(message: &str) -> Refusal {
+    Refusal::Error {
+        code: ErrorCode::Forbidden,
+        message: message.into(),
+    }
+}
+
+async fn timeout_at<F: std::future::Future>(deadline: Instant, f: F) -> Option<F::Output> {
+    tokio::time::timeout_at(deadline, f).await.ok()
+}
