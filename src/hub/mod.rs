@@ -555,3 +555,6 @@ fn state_json(head: &EventHead, board: &Board) -> String {
     })
     .expect("the state always serializes")
 }
+
+#[cfg(test)]
+mod tests;

@@ -505,3 +505,7 @@ fn forbidden(message: &str) -> Refusal {
 async fn timeout_at<F: std::future::Future>(deadline: Instant, f: F) -> Option<F::Output> {
     tokio::time::timeout_at(deadline, f).await.ok()
 }
+
+#[cfg(test)]
+#[path = "socket_tests.rs"]
+mod tests;
