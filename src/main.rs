@@ -83,6 +83,8 @@ struct ServeArgs {
 enum LogFormat {
     /// Human-readable lines.
     Text,
+    /// One JSON object per line, for log collectors.
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -274,6 +276,10 @@ fn init_tracing(format: LogFormat) {
             .with_env_filter(filter)
             // Colours only on a terminal, not in log files or journald.
             .with_ansi(std::io::stdout().is_terminal())
+            .init(),
+        LogFormat::Json => tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .json()
             .init(),
     }
 }
