@@ -445,22 +445,53 @@ impl Board {
                     s.room.as_str()
                 )));
             }
+            // Ids are `s_{rev of the claim}`: one from beyond `rev` would be
+            // given again by the next claim.
+            let from_future = s
+                .id
+                .as_str()
+                .strip_prefix("s_")
+                .and_then(|n| n.parse::<u64>().ok())
+                .is_some_and(|n| n > board.rev);
+            if from_future {
+                return Err(Inconsistent(format!(
+                    "session {} is newer than the snapshot's rev {}",
+                    s.id, board.rev
+                )));
+            }
             if board.cells.insert(cell, s.id.clone()).is_some() {
                 return Err(Inconsistent(format!("two sessions share the cell of {}", s.id)));
             }
-            board.sessions.insert(s.id.clone(), s);
+            if board.sessions.insert(s.id.clone(), s.clone()).is_some() {
+                return Err(Inconsistent(format!("session {} appears twice", s.id)));
+            }
         }
         for cell in state.locks {
+            if !board.grid.has_cell(&cell) {
+                return Err(Inconsistent(format!(
+                    "a lock on slot {:?} / room {:?}, which the config no longer has",
+                    cell.slot.as_str(),
+                    cell.room.as_str()
+                )));
+            }
             board.locks.insert(cell);
         }
         for (id, voters) in state.voters {
-            let Some(s) = board.sessions.get(&id) else {
+            if !board.sessions.contains_key(&id) {
                 return Err(Inconsistent(format!("votes for unknown session {id}")));
-            };
-            if s.votes as usize != voters.len() {
-                return Err(Inconsistent(format!("vote count of {id} differs from its voters")));
             }
-            board.voters.insert(id, voters);
+            if !voters.is_empty() {
+                board.voters.insert(id, voters);
+            }
+        }
+        for s in board.sessions.values() {
+            let counted = board.voters.get(&s.id).map_or(0, BTreeSet::len);
+            if s.votes as usize != counted {
+                return Err(Inconsistent(format!(
+                    "session {} counts {} votes but lists {counted} voters",
+                    s.id, s.votes
+                )));
+            }
         }
         Ok(board)
     }

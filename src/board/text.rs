@@ -1,8 +1,10 @@
 //! Texts that people type, parsed once at the edge.
 //!
-//! Each newtype can only be built by `parse`, which trims, counts characters
-//! (Unicode scalar values, not bytes) and refuses control characters, so the
-//! rules in [`super::Board`] never see an invalid title or tag.
+//! From the wire, each newtype is built only by `parse`, which trims, counts
+//! characters (Unicode scalar values, not bytes) and refuses control
+//! characters, so the rules in [`super::Board`] never see an invalid title or
+//! tag. `Deserialize` exists for the journal and snapshots, which only ever
+//! hold texts that went through `parse`.
 
 use serde::{Deserialize, Serialize};
 

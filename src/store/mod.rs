@@ -200,7 +200,7 @@ impl EventStore {
         };
         let bytes = serde_json::to_vec(&file).map_err(io::Error::other)?;
         write_atomic(&self.dir.join("snapshot.json"), &bytes)?;
-        if self.journal.len() == 0 {
+        if self.journal.is_empty() {
             return Ok(());
         }
         let first_rev = first_rev_of(&self.dir.join("journal.jsonl"))?.unwrap_or(board.rev());

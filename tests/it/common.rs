@@ -380,3 +380,98 @@ pub async fn get_json(camp: &TestServer, path: &str) -> Value {
     assert_eq!(status, 200, "{path}: {body}");
     serde_json::from_str(&body).expect("JSON body")
 }
+
+// ---------------------------------------------------------------------------
+// Helpers for the frame, rule and HTTP tests.
+
+impl Client {
+    /// Connects with a hand-made upgrade request (extra headers); the error is
+    /// the handshake's, e.g. `tungstenite::Error::Http` for a refused upgrade.
+    pub async fn connect_request(
+        req: tungstenite::handshake::client::Request,
+    ) -> Result<Client, tungstenite::Error> {
+        let (ws, _) = tokio_tungstenite::connect_async(req).await?;
+        Ok(Client {
+            ws,
+            welcome: Value::Null,
+            token: String::new(),
+            id: String::new(),
+            events: VecDeque::new(),
+            answers: VecDeque::new(),
+            others: VecDeque::new(),
+            presence: None,
+            seq: 0,
+        })
+    }
+
+    /// Says `hello` on a connection that has not (yet) been greeted and waits
+    /// for `welcome` or `resumed`, like [`Client::join`].
+    pub async fn hello(&mut self, hello: Value) -> Value {
+        let token = hello["token"].as_str().map(str::to_owned);
+        self.send(hello).await;
+        let first = self.next_other().await;
+        assert!(
+            first["type"] == "welcome" || first["type"] == "resumed",
+            "expected welcome, got {first}"
+        );
+        self.id = first["you"]["id"].as_str().unwrap().to_owned();
+        self.token = first["you"]["token"]
+            .as_str()
+            .map(str::to_owned)
+            .or(token)
+            .unwrap_or_default();
+        self.welcome = first.clone();
+        first
+    }
+
+    /// Sends any WebSocket message (binary, ...).
+    pub async fn send_message(&mut self, m: Message) {
+        self.ws.send(m).await.expect("send a frame");
+    }
+
+    /// Waits for a `presence` frame that says `n` clients are connected.
+    pub async fn expect_presence(&mut self, n: u64) {
+        while self.presence != Some(n) {
+            if let Some(Message::Close(c)) = self.pump().await {
+                panic!("connection closed while waiting for presence {n}: {c:?}");
+            }
+        }
+    }
+
+    /// Events received and not consumed yet.
+    pub fn unread_events(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Closes the socket politely and waits for the server's side of it.
+    pub async fn leave(mut self) {
+        let _ = self.ws.close(None).await;
+        while let Ok(Some(Ok(_))) = tokio::time::timeout(PATIENCE, self.ws.next()).await {}
+    }
+}
+
+/// An HTTP client that does not follow redirects.
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("HTTP client")
+}
+
+/// The `welcome` of a fresh viewer: the board as a client sees it right now.
+pub async fn fresh_welcome(camp: &TestServer) -> Value {
+    camp.viewer().await.welcome
+}
+
+static REQ_SPACES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+impl Client {
+    /// Moves this client's `req`s to a space of their own. Connections of the
+    /// same person (`same_person`, a reconnect with the token) otherwise
+    /// number their `req`s like the first connection did, and the server
+    /// rightly answers a reused `req` with its first answer.
+    pub fn use_new_reqs(&mut self) {
+        let space = REQ_SPACES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.seq = space * 1_000_000;
+    }
+}
