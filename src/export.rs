@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use icalendar::{Calendar, CalendarDateTime, Component, Event, EventLike};
+use jiff::tz::Offset;
 
 use crate::board::Board;
 use crate::config::EventConfig;
@@ -47,5 +48,91 @@ pub fn ics(event: &EventConfig, board: &Board, public_url: &str) -> String {
                 .done(),
         );
     }
-    cal.done().to_string()
+    let text = cal.done().to_string();
+    // The VTIMEZONE goes before the first component that uses it.
+    match (vtimezone(event), text.find("BEGIN:VEVENT")) {
+        (Some(tz), Some(at)) => format!("{}{tz}{}", &text[..at], &text[at..]),
+        _ => text,
+    }
+}
+
+/// The `VTIMEZONE` that every `TZID` must point to (RFC 5545, 3.6.5): the
+/// event's zone, with each offset change from a year before its first day to
+/// a year after its last, as the tz database gives them.
+///
+/// The icalendar crate has no builder for time zones (its components all get
+/// a UID and DTSTAMP, which a VTIMEZONE must not have), so this one is
+/// written as text; a test reads it back with the crate's parser.
+fn vtimezone(event: &EventConfig) -> Option<String> {
+    let tz = event.tz();
+    let first = event.days.iter().map(|d| d.date.as_str()).min()?;
+    let last = event.days.iter().map(|d| d.date.as_str()).max()?;
+    let start: jiff::civil::Date = first.parse().ok()?;
+    let end: jiff::civil::Date = last.parse().ok()?;
+    let from = start.saturating_sub(jiff::Span::new().years(1));
+    let until = end.saturating_add(jiff::Span::new().years(1));
+    let from_ts = tz
+        .to_timestamp(from.to_datetime(jiff::civil::Time::midnight()))
+        .ok()?;
+    let until_ts = tz
+        .to_timestamp(until.to_datetime(jiff::civil::Time::midnight()))
+        .ok()?;
+
+    let mut text = format!("BEGIN:VTIMEZONE\r\nTZID:{}\r\n", event.timezone);
+    let mut before = tz.to_offset(from_ts);
+    let mut any = false;
+    for t in tz.following(from_ts) {
+        if t.timestamp() > until_ts {
+            break;
+        }
+        let after = t.offset();
+        let kind = if t.dst().is_dst() {
+            "DAYLIGHT"
+        } else {
+            "STANDARD"
+        };
+        // DTSTART is the local time of the change, on the clock before it.
+        let local = before.to_datetime(t.timestamp());
+        text.push_str(&observance(kind, local, before, after, t.abbreviation()));
+        before = after;
+        any = true;
+    }
+    if !any {
+        // A zone without changes (UTC, or one that gave up summer time).
+        let offset = tz.to_offset(from_ts);
+        let info = tz.to_offset_info(from_ts);
+        let name = info.abbreviation().to_owned();
+        let local = jiff::civil::date(1970, 1, 1).to_datetime(jiff::civil::Time::midnight());
+        text.push_str(&observance("STANDARD", local, offset, offset, &name));
+    }
+    text.push_str("END:VTIMEZONE\r\n");
+    Some(text)
+}
+
+fn observance(
+    kind: &str,
+    local: jiff::civil::DateTime,
+    from: Offset,
+    to: Offset,
+    name: &str,
+) -> String {
+    let mut s = format!(
+        "BEGIN:{kind}\r\nDTSTART:{}\r\nTZOFFSETFROM:{}\r\nTZOFFSETTO:{}\r\n",
+        local.strftime("%Y%m%dT%H%M%S"),
+        ical_offset(from),
+        ical_offset(to),
+    );
+    if !name.is_empty() {
+        s.push_str(&format!("TZNAME:{name}\r\n"));
+    }
+    s.push_str(&format!("END:{kind}\r\n"));
+    s
+}
+
+/// `+0100`, `-0330`.
+fn ical_offset(offset: Offset) -> String {
+    let secs = offset.seconds();
+    let sign = if secs < 0 { '-' } else { '+' };
+    let secs = secs.unsigned_abs();
+    format!("{sign}{:02}{:02}", secs / 3600, (secs % 3600) / 60)
 }

@@ -48,7 +48,8 @@ impl Server {
             let (store, loaded) = opened;
             tracing::info!(event = %event.slug, rev = loaded.board.rev(),
                 sessions = loaded.board.sessions().count(), "board loaded");
-            let handle = EventHandle::spawn(Arc::new(event.clone()), store, loaded, options.clone());
+            let handle =
+                EventHandle::spawn(Arc::new(event.clone()), store, loaded, options.clone());
             events.insert(event.slug.clone(), handle);
         }
         let (shutdown, shutdown_rx) = watch::channel(false);

@@ -447,12 +447,11 @@ impl Board {
             }
             // Ids are `s_{rev of the claim}`: one from beyond `rev` would be
             // given again by the next claim.
-            let from_future = s
-                .id
-                .as_str()
-                .strip_prefix("s_")
-                .and_then(|n| n.parse::<u64>().ok())
-                .is_some_and(|n| n > board.rev);
+            let from_future =
+                s.id.as_str()
+                    .strip_prefix("s_")
+                    .and_then(|n| n.parse::<u64>().ok())
+                    .is_some_and(|n| n > board.rev);
             if from_future {
                 return Err(Inconsistent(format!(
                     "session {} is newer than the snapshot's rev {}",
@@ -460,7 +459,10 @@ impl Board {
                 )));
             }
             if board.cells.insert(cell, s.id.clone()).is_some() {
-                return Err(Inconsistent(format!("two sessions share the cell of {}", s.id)));
+                return Err(Inconsistent(format!(
+                    "two sessions share the cell of {}",
+                    s.id
+                )));
             }
             if board.sessions.insert(s.id.clone(), s.clone()).is_some() {
                 return Err(Inconsistent(format!("session {} appears twice", s.id)));
@@ -572,7 +574,10 @@ impl Board {
                 self.check_cell(to)?;
                 self.check_owner(actor, s, true)?;
                 if &s.cell() == to {
-                    return Err(Rejection::new(Invalid, "the session is already in that cell"));
+                    return Err(Rejection::new(
+                        Invalid,
+                        "the session is already in that cell",
+                    ));
                 }
                 self.check_free(to)?;
                 Ok(Change::Moved {
@@ -630,10 +635,7 @@ impl Board {
                 self.check_organiser(actor, "post announcements")?;
                 let current = self.announcement.as_deref().unwrap_or("");
                 if text.as_str() == current {
-                    return Err(Rejection::new(
-                        Invalid,
-                        "this is already the announcement",
-                    ));
+                    return Err(Rejection::new(Invalid, "this is already the announcement"));
                 }
                 Ok(Change::Announced {
                     text: text.as_str().to_owned(),
@@ -777,7 +779,10 @@ impl Board {
             }
             Change::Edited { session } => {
                 let old = known(&session.id)?;
-                if old.cell() != session.cell() || old.owner != session.owner || old.votes != session.votes {
+                if old.cell() != session.cell()
+                    || old.owner != session.owner
+                    || old.votes != session.votes
+                {
                     return Err(Inconsistent(format!(
                         "an edit of {} changes more than its texts",
                         session.id
@@ -820,7 +825,11 @@ impl Board {
                 let current = self.voters.get(session);
                 let has = current.is_some_and(|v| v.contains(voter));
                 let count = current.map_or(0, BTreeSet::len);
-                let expected = if *on { count + 1 } else { count.wrapping_sub(1) };
+                let expected = if *on {
+                    count + 1
+                } else {
+                    count.wrapping_sub(1)
+                };
                 if has == *on || *votes as usize != expected {
                     return Err(Inconsistent(format!("vote on {session} does not add up")));
                 }
@@ -875,7 +884,11 @@ impl Board {
         if let Some(s) = self.session_at(cell) {
             return Err(Rejection {
                 code: RejectCode::Taken,
-                message: format!("this cell is taken by \"{}\" ({})", s.title.as_str(), s.host.as_str()),
+                message: format!(
+                    "this cell is taken by \"{}\" ({})",
+                    s.title.as_str(),
+                    s.host.as_str()
+                ),
                 session: Some(s.id.clone()),
             });
         }

@@ -62,7 +62,9 @@ fn check_line(field: &str, raw: &str, min: usize, max: usize) -> Result<String, 
     }
     let n = text.chars().count();
     if n < min {
-        return Err(TextError(format!("{field} is empty; write at least {min} character")));
+        return Err(TextError(format!(
+            "{field} is empty; write at least {min} character"
+        )));
     }
     if n > max {
         return Err(TextError(format!(
@@ -251,7 +253,10 @@ mod tests {
     #[test]
     fn tags_are_bounded_and_deduplicated() {
         let t = Tags::parse(&["rust", "rust", " web "], &l()).unwrap();
-        assert_eq!(t.iter().map(Tag::as_str).collect::<Vec<_>>(), ["rust", "web"]);
+        assert_eq!(
+            t.iter().map(Tag::as_str).collect::<Vec<_>>(),
+            ["rust", "web"]
+        );
         assert!(Tags::parse(&["a", "b", "c", "d", "e", "f"], &l()).is_err());
         assert!(Tags::parse(&["x".repeat(25)], &l()).is_err());
         assert!(Tags::parse(&[""], &l()).is_err());

@@ -19,14 +19,14 @@ mod acks;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::extract::ws::Utf8Bytes;
 use serde::Serialize;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
-use crate::board::{Actor, Board, Command, ParticipantId, RejectCode, Rejection};
+use crate::board::{Actor, Board, Command, ParticipantId, RejectCode, Rejection, SessionId};
 use crate::config::EventConfig;
 use crate::record::Record;
 use crate::store::EventStore;
@@ -37,7 +37,9 @@ use acks::AckCache;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
     /// Accepted and on disk at this revision.
-    Ack { rev: u64 },
+    Ack {
+        rev: u64,
+    },
     Reject(Rejection),
 }
 
@@ -72,6 +74,8 @@ pub enum Joined {
         rev: u64,
         missed: Vec<Utf8Bytes>,
         rx: broadcast::Receiver<Frame>,
+        /// The sessions the joining participant wants to attend, as of `rev`.
+        votes: Vec<SessionId>,
     },
 }
 
@@ -89,6 +93,7 @@ enum Msg {
     },
     Join {
         since: Option<u64>,
+        who: ParticipantId,
         reply: oneshot::Sender<Joined>,
     },
     Snapshot {
@@ -126,6 +131,24 @@ pub struct EventHandle {
     pub config: Arc<EventConfig>,
     connected: Arc<AtomicUsize>,
     healthy: Arc<AtomicBool>,
+    counters: Arc<Counters>,
+}
+
+/// What a hub has done since it started.
+#[derive(Default)]
+struct Counters {
+    changes: AtomicU64,
+    appends: AtomicU64,
+}
+
+/// A reading of a hub's counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HubStats {
+    /// Changes accepted and journaled.
+    pub changes: u64,
+    /// Journal writes (each one fsync): fewer than `changes` when bursts
+    /// share a group commit.
+    pub appends: u64,
 }
 
 impl EventHandle {
@@ -140,6 +163,7 @@ impl EventHandle {
         let (btx, _) = broadcast::channel(options.broadcast_buffer);
         let connected = Arc::new(AtomicUsize::new(0));
         let healthy = Arc::new(AtomicBool::new(true));
+        let counters = Arc::new(Counters::default());
         let mut recent = VecDeque::with_capacity(options.resume_window.min(loaded.recent.len()));
         for (rev, line) in loaded.recent {
             recent.push_back((rev, Utf8Bytes::from(line)));
@@ -164,6 +188,7 @@ impl EventHandle {
             connected: connected.clone(),
             presence_sent: 0,
             healthy: healthy.clone(),
+            counters: counters.clone(),
         };
         tokio::spawn(hub.run(rx));
         EventHandle {
@@ -171,6 +196,7 @@ impl EventHandle {
             config,
             connected,
             healthy,
+            counters,
         }
     }
 
@@ -210,12 +236,12 @@ impl EventHandle {
         rx
     }
 
-    /// Subscribes to the event: the state (or the missed events after
+    /// Subscribes `who` to the event: the state (or the missed events after
     /// `since`) and a receiver for what follows.
-    pub async fn join(&self, since: Option<u64>) -> Result<Joined, HubGone> {
+    pub async fn join(&self, since: Option<u64>, who: ParticipantId) -> Result<Joined, HubGone> {
         let (reply, rx) = oneshot::channel();
         self.tx
-            .send(Msg::Join { since, reply })
+            .send(Msg::Join { since, who, reply })
             .await
             .map_err(|_| HubGone)?;
         rx.await.map_err(|_| HubGone)
@@ -247,6 +273,13 @@ impl EventHandle {
 
     pub fn connected(&self) -> usize {
         self.connected.load(Ordering::Relaxed)
+    }
+
+    pub fn stats(&self) -> HubStats {
+        HubStats {
+            changes: self.counters.changes.load(Ordering::Relaxed),
+            appends: self.counters.appends.load(Ordering::Relaxed),
+        }
     }
 
     /// False while the last journal write failed.
@@ -304,6 +337,7 @@ struct Hub {
     connected: Arc<AtomicUsize>,
     presence_sent: usize,
     healthy: Arc<AtomicBool>,
+    counters: Arc<Counters>,
 }
 
 /// Most messages taken in one batch: bounds the latency of the first command
@@ -342,7 +376,9 @@ impl Hub {
         let at = jiff::Timestamp::now().to_string();
         let mut lines = String::new();
         let mut frames: Vec<(u64, Utf8Bytes)> = Vec::new();
-        let mut answers: Vec<(oneshot::Sender<Answer>, Answer)> = Vec::new();
+        // Each answer, and whether it was decided in this batch (and so
+        // depends on this batch reaching the disk).
+        let mut answers: Vec<(oneshot::Sender<Answer>, Answer, bool)> = Vec::new();
         let mut remembered: Vec<(ParticipantId, String)> = Vec::new();
         let mut later = Vec::new();
         let mut shutdown = None;
@@ -356,7 +392,10 @@ impl Hub {
                     reply,
                 } => {
                     if let Some(first) = req.as_ref().and_then(|r| self.acks.get(&actor.id, r)) {
-                        answers.push((reply, first.clone()));
+                        let this_batch = remembered
+                            .iter()
+                            .any(|(who, r)| who == &actor.id && Some(r) == req.as_ref());
+                        answers.push((reply, first.clone(), this_batch));
                         continue;
                     }
                     let answer = match self.board.execute(&actor, &command) {
@@ -368,19 +407,20 @@ impl Hub {
                                 by: Some(actor.id.clone()),
                                 req: req.clone(),
                             };
-                            let line = record.to_line();
-                            lines.push_str(&line);
+                            let frame = record.to_frame();
+                            lines.push_str(&Record::line_from_frame(&frame, req.as_deref()));
                             lines.push('\n');
-                            frames.push((record.rev, Utf8Bytes::from(line)));
+                            frames.push((record.rev, Utf8Bytes::from(frame)));
                             Answer::Ack { rev: record.rev }
                         }
                         Err(rejection) => Answer::Reject(rejection),
                     };
                     if let Some(req) = req {
-                        self.acks.insert(actor.id.clone(), req.clone(), answer.clone());
+                        self.acks
+                            .insert(actor.id.clone(), req.clone(), answer.clone());
                         remembered.push((actor.id, req));
                     }
-                    answers.push((reply, answer));
+                    answers.push((reply, answer, true));
                 }
                 Msg::Shutdown { reply } => shutdown = Some(reply),
                 other => later.push(other),
@@ -388,7 +428,10 @@ impl Hub {
         }
 
         if !lines.is_empty() {
-            let mut store = self.store.take().expect("the store is home between batches");
+            let mut store = self
+                .store
+                .take()
+                .expect("the store is home between batches");
             let (store, result) = tokio::task::spawn_blocking(move || {
                 let r = store.append(lines.as_bytes());
                 (store, r)
@@ -399,6 +442,10 @@ impl Hub {
             match result {
                 Ok(()) => {
                     self.healthy.store(true, Ordering::Relaxed);
+                    self.counters.appends.fetch_add(1, Ordering::Relaxed);
+                    self.counters
+                        .changes
+                        .fetch_add(frames.len() as u64, Ordering::Relaxed);
                     self.since_snapshot += frames.len() as u64;
                     self.snapshot = None;
                     for (rev, text) in frames {
@@ -424,20 +471,22 @@ impl Hub {
                         RejectCode::Unavailable,
                         "the server could not save this change; nothing was changed, retry in a moment",
                     );
-                    for (_, answer) in &mut answers {
-                        *answer = Answer::Reject(refusal.clone());
+                    for (_, answer, this_batch) in &mut answers {
+                        if *this_batch {
+                            *answer = Answer::Reject(refusal.clone());
+                        }
                     }
                 }
             }
         }
 
-        for (reply, answer) in answers {
+        for (reply, answer, _) in answers {
             let _ = reply.send(answer);
         }
         for msg in later {
             match msg {
-                Msg::Join { since, reply } => {
-                    let _ = reply.send(self.join(since));
+                Msg::Join { since, who, reply } => {
+                    let _ = reply.send(self.join(since, &who));
                 }
                 Msg::Snapshot { reply } => {
                     let _ = reply.send(self.current());
@@ -451,7 +500,7 @@ impl Hub {
         shutdown
     }
 
-    fn join(&mut self, since: Option<u64>) -> Joined {
+    fn join(&mut self, since: Option<u64>, who: &ParticipantId) -> Joined {
         let rev = self.board.rev();
         if let Some(since) = since {
             // Resumable when every change after `since` is still in memory.
@@ -468,6 +517,7 @@ impl Hub {
                     rev,
                     missed,
                     rx: self.broadcast.subscribe(),
+                    votes: self.board.votes_of(who).cloned().collect(),
                 };
             }
         }
@@ -507,7 +557,10 @@ impl Hub {
         }
         let board = self.board.clone();
         let acked = self.acks.acked();
-        let mut store = self.store.take().expect("the store is home between batches");
+        let mut store = self
+            .store
+            .take()
+            .expect("the store is home between batches");
         let (store, result) = tokio::task::spawn_blocking(move || {
             let r = store.snapshot(&board, acked);
             (store, r)

@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::*;
 use crate::board::{Cell, Description, Host, Limits, Role, RoomId, SessionId, SlotId, Tags, Title};
 use crate::config::{Config, Overrides};
+use crate::record::Record;
 use crate::store::EventStore;
 
 // ---------------------------------------------------------------- helpers --
@@ -146,6 +147,7 @@ fn resumed(joined: Joined) -> Resumed {
             rev,
             missed,
             rx,
+            ..
         } => Resumed {
             since,
             rev,
@@ -184,7 +186,12 @@ async fn claims(handle: &EventHandle, range: std::ops::Range<usize>) -> Vec<Answ
 async fn a_burst_of_fifty_claims_is_acked_in_submission_order() {
     let tmp = tempfile::tempdir().unwrap();
     let handle = spawn(tmp.path(), options());
-    let (_, mut wall) = welcome(handle.join(None).await.unwrap());
+    let (_, mut wall) = welcome(
+        handle
+            .join(None, ParticipantId::from("p_wall"))
+            .await
+            .unwrap(),
+    );
 
     let answers = claims(&handle, 0..50).await;
     let expected: Vec<Answer> = (1..=50).map(ack).collect();
@@ -203,14 +210,24 @@ async fn a_burst_of_fifty_claims_is_acked_in_submission_order() {
         assert_eq!(l["change"]["kind"], "claimed");
         assert_eq!(l["change"]["session"]["room"], cell(i).room.0);
     }
-    // The same bytes go to the journal and to every client.
+    // The same bytes go to the journal and to every client; the journal
+    // line adds only the req at the end.
     let text = fs::read_to_string(tmp.path().join("journal.jsonl")).unwrap();
-    for line in text.lines() {
+    for (i, line) in text.lines().enumerate() {
         let frame = wall.recv().await.unwrap();
-        assert_eq!(frame.text.as_str(), line);
+        let req = format!("c-{i}");
+        assert_eq!(
+            Record::line_from_frame(frame.text.as_str(), Some(&req)),
+            line
+        );
     }
-    // Group commit cannot be checked from outside: the store counts neither
-    // appends nor fsyncs. What is checked is the order above.
+    // Group commit: the fifty changes shared fsyncs.
+    let stats = handle.stats();
+    assert_eq!(stats.changes, 50);
+    assert!(
+        stats.appends < stats.changes,
+        "a burst shares fsyncs: {stats:?}"
+    );
     let snap = handle.snapshot().await.unwrap();
     assert_eq!(snap.board.rev(), 50);
     assert_eq!(snap.board.sessions().count(), 50);
@@ -223,7 +240,12 @@ async fn a_welcome_after_a_batch_is_followed_by_exactly_the_next_event() {
     let answers = claims(&handle, 0..20).await;
     assert_eq!(answers.last(), Some(&ack(20)));
 
-    let (snapshot, mut rx) = welcome(handle.join(None).await.unwrap());
+    let (snapshot, mut rx) = welcome(
+        handle
+            .join(None, ParticipantId::from("p_wall"))
+            .await
+            .unwrap(),
+    );
     assert_eq!(snapshot.board.rev(), 20, "the welcome is at the last ack");
     let state: Value = serde_json::from_str(&snapshot.json).unwrap();
     assert_eq!(state["rev"], 20);
@@ -244,7 +266,12 @@ async fn a_welcome_after_a_batch_is_followed_by_exactly_the_next_event() {
 async fn a_join_queued_behind_a_batch_sees_the_whole_batch() {
     let tmp = tempfile::tempdir().unwrap();
     let handle = spawn(tmp.path(), options());
-    let (_, mut early) = welcome(handle.join(None).await.unwrap());
+    let (_, mut early) = welcome(
+        handle
+            .join(None, ParticipantId::from("p_wall"))
+            .await
+            .unwrap(),
+    );
 
     // Ten claims and a join, all queued before the actor runs.
     let mut pending = Vec::new();
@@ -255,7 +282,12 @@ async fn a_join_queued_behind_a_batch_sees_the_whole_batch() {
                 .await,
         );
     }
-    let (snapshot, mut late) = welcome(handle.join(None).await.unwrap());
+    let (snapshot, mut late) = welcome(
+        handle
+            .join(None, ParticipantId::from("p_wall"))
+            .await
+            .unwrap(),
+    );
     assert_eq!(
         snapshot.board.rev(),
         10,
@@ -286,25 +318,49 @@ async fn a_resume_gets_exactly_the_missed_frames() {
         .map(str::to_owned)
         .collect();
 
-    let mut r = resumed(handle.join(Some(45)).await.unwrap());
+    let mut r = resumed(
+        handle
+            .join(Some(45), ParticipantId::from("p_wall"))
+            .await
+            .unwrap(),
+    );
     assert_eq!((r.since, r.rev), (45, 50));
     let missed: Vec<&str> = r.missed.iter().map(Utf8Bytes::as_str).collect();
+    let frames: Vec<String> = lines[45..50]
+        .iter()
+        .map(|l| serde_json::from_str::<Record>(l).unwrap().to_frame())
+        .collect();
     assert_eq!(
         missed,
-        lines[45..50].iter().map(String::as_str).collect::<Vec<_>>()
+        frames.iter().map(String::as_str).collect::<Vec<_>>()
     );
 
-    let all = resumed(handle.join(Some(0)).await.unwrap());
+    let all = resumed(
+        handle
+            .join(Some(0), ParticipantId::from("p_wall"))
+            .await
+            .unwrap(),
+    );
     assert_eq!(all.missed.len(), 50, "since 0 is every change");
 
-    let none = resumed(handle.join(Some(50)).await.unwrap());
+    let none = resumed(
+        handle
+            .join(Some(50), ParticipantId::from("p_wall"))
+            .await
+            .unwrap(),
+    );
     assert_eq!((none.since, none.rev), (50, 50));
     assert!(
         none.missed.is_empty(),
         "an up-to-date client misses nothing"
     );
 
-    let (future, _) = welcome(handle.join(Some(51)).await.unwrap());
+    let (future, _) = welcome(
+        handle
+            .join(Some(51), ParticipantId::from("p_wall"))
+            .await
+            .unwrap(),
+    );
     assert_eq!(
         future.board.rev(),
         50,
@@ -329,9 +385,19 @@ async fn a_resume_from_beyond_the_window_gets_a_welcome() {
         },
     );
     claims(&handle, 0..30).await;
-    let (snapshot, _) = welcome(handle.join(Some(19)).await.unwrap());
+    let (snapshot, _) = welcome(
+        handle
+            .join(Some(19), ParticipantId::from("p_wall"))
+            .await
+            .unwrap(),
+    );
     assert_eq!(snapshot.board.rev(), 30);
-    let r = resumed(handle.join(Some(20)).await.unwrap());
+    let r = resumed(
+        handle
+            .join(Some(20), ParticipantId::from("p_wall"))
+            .await
+            .unwrap(),
+    );
     assert_eq!(r.missed.len(), 10, "the window holds the last 10 changes");
     let first: Value = serde_json::from_str(&r.missed[0]).unwrap();
     assert_eq!(first["rev"], 21);
@@ -475,7 +541,12 @@ async fn every_snapshot_every_changes_the_journal_is_sealed_and_a_restart_contin
         ack(7)
     );
     // And revs carry on without a gap.
-    let (_, mut rx) = welcome(handle.join(None).await.unwrap());
+    let (_, mut rx) = welcome(
+        handle
+            .join(None, ParticipantId::from("p_wall"))
+            .await
+            .unwrap(),
+    );
     assert_eq!(
         handle.command(person(7), req("c-7"), claim(7)).await,
         ack(8)
@@ -539,7 +610,12 @@ fn after_a_crash_the_journal_alone_keeps_acks_and_revs() {
             ack(7)
         );
         // A client that saw rev 5 resumes from what the journal holds.
-        let r = resumed(handle.join(Some(5)).await.unwrap());
+        let r = resumed(
+            handle
+                .join(Some(5), ParticipantId::from("p_wall"))
+                .await
+                .unwrap(),
+        );
         let missed: Vec<u64> = r
             .missed
             .iter()
@@ -561,7 +637,12 @@ fn after_a_crash_the_journal_alone_keeps_acks_and_revs() {
 async fn nothing_is_told_before_it_is_on_disk() {
     let tmp = tempfile::tempdir().unwrap();
     let handle = spawn(tmp.path(), options());
-    let (_, mut wall) = welcome(handle.join(None).await.unwrap());
+    let (_, mut wall) = welcome(
+        handle
+            .join(None, ParticipantId::from("p_wall"))
+            .await
+            .unwrap(),
+    );
     for i in 0..20 {
         let rx = handle
             .submit(person(i), req(&format!("c-{i}")), claim(i))

@@ -67,8 +67,8 @@ struct SnapshotFile {
 /// An event's board as found on disk.
 pub struct Loaded {
     pub board: Board,
-    /// The journal's lines after the snapshot, oldest first, for resuming
-    /// clients: `(rev, line)`.
+    /// The wire frames of the journal's changes after the snapshot, oldest
+    /// first, for resuming clients: `(rev, frame)`.
     pub recent: Vec<(u64, String)>,
     /// Request ids already acked, from the snapshot and the journal.
     pub acked: Vec<AckedReq>,
@@ -121,6 +121,8 @@ impl EventStore {
         let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         let torn = complete < bytes.len();
         let mut recent = Vec::new();
+        let snapshot_rev = board.rev();
+        let mut previous: Option<u64> = None;
         for (i, line) in bytes[..complete].split(|&b| b == b'\n').enumerate() {
             if line.is_empty() {
                 continue;
@@ -132,9 +134,20 @@ impl EventStore {
             };
             let record: Record =
                 serde_json::from_slice(line).map_err(|e| corrupt(format!("not a change: {e}")))?;
-            if record.rev <= board.rev() {
-                continue; // already in the snapshot
+            // Revs follow each other by exactly 1 through the whole file...
+            if previous.is_some_and(|p| record.rev != p + 1) {
+                return Err(corrupt(format!(
+                    "rev {} follows rev {}: revs must grow by exactly 1",
+                    record.rev,
+                    previous.unwrap_or_default()
+                )));
             }
+            previous = Some(record.rev);
+            // ...the lines the snapshot already covers are skipped...
+            if record.rev <= snapshot_rev {
+                continue;
+            }
+            // ...and the first line after them continues the snapshot.
             if record.rev != board.rev() + 1 {
                 return Err(corrupt(format!(
                     "rev {} follows rev {}: changes are missing",
@@ -152,11 +165,11 @@ impl EventStore {
                     rev: record.rev,
                 });
             }
-            let text = String::from_utf8(line.to_vec()).map_err(|e| corrupt(e.to_string()))?;
-            recent.push((record.rev, text));
+            recent.push((record.rev, record.to_frame()));
         }
 
-        let journal = Journal::open(&journal_path, complete as u64).map_err(io_err(&journal_path))?;
+        let journal =
+            Journal::open(&journal_path, complete as u64).map_err(io_err(&journal_path))?;
         if torn {
             tracing::warn!(
                 path = %journal_path.display(),
@@ -204,7 +217,10 @@ impl EventStore {
             return Ok(());
         }
         let first_rev = first_rev_of(&self.dir.join("journal.jsonl"))?.unwrap_or(board.rev());
-        let sealed = self.dir.join("history").join(format!("{first_rev:012}.jsonl"));
+        let sealed = self
+            .dir
+            .join("history")
+            .join(format!("{first_rev:012}.jsonl"));
         self.journal.seal_into(&sealed)?;
         sync_dir(&self.dir.join("history"))?;
         sync_dir(&self.dir)?;

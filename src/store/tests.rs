@@ -290,8 +290,15 @@ fn appended_records_come_back_on_reopen() {
     assert_eq!(loaded.board, story.board, "replay rebuilds the same board");
     assert_eq!(loaded.board.rev(), n as u64);
     assert!(!loaded.torn);
-    let expected: Vec<(u64, String)> = story.records.iter().map(|r| (r.rev, r.to_line())).collect();
-    assert_eq!(loaded.recent, expected, "recent holds every line, in order");
+    let expected: Vec<(u64, String)> = story
+        .records
+        .iter()
+        .map(|r| (r.rev, r.to_frame()))
+        .collect();
+    assert_eq!(
+        loaded.recent, expected,
+        "recent holds every change's frame, in order"
+    );
     assert_eq!(loaded.acked, story.acked(0..n));
     assert_eq!(store.journal_len(), story.lines(0..n).len() as u64);
     assert_eq!(

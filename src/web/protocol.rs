@@ -211,7 +211,10 @@ fn command(op: &str, value: &Value, limits: &Limits) -> Result<Command, Rejectio
             let w: EditWire = fields(op, value)?;
             Command::Edit {
                 session: SessionId(w.session),
-                title: w.title.map(|t| text(Title::parse(&t, limits))).transpose()?,
+                title: w
+                    .title
+                    .map(|t| text(Title::parse(&t, limits)))
+                    .transpose()?,
                 host: w.host.map(|h| text(Host::parse(&h, limits))).transpose()?,
                 description: w
                     .description
@@ -367,7 +370,14 @@ mod tests {
 
     #[test]
     fn frames_that_are_not_commands_are_bad_json() {
-        for f in ["nope", "[1,2]", "42", "{}", r#"{"op":7,"req":"a"}"#, "{\"op\":"] {
+        for f in [
+            "nope",
+            "[1,2]",
+            "42",
+            "{}",
+            r#"{"op":7,"req":"a"}"#,
+            "{\"op\":",
+        ] {
             assert_eq!(error_code(f), ErrorCode::BadJson, "{f}");
         }
     }
@@ -387,7 +397,10 @@ mod tests {
 
     #[test]
     fn unknown_ops_are_unsupported() {
-        assert_eq!(reject_code(r#"{"op":"teleport","req":"a"}"#), RejectCode::Unsupported);
+        assert_eq!(
+            reject_code(r#"{"op":"teleport","req":"a"}"#),
+            RejectCode::Unsupported
+        );
     }
 
     #[test]
@@ -423,9 +436,13 @@ mod tests {
 
     #[test]
     fn hello_with_nulls_parses() {
-        let f = r#"{"op":"hello","protocol":1,"since":null,"token":null,"organiser":null,"role":null}"#;
+        let f =
+            r#"{"op":"hello","protocol":1,"since":null,"token":null,"organiser":null,"role":null}"#;
         assert!(matches!(check(f), Ok(Incoming::Hello(_))));
-        assert_eq!(error_code(r#"{"op":"hello","since":"x"}"#), ErrorCode::BadJson);
+        assert_eq!(
+            error_code(r#"{"op":"hello","since":"x"}"#),
+            ErrorCode::BadJson
+        );
     }
 
     #[test]

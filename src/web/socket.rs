@@ -279,16 +279,17 @@ impl Connection {
             id: ParticipantId(auth::public_id(&token)),
             role,
         };
-        let joined = self.event.join(hello.since).await.map_err(|_| {
-            Some(Refusal::Error {
-                code: ErrorCode::Forbidden,
-                message: "this event's board is shutting down".into(),
-            })
-        })?;
-        let votes = match &joined {
-            Joined::Welcome { snapshot, .. } => snapshot.board.votes_of(&actor.id).cloned().collect(),
-            Joined::Resumed { .. } => Vec::new(),
-        };
+        let joined = self
+            .event
+            .join(hello.since, actor.id.clone())
+            .await
+            .map_err(|_| {
+                Some(Refusal::Error {
+                    code: ErrorCode::Forbidden,
+                    message: "this event's board is shutting down".into(),
+                })
+            })?;
+        let votes = votes_in(&joined, &actor.id);
         let you = You {
             id: actor.id.0.clone(),
             role,
@@ -319,6 +320,7 @@ impl Connection {
                 rev,
                 missed,
                 rx,
+                ..
             } => {
                 let text = Outgoing::Resumed { since, rev, you }.to_text();
                 self.send(socket, text).await?;
@@ -412,14 +414,11 @@ impl Connection {
                             tracing::info!(missed, "dropping a connection that cannot keep up");
                             return End::Close(close_code::AGAIN, "too slow; reconnect");
                         }
-                        let joined = match self.event.join(None).await {
+                        let joined = match self.event.join(None, actor.id.clone()).await {
                             Ok(j) => j,
                             Err(_) => return End::Close(close_code::AWAY, "server shutting down"),
                         };
-                        let mut you = you.clone();
-                        if let Joined::Welcome { snapshot, .. } = &joined {
-                            you.votes = snapshot.board.votes_of(&actor.id).cloned().collect();
-                        }
+                        let you = You { votes: votes_in(&joined, &actor.id), ..you.clone() };
                         match self.catch_up(socket, joined, &you).await {
                             Ok(new_rx) => rx = new_rx,
                             Err(end) => return end,
@@ -492,6 +491,14 @@ impl Connection {
                 }
             }
         }
+    }
+}
+
+/// The sessions `who` wants to attend, as of the state they joined at.
+fn votes_in(joined: &Joined, who: &ParticipantId) -> Vec<crate::board::SessionId> {
+    match joined {
+        Joined::Welcome { snapshot, .. } => snapshot.board.votes_of(who).cloned().collect(),
+        Joined::Resumed { votes, .. } => votes.clone(),
     }
 }
 

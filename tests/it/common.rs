@@ -106,7 +106,9 @@ impl TestServer {
 
     async fn boot(&mut self) {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let server = Server::start(self.config(), listener).await.expect("server starts");
+        let server = Server::start(self.config(), listener)
+            .await
+            .expect("server starts");
         self.addr = server.addr();
         self.server = Some(server);
     }
@@ -260,10 +262,8 @@ impl Client {
             if let Some(v) = self.others.pop_front() {
                 return v;
             }
-            if let Some(m) = self.pump().await {
-                if let Message::Close(c) = m {
-                    panic!("connection closed while waiting: {c:?}");
-                }
+            if let Some(Message::Close(c)) = self.pump().await {
+                panic!("connection closed while waiting: {c:?}");
             }
         }
     }
@@ -350,7 +350,10 @@ impl Client {
 
 /// Asserts a reject with this code.
 pub fn assert_reject(answer: &Value, code: &str) {
-    assert_eq!(answer["type"], "reject", "expected a {code} reject, got {answer}");
+    assert_eq!(
+        answer["type"], "reject",
+        "expected a {code} reject, got {answer}"
+    );
     assert_eq!(answer["code"], code, "{answer}");
     assert!(
         answer["message"].as_str().is_some_and(|m| !m.is_empty()),

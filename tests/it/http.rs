@@ -428,12 +428,9 @@ async fn the_phone_pages_cookie_carries_over_to_the_socket() {
     assert_eq!(w["you"]["id"], slotboard::auth::public_id(&token).as_str());
 }
 
-// BUG: schedule.ics uses `DTSTART;TZID=Europe/Paris:...` but has no VTIMEZONE
-// component. RFC 5545 section 3.2.19: "An individual VTIMEZONE calendar
-// component MUST be specified for each unique TZID parameter value specified
-// in the iCalendar object", and issue 2 asks for valid iCalendar with the
-// event's timezone. Strict readers may reject the file or read the times as
-// floating; the server only writes X-WR-TIMEZONE / TIMEZONE-ID.
+// RFC 5545 section 3.2.19: "An individual VTIMEZONE calendar component MUST
+// be specified for each unique TZID parameter value specified in the
+// iCalendar object". Its offsets must be the zone's: CET (+0100) in December.
 #[tokio::test]
 async fn schedule_ics_declares_the_timezone_its_times_use() {
     let camp = TestServer::start().await;
@@ -454,4 +451,25 @@ async fn schedule_ics_declares_the_timezone_its_times_use() {
         ["Europe/Paris"],
         "one VTIMEZONE per TZID used: {body}"
     );
+    let vtz = cal
+        .components
+        .iter()
+        .find(|c| c.name == "VTIMEZONE")
+        .unwrap();
+    let winter = vtz
+        .components
+        .iter()
+        .filter(|o| o.name == "STANDARD")
+        .filter_map(|o| {
+            Some((
+                o.find_prop("DTSTART")?.val.as_str(),
+                o.find_prop("TZOFFSETTO")?.val.as_str(),
+            ))
+        })
+        .collect::<Vec<_>>();
+    assert!(
+        winter.contains(&("20261025T030000", "+0100")),
+        "the change to CET before the event: {winter:?}"
+    );
+    assert!(vtz.find_prop("UID").is_none(), "a VTIMEZONE has no UID");
 }

@@ -16,14 +16,20 @@ async fn a_newcomer_gets_the_whole_board_and_a_token() {
     assert_eq!(w["event"]["timezone"], "Europe/Paris");
     assert_eq!(w["event"]["open"], true);
     assert_eq!(w["rooms"].as_array().unwrap().len(), 4);
-    assert_eq!(w["slots"][0], json!({"id":"sat-0930","day":"2026-12-05","start":"09:30","end":"10:15"}));
+    assert_eq!(
+        w["slots"][0],
+        json!({"id":"sat-0930","day":"2026-12-05","start":"09:30","end":"10:15"})
+    );
     assert_eq!(w["sessions"], json!([]));
     assert_eq!(w["locks"], json!([]));
     assert_eq!(w["announcement"], json!(null));
     assert_eq!(w["you"]["role"], "participant");
     assert!(c.token.len() >= 32, "a token of at least 128 bits");
     assert!(c.id.starts_with("p_"));
-    assert!(!c.id.contains(&c.token), "the public id does not reveal the token");
+    assert!(
+        !c.id.contains(&c.token),
+        "the public id does not reveal the token"
+    );
 }
 
 #[tokio::test]
@@ -42,7 +48,10 @@ async fn a_claim_is_acked_and_broadcast_to_everyone() {
     assert_eq!(s["room"], "amphi");
     assert_eq!(s["owner"], alice.id.as_str());
     assert_eq!(s["votes"], 0);
-    assert!(!e.to_string().contains(&alice.token), "tokens are never broadcast");
+    assert!(
+        !e.to_string().contains(&alice.token),
+        "tokens are never broadcast"
+    );
 }
 
 #[tokio::test]
@@ -56,9 +65,11 @@ async fn forty_phones_race_for_one_cell_and_exactly_one_wins() {
     let mut reqs = Vec::new();
     for (i, p) in phones.iter_mut().enumerate() {
         let req = format!("race-{i}");
-        p.send(json!({"op":"claim","req":req,"slot":"sat-1030","room":"amphi",
-            "title":format!("Talk {i}"),"host":"Someone"}))
-            .await;
+        p.send(
+            json!({"op":"claim","req":req,"slot":"sat-1030","room":"amphi",
+            "title":format!("Talk {i}"),"host":"Someone"}),
+        )
+        .await;
         reqs.push(req);
     }
     let mut acks = 0;
@@ -79,4 +90,3 @@ async fn forty_phones_race_for_one_cell_and_exactly_one_wins() {
     assert_eq!(board["rev"], 1);
     assert_eq!(board["sessions"].as_array().unwrap().len(), 1);
 }
-
