@@ -11,6 +11,10 @@ use crate::store::AckedReq;
 /// minutes of the first try; 100,000 covers a whole BarCamp day many times.
 pub const CAPACITY: usize = 100_000;
 
+/// How many acked requests a snapshot keeps for retries after a restart:
+/// a phone retries within minutes of its first try, not hours.
+pub const PERSISTED: usize = 10_000;
+
 /// A bounded map, forgetting the oldest entries first.
 pub struct AckCache {
     capacity: usize,
@@ -52,10 +56,13 @@ impl AckCache {
         }
     }
 
-    /// The acked requests, oldest first, for a snapshot.
-    pub fn acked(&self) -> Vec<AckedReq> {
+    /// The most recent acked requests (at most `limit`), oldest first, for a
+    /// snapshot.
+    pub fn acked(&self, limit: usize) -> Vec<AckedReq> {
+        let skip = self.order.len().saturating_sub(limit);
         self.order
             .iter()
+            .skip(skip)
             .filter_map(|k| match self.answers.get(k) {
                 Some(Answer::Ack { rev }) => Some(AckedReq {
                     by: k.0.clone(),
@@ -81,7 +88,8 @@ mod tests {
         }
         assert!(c.get(&p, "a").is_none());
         assert_eq!(c.get(&p, "c"), Some(&Answer::Ack { rev: 2 }));
-        assert_eq!(c.acked().len(), 2);
+        assert_eq!(c.acked(10).len(), 2);
+        assert_eq!(c.acked(1)[0].req, "c");
     }
 
     #[test]

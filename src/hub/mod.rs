@@ -556,7 +556,7 @@ impl Hub {
             return;
         }
         let board = self.board.clone();
-        let acked = self.acks.acked();
+        let acked = self.acks.acked(acks::PERSISTED);
         let mut store = self
             .store
             .take()
