@@ -22,6 +22,7 @@ pub mod board;
 pub mod config;
 pub mod export;
 pub mod hub;
+pub mod i18n;
 pub mod record;
 pub mod server;
 pub mod store;

@@ -1,41 +1,124 @@
 //! The HTML of slotboard, written with maud (every text is escaped).
 //!
 //! Pages render from a [`Snapshot`] of the board and the event's config; they
-//! never hold a lock or wait on anything but the hub's answer.
+//! never hold a lock or wait on anything but the hub's answer. Every string is
+//! in French and English (`lang.t(en, fr)`); the JS of a page reads the
+//! strings it needs from a JSON block of the page, never from the network.
 
-use maud::{DOCTYPE, Markup, html};
+pub mod admin;
+pub mod phone;
+pub mod wall;
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use serde::Serialize;
 
 use crate::board::{Board, Cell, Session};
 use crate::config::EventConfig;
-use crate::hub::Snapshot;
+use crate::i18n::Lang;
 
-/// The frame of every page.
-pub fn layout(title: &str, body_class: &str, body: Markup) -> Markup {
+/// The language to render an event's page in: the asked one if the event
+/// offers it, else the event's first.
+pub fn lang_for(event: &EventConfig, asked: Lang) -> Lang {
+    let offered = |l: Lang| event.languages.iter().any(|c| c == l.code());
+    if offered(asked) {
+        asked
+    } else {
+        event
+            .languages
+            .first()
+            .and_then(|c| Lang::parse(c))
+            .unwrap_or(asked)
+    }
+}
+
+/// What a page is made of besides its body.
+pub struct Page<'a> {
+    pub lang: Lang,
+    pub title: &'a str,
+    /// The `class` of `<body>`: `phone`, `wall`, `admin`.
+    pub class: &'a str,
+    /// Stylesheets under /assets/, after the shared style.css.
+    pub styles: &'a [&'a str],
+    /// Scripts under /assets/, loaded with `defer`.
+    pub scripts: &'a [&'a str],
+    /// The languages to offer in the switch (none: no switch).
+    pub languages: &'a [Lang],
+}
+
+/// The frame of every page: `<head>`, then the body.
+pub fn layout(page: &Page<'_>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(page.lang.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) }
+                title { (page.title) }
                 link rel="stylesheet" href="/assets/style.css";
+                @for s in page.styles { link rel="stylesheet" href={ "/assets/" (s) }; }
+                @for s in page.scripts { script src={ "/assets/" (s) } defer {} }
             }
-            body class=(body_class) { (body) }
+            body class=(page.class) { (body) }
         }
     }
 }
 
+/// Links to the same page in the other languages.
+pub fn lang_switch(current: Lang, offered: &[Lang]) -> Markup {
+    html! {
+        @if offered.len() > 1 {
+            nav class="lang" aria-label=(current.t("Language", "Langue")) {
+                @for l in offered {
+                    @if *l == current {
+                        span aria-current="true" lang=(l.code()) { (l.name()) }
+                    } @else {
+                        a href={ "?lang=" (l.code()) } lang=(l.code()) hreflang=(l.code()) { (l.name()) }
+                    }
+                    " "
+                }
+            }
+        }
+    }
+}
+
+/// The languages an event offers, in its order.
+pub fn offered(event: &EventConfig) -> Vec<Lang> {
+    event
+        .languages
+        .iter()
+        .filter_map(|c| Lang::parse(c))
+        .collect()
+}
+
+/// Data for a page's JS, as a JSON block: inert, allowed by the CSP, and
+/// escaped so that no text can close the `<script>` element.
+pub fn json_block(id: &str, value: &impl Serialize) -> Markup {
+    let json = serde_json::to_string(value)
+        .unwrap_or_else(|_| "null".into())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
+    html! { script type="application/json" id=(id) { (PreEscaped(json)) } }
+}
+
 /// `/` when there are several events (or none).
-pub fn index(events: &[&EventConfig]) -> Markup {
+pub fn index(lang: Lang, events: &[&EventConfig]) -> Markup {
+    let page = Page {
+        lang,
+        title: "slotboard",
+        class: "index",
+        styles: &[],
+        scripts: &[],
+        languages: &Lang::ALL,
+    };
     layout(
-        "slotboard",
-        "",
+        &page,
         html! {
-            header { h1 { "slotboard" } }
+            header { h1 { "slotboard" } (lang_switch(lang, &Lang::ALL)) }
             main {
-                h2 { "Events" }
+                h2 { (lang.t("Events", "Événements")) }
                 @if events.is_empty() {
-                    p { "No event is configured on this server." }
+                    p { (lang.t("No event is configured on this server.", "Aucun événement n'est configuré sur ce serveur.")) }
                 }
                 ul {
                     @for e in events {
@@ -48,60 +131,29 @@ pub fn index(events: &[&EventConfig]) -> Markup {
 }
 
 /// A page that says what was not found and where to go.
-pub fn not_found(what: &str) -> Markup {
+pub fn not_found(lang: Lang, what: &str) -> Markup {
+    let page = Page {
+        lang,
+        title: lang.t("Not found · slotboard", "Introuvable · slotboard"),
+        class: "error",
+        styles: &[],
+        scripts: &[],
+        languages: &[],
+    };
     layout(
-        "Not found · slotboard",
-        "",
+        &page,
         html! {
-            header { h1 { "Not found" } }
+            header { h1 { (lang.t("Not found", "Introuvable")) } }
             main {
                 p { (what) }
-                p { a href="/" { "See the events of this server" } }
+                p { a href="/" { (lang.t("See the events of this server", "Voir les événements de ce serveur")) } }
             }
         },
     )
 }
 
-/// The phone view: the grid, one table per day.
-pub fn phone(event: &EventConfig, snap: &Snapshot) -> Markup {
-    layout(
-        &event.title,
-        "phone",
-        html! {
-            header {
-                h1 { (event.title) }
-                @if !snap.board.is_open() {
-                    p role="status" { "The board is closed for now." }
-                }
-            }
-            main {
-                (announcement(&snap.board))
-                (grid(event, &snap.board))
-            }
-            footer class="muted" {
-                "Live schedule: " a href={ "/e/" (event.slug) "/wall" } { "wall view" }
-                " · " a href={ "/e/" (event.slug) "/schedule.ics" } { "calendar (.ics)" }
-            }
-        },
-    )
-}
-
-/// The wall view: the same grid, large and high-contrast.
-pub fn wall(event: &EventConfig, snap: &Snapshot) -> Markup {
-    layout(
-        &format!("{} · wall", event.title),
-        "wall",
-        html! {
-            header { h1 { (event.title) } }
-            main {
-                (announcement(&snap.board))
-                (grid(event, &snap.board))
-            }
-        },
-    )
-}
-
-fn announcement(board: &Board) -> Markup {
+/// The organisers' announcement, if any.
+pub fn announcement(board: &Board) -> Markup {
     html! {
         @if let Some(text) = board.announcement() {
             p class="announcement" role="status" { (text) }
@@ -109,7 +161,8 @@ fn announcement(board: &Board) -> Markup {
     }
 }
 
-fn grid(event: &EventConfig, board: &Board) -> Markup {
+/// The board as tables, one per day (the no-JS baseline of every page).
+pub fn grid(lang: Lang, event: &EventConfig, board: &Board) -> Markup {
     let g = board.grid();
     html! {
         @for day in &event.days {
@@ -118,7 +171,7 @@ fn grid(event: &EventConfig, board: &Board) -> Markup {
                 table class="grid" {
                     thead {
                         tr {
-                            th scope="col" { "Time" }
+                            th scope="col" { (lang.t("Time", "Horaire")) }
                             @for room in &g.rooms {
                                 th scope="col" { (room.name) " " span class="muted" { "(" (room.capacity) ")" } }
                             }
@@ -132,8 +185,8 @@ fn grid(event: &EventConfig, board: &Board) -> Markup {
                                     @let cell = Cell { slot: slot.id.clone(), room: room.id.clone() };
                                     @match board.session_at(&cell) {
                                         Some(s) => td class="taken" { (session(s)) },
-                                        None if board.is_locked(&cell) => td class="locked" { "Locked" },
-                                        None => td class="free" { "Free" },
+                                        None if board.is_locked(&cell) => td class="locked" { (lang.t("Locked", "Verrouillé")) },
+                                        None => td class="free" { (lang.t("Free", "Libre")) },
                                     }
                                 }
                             }
@@ -145,7 +198,8 @@ fn grid(event: &EventConfig, board: &Board) -> Markup {
     }
 }
 
-fn session(s: &Session) -> Markup {
+/// One session in a cell.
+pub fn session(s: &Session) -> Markup {
     html! {
         div class="session" {
             span class="title" { (s.title.as_str()) }

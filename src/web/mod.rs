@@ -1,9 +1,16 @@
 //! HTTP and WebSocket transport: routes, pages, exports, the socket upgrade.
 //!
 //! Handlers only translate: they find the event, ask its hub, and render.
+//! Each page has its own module (`phone`, `wall`, `admin`) with its routes;
+//! this one holds what they share: the state, errors, assets, headers.
 
-mod protocol;
+mod admin;
+mod assets;
+mod headers;
+mod phone;
+pub mod protocol;
 mod socket;
+mod wall;
 
 pub use protocol::{PROTOCOL, You};
 pub use socket::{Connection, SocketSettings};
@@ -24,6 +31,7 @@ use tokio::sync::watch;
 use crate::auth;
 use crate::config::Config;
 use crate::hub::{EventHandle, Snapshot};
+use crate::i18n::Lang;
 use crate::views;
 
 /// The name of the participant's token cookie.
@@ -45,13 +53,17 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(index))
         .route("/healthz", get(healthz))
-        .route("/assets/style.css", get(style))
-        .route("/e/{event}", get(phone))
-        .route("/e/{event}/wall", get(wall))
+        .route("/assets/{*file}", get(assets::serve))
         .route("/e/{event}/ws", get(ws))
         .route("/e/{event}/board.json", get(board_json))
         .route("/e/{event}/schedule.ics", get(schedule_ics))
+        .merge(phone::routes())
+        .merge(wall::routes())
+        .merge(admin::routes())
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(headers::security))
+        .layer(axum::middleware::from_fn(headers::remember_lang))
+        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
 }
 
@@ -67,9 +79,15 @@ impl IntoResponse for AppError {
         match self {
             AppError::NoEvent(slug) => (
                 StatusCode::NOT_FOUND,
-                views::not_found(&format!(
-                    "There is no event called \"{slug}\" on this server. Check the address, or pick one from the list."
-                )),
+                // The page says it in both languages: an error has no request
+                // to negotiate with.
+                views::not_found(
+                    Lang::En,
+                    &format!(
+                        "There is no event called \"{slug}\" on this server. Check the address, or pick one from the list. \
+                         / Il n'y a pas d'événement « {slug} » sur ce serveur : vérifiez l'adresse, ou choisissez-en un dans la liste."
+                    ),
+                ),
             )
                 .into_response(),
             AppError::Unavailable => (
@@ -82,30 +100,33 @@ impl IntoResponse for AppError {
 }
 
 impl AppState {
-    fn event(&self, slug: &str) -> Result<EventHandle, AppError> {
+    pub(crate) fn event(&self, slug: &str) -> Result<EventHandle, AppError> {
         self.events
             .get(slug)
             .map(|e| e.clone())
             .ok_or_else(|| AppError::NoEvent(slug.to_owned()))
     }
 
-    async fn snapshot(&self, slug: &str) -> Result<(EventHandle, Arc<Snapshot>), AppError> {
+    pub(crate) async fn snapshot(
+        &self,
+        slug: &str,
+    ) -> Result<(EventHandle, Arc<Snapshot>), AppError> {
         let event = self.event(slug)?;
         let snap = event.snapshot().await.map_err(|_| AppError::Unavailable)?;
         Ok((event, snap))
     }
 
-    fn secure_cookies(&self) -> bool {
+    pub(crate) fn secure_cookies(&self) -> bool {
         self.config.server.public_url.starts_with("https://")
     }
 }
 
-async fn index(State(state): State<AppState>) -> Response {
+async fn index(State(state): State<AppState>, lang: Lang) -> Response {
     let events: Vec<_> = state.config.events.iter().collect();
     if let [only] = events.as_slice() {
         return Redirect::to(&format!("/e/{}", only.slug)).into_response();
     }
-    views::index(&events).into_response()
+    views::index(lang, &events).into_response()
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {
@@ -126,19 +147,8 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn style() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        include_str!("../../assets/style.css"),
-    )
-        .into_response()
-}
-
 /// Gives the browser a participant token the first time it comes.
-fn with_token(state: &AppState, jar: CookieJar) -> CookieJar {
+pub(crate) fn with_token(state: &AppState, jar: CookieJar) -> CookieJar {
     if jar
         .get(TOKEN_COOKIE)
         .is_some_and(|c| auth::valid_token(c.value()))
@@ -153,24 +163,6 @@ fn with_token(state: &AppState, jar: CookieJar) -> CookieJar {
         .permanent()
         .build();
     jar.add(cookie)
-}
-
-async fn phone(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-    jar: CookieJar,
-) -> Result<Response, AppError> {
-    let (event, snap) = state.snapshot(&slug).await?;
-    let jar = with_token(&state, jar);
-    Ok((jar, views::phone(&event.config, &snap)).into_response())
-}
-
-async fn wall(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-) -> Result<Response, AppError> {
-    let (event, snap) = state.snapshot(&slug).await?;
-    Ok(views::wall(&event.config, &snap).into_response())
 }
 
 async fn board_json(
@@ -211,10 +203,16 @@ async fn schedule_ics(
         .into_response())
 }
 
-async fn not_found() -> Response {
+async fn not_found(lang: Lang) -> Response {
     (
         StatusCode::NOT_FOUND,
-        views::not_found("There is no page at this address."),
+        views::not_found(
+            lang,
+            lang.t(
+                "There is no page at this address. Check it, or start from the list of events.",
+                "Il n'y a pas de page à cette adresse. Vérifiez-la, ou partez de la liste des événements.",
+            ),
+        ),
     )
         .into_response()
 }
@@ -261,6 +259,9 @@ async fn ws(
         event,
         limits: state.config.limits.clone(),
         cookie_token: jar.get(TOKEN_COOKIE).map(|c| c.value().to_owned()),
+        organiser_session: jar
+            .get(admin::ORGANISER_COOKIE)
+            .map(|c| c.value().to_owned()),
         shutdown: state.shutdown.clone(),
         settings: settings.clone(),
     };

@@ -57,6 +57,8 @@ pub struct Connection {
     pub limits: Limits,
     /// The participant token from the browser's cookie, if any.
     pub cookie_token: Option<String>,
+    /// The organiser session from the admin page's login cookie, if any.
+    pub organiser_session: Option<String>,
     pub shutdown: watch::Receiver<bool>,
 }
 
@@ -246,15 +248,25 @@ impl Connection {
                 }));
             }
         };
+        let config = &self.event.config;
+        let logged_in = wanted == Role::Organiser
+            && self.organiser_session.as_deref().is_some_and(|s| {
+                config.organiser().verify_session(
+                    &config.slug,
+                    s,
+                    jiff::Timestamp::now().as_second(),
+                )
+            });
         let organiser = match &hello.organiser {
-            Some(secret) if self.event.config.organiser().verify(secret) => true,
+            _ if logged_in => true,
+            Some(secret) if config.organiser().verify(secret) => true,
             Some(_) => {
                 tokio::time::sleep(WRONG_SECRET_DELAY).await;
                 return Err(Some(forbidden("the organiser secret is not right")));
             }
             None if wanted == Role::Organiser => {
                 return Err(Some(forbidden(
-                    "an organiser proves the organiser secret in \"organiser\"",
+                    "an organiser proves the organiser secret in \"organiser\", or logs in on the admin page first",
                 )));
             }
             None => false,

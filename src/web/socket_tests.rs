@@ -172,6 +172,7 @@ impl Peer {
             settings: Arc::new(settings),
             limits: Limits::default(),
             cookie_token: None,
+            organiser_session: None,
             shutdown: shutdown_rx,
         };
         let task = tokio::spawn(connection.run(socket));

@@ -198,7 +198,11 @@ async fn unknown_events_and_pages_are_404_pages_that_say_what_to_fix() {
         assert_eq!(r.status(), 404, "{path}");
         assert!(content_type(&r).starts_with("text/html"), "{path}");
         let html = r.text().await.unwrap();
-        assert!(html.contains("no page at this address"), "{path}: {html}");
+        assert!(
+            html.contains("no page at this address")
+                || html.contains("pas de page à cette adresse"),
+            "{path}: {html}"
+        );
         assert!(
             html.contains("href=\"/\""),
             "{path} links to the events: {html}"

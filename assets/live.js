@@ -1,0 +1,288 @@
+// live.js: one live connection to an event's board, shared by every page.
+//
+// It speaks the protocol of docs/protocol.md: hello, welcome or resumed, then
+// events in rev order. It keeps the board's state up to date, reconnects by
+// itself with backoff (and `since`, so a short drop costs only the missed
+// events), and queues commands while offline. A queued command keeps its
+// `req` in localStorage until it is answered, so a retry after a drop, or
+// after the page was reloaded, is answered by the server once and never
+// applied twice.
+//
+// Usage:
+//   const live = new SlotboardLive({ slug, role, onState, onEvent, onAnswer,
+//                                    onStatus, onPresence, onError });
+//   live.send({ op: "claim", slot, room, title, host }).then(answer => ...);
+(function () {
+  "use strict";
+
+  const MIN_BACKOFF = 500;
+  const MAX_BACKOFF = 15000;
+
+  function randomReq() {
+    const bytes = new Uint8Array(8);
+    crypto.getRandomValues(bytes);
+    return "c-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  // Applies one change to a state object shaped like `welcome`.
+  function applyChange(state, change) {
+    const sessions = state.sessions;
+    const find = (id) => sessions.find((s) => s.id === id);
+    switch (change.kind) {
+      case "claimed":
+        sessions.push(change.session);
+        break;
+      case "edited": {
+        const i = sessions.findIndex((s) => s.id === change.session.id);
+        if (i >= 0) sessions[i] = change.session;
+        break;
+      }
+      case "released": {
+        const i = sessions.findIndex((s) => s.id === change.session);
+        if (i >= 0) sessions.splice(i, 1);
+        if (state.you && state.you.votes) {
+          state.you.votes = state.you.votes.filter((v) => v !== change.session);
+        }
+        break;
+      }
+      case "moved": {
+        const s = find(change.session);
+        if (s) {
+          s.slot = change.slot;
+          s.room = change.room;
+        }
+        break;
+      }
+      case "swapped": {
+        const a = find(change.a);
+        const b = find(change.b);
+        if (a && b) {
+          [a.slot, b.slot] = [b.slot, a.slot];
+          [a.room, b.room] = [b.room, a.room];
+        }
+        break;
+      }
+      case "locked":
+        state.locks.push({ slot: change.slot, room: change.room });
+        break;
+      case "unlocked":
+        state.locks = state.locks.filter((l) => !(l.slot === change.slot && l.room === change.room));
+        break;
+      case "opened":
+        state.event.open = change.open;
+        break;
+      case "announced":
+        state.announcement = change.text === "" ? null : change.text;
+        break;
+      case "voted": {
+        const s = find(change.session);
+        if (s) s.votes = change.votes;
+        if (state.you && change.voter === state.you.id) {
+          const mine = new Set(state.you.votes || []);
+          if (change.on) mine.add(change.session);
+          else mine.delete(change.session);
+          state.you.votes = Array.from(mine);
+        }
+        break;
+      }
+    }
+  }
+
+  class SlotboardLive {
+    constructor(opts) {
+      this.opts = opts;
+      this.slug = opts.slug;
+      this.role = opts.role || null;
+      this.state = null;
+      this.rev = null;
+      this.ws = null;
+      this.status = "connecting";
+      this.backoff = MIN_BACKOFF;
+      this.timer = null;
+      this.waiters = new Map(); // req -> resolve
+      this.storeKey = "slotboard:pending:" + this.slug;
+      this.pending = this.load();
+      window.addEventListener("online", () => this.reconnectNow());
+      window.addEventListener("offline", () => this.setStatus("offline"));
+      document.addEventListener("visibilitychange", () => {
+        if (document.visibilityState === "visible") this.reconnectNow();
+      });
+      this.connect();
+    }
+
+    load() {
+      if (this.role === "viewer") return [];
+      try {
+        const raw = localStorage.getItem(this.storeKey);
+        return raw ? JSON.parse(raw) : [];
+      } catch (_) {
+        return [];
+      }
+    }
+
+    save() {
+      try {
+        localStorage.setItem(this.storeKey, JSON.stringify(this.pending));
+      } catch (_) {
+        // Private mode or full storage: the queue still lives in memory.
+      }
+    }
+
+    setStatus(status) {
+      if (this.status === status) return;
+      this.status = status;
+      if (this.opts.onStatus) this.opts.onStatus(status);
+    }
+
+    url() {
+      const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+      return scheme + "//" + location.host + "/e/" + encodeURIComponent(this.slug) + "/ws";
+    }
+
+    connect() {
+      clearTimeout(this.timer);
+      this.timer = null;
+      let ws;
+      try {
+        ws = new WebSocket(this.url());
+      } catch (_) {
+        this.scheduleReconnect();
+        return;
+      }
+      this.ws = ws;
+      ws.onopen = () => {
+        ws.send(JSON.stringify({
+          op: "hello",
+          protocol: 1,
+          since: this.state ? this.rev : null,
+          token: null,
+          organiser: null,
+          role: this.role,
+        }));
+      };
+      ws.onmessage = (e) => this.onFrame(ws, e.data);
+      ws.onclose = () => {
+        if (this.ws !== ws) return;
+        this.ws = null;
+        this.scheduleReconnect();
+      };
+      ws.onerror = () => {
+        // onclose follows and does the work.
+      };
+    }
+
+    scheduleReconnect() {
+      this.setStatus(navigator.onLine === false ? "offline" : "reconnecting");
+      if (this.timer) return;
+      // Full jitter, so a room full of phones does not come back at once.
+      const wait = Math.random() * this.backoff;
+      this.backoff = Math.min(MAX_BACKOFF, this.backoff * 2);
+      this.timer = setTimeout(() => this.connect(), wait);
+    }
+
+    reconnectNow() {
+      if (this.ws) return;
+      this.backoff = MIN_BACKOFF;
+      this.connect();
+    }
+
+    // Drops the socket and comes back with `since` (after a gap in revs).
+    resync() {
+      const ws = this.ws;
+      this.ws = null;
+      if (ws) ws.close();
+      this.backoff = MIN_BACKOFF;
+      this.connect();
+    }
+
+    onFrame(ws, text) {
+      if (ws !== this.ws) return;
+      let f;
+      try {
+        f = JSON.parse(text);
+      } catch (_) {
+        return;
+      }
+      switch (f.type) {
+        case "welcome":
+          this.state = f;
+          this.rev = f.rev;
+          this.ready();
+          if (this.opts.onState) this.opts.onState(this.state);
+          break;
+        case "resumed":
+          if (this.state) this.state.you = Object.assign({}, this.state.you, f.you);
+          this.ready();
+          break;
+        case "event":
+          if (!this.state || f.rev <= this.rev) return;
+          if (f.rev !== this.rev + 1) {
+            this.resync();
+            return;
+          }
+          applyChange(this.state, f.change);
+          this.rev = f.rev;
+          this.state.rev = f.rev;
+          if (this.opts.onEvent) this.opts.onEvent(f, this.state);
+          break;
+        case "ack":
+        case "reject":
+          this.answered(f);
+          break;
+        case "presence":
+          if (this.opts.onPresence) this.opts.onPresence(f.connected);
+          break;
+        case "error":
+          if (this.opts.onError) this.opts.onError(f);
+          break;
+      }
+    }
+
+    ready() {
+      this.backoff = MIN_BACKOFF;
+      this.setStatus("live");
+      // Everything still unanswered goes again, with its first req.
+      for (const p of this.pending) this.ws.send(JSON.stringify(p.cmd));
+    }
+
+    answered(f) {
+      const i = this.pending.findIndex((p) => p.cmd.req === f.req);
+      let cmd = null;
+      if (i >= 0) {
+        cmd = this.pending[i].cmd;
+        if (f.type === "reject" && (f.code === "rate_limited" || f.code === "unavailable")) {
+          // Not applied: try again a little later, with the same req.
+          setTimeout(() => {
+            if (this.ws && this.status === "live") this.ws.send(JSON.stringify(cmd));
+          }, 1000 + Math.random() * 2000);
+          return;
+        }
+        this.pending.splice(i, 1);
+        this.save();
+      }
+      const resolve = this.waiters.get(f.req);
+      this.waiters.delete(f.req);
+      if (this.opts.onAnswer) this.opts.onAnswer(f, cmd);
+      if (resolve) resolve(f);
+    }
+
+    // Sends a command; the promise resolves with its ack or reject, however
+    // many reconnects it takes.
+    send(command) {
+      const cmd = Object.assign({}, command, { req: randomReq() });
+      this.pending.push({ cmd: cmd, at: Date.now() });
+      this.save();
+      const answer = new Promise((resolve) => this.waiters.set(cmd.req, resolve));
+      if (this.ws && this.status === "live") this.ws.send(JSON.stringify(cmd));
+      return answer;
+    }
+
+    // Commands sent but not answered yet (shown as pending).
+    unanswered() {
+      return this.pending.map((p) => p.cmd);
+    }
+  }
+
+  SlotboardLive.applyChange = applyChange;
+  window.SlotboardLive = SlotboardLive;
+})();

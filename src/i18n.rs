@@ -1,0 +1,167 @@
+//! French and English.
+//!
+//! Every string a person reads is written in both languages where it is used:
+//! `lang.t("Free", "Libre")`. No keys to keep in sync, no string missing in
+//! one language: the compiler sees both. The JS of a page gets the strings it
+//! needs from the page itself, as a JSON block built the same way.
+//!
+//! The language is, in order: `?lang=` (the switch on every page, then
+//! remembered in a `lang` cookie), the `lang` cookie, the browser's
+//! `Accept-Language`, and the event's first language.
+
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use serde::Serialize;
+
+/// The name of the cookie that remembers the chosen language.
+pub const LANG_COOKIE: &str = "lang";
+
+/// A language of the pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Fr,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
+
+    /// `fr` or `en`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language's own name, for the switch.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::Fr => "Français",
+            Lang::En => "English",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "fr" => Some(Lang::Fr),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// Picks the text in this language.
+    pub fn t<'a>(self, en: &'a str, fr: &'a str) -> &'a str {
+        match self {
+            Lang::Fr => fr,
+            Lang::En => en,
+        }
+    }
+
+    /// The best language for a request.
+    pub fn negotiate(
+        query: Option<&str>,
+        cookie: Option<&str>,
+        accept_language: Option<&str>,
+        default: Lang,
+    ) -> Lang {
+        if let Some(l) = query.and_then(Lang::parse) {
+            return l;
+        }
+        if let Some(l) = cookie.and_then(Lang::parse) {
+            return l;
+        }
+        if let Some(header) = accept_language {
+            let codes: Vec<&str> = Lang::ALL.iter().map(|l| l.code()).collect();
+            // Matches "fr-FR" to "fr", in the browser's order of preference.
+            for wanted in accept_language::parse(header) {
+                let primary = wanted.split('-').next().unwrap_or("");
+                if let Some(code) = codes.iter().find(|c| c.eq_ignore_ascii_case(primary)) {
+                    if let Some(l) = Lang::parse(code) {
+                        return l;
+                    }
+                }
+            }
+        }
+        default
+    }
+
+    /// The `?lang=` of a query string, if it names a language.
+    pub fn from_query(query: Option<&str>) -> Option<Lang> {
+        query?
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .find(|(k, _)| *k == "lang")
+            .and_then(|(_, v)| Lang::parse(v))
+    }
+}
+
+/// The language of a request, when no event says otherwise (default French:
+/// slotboard comes from Brittany).
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Lang::of_request(parts, Lang::Fr))
+    }
+}
+
+impl Lang {
+    /// The language of a request, with `default` when nothing says.
+    pub fn of_request(parts: &Parts, default: Lang) -> Lang {
+        let query = Lang::from_query(parts.uri.query());
+        let cookie = parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|kv| kv.trim().split_once('='))
+            .find(|(k, _)| *k == LANG_COOKIE)
+            .map(|(_, v)| v);
+        let accept = parts
+            .headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok());
+        Lang::negotiate(query.map(Lang::code), cookie, accept, default)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_switch_wins_then_the_cookie_then_the_browser() {
+        assert_eq!(
+            Lang::negotiate(Some("en"), Some("fr"), Some("fr"), Lang::Fr),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::negotiate(None, Some("en"), Some("fr"), Lang::Fr),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::negotiate(None, None, Some("en-GB,en;q=0.9,fr;q=0.8"), Lang::Fr),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::negotiate(None, None, Some("de-DE,fr-FR;q=0.7"), Lang::En),
+            Lang::Fr
+        );
+        assert_eq!(Lang::negotiate(None, None, Some("de"), Lang::En), Lang::En);
+        assert_eq!(
+            Lang::negotiate(Some("xx"), Some("??"), None, Lang::Fr),
+            Lang::Fr
+        );
+    }
+
+    #[test]
+    fn the_query_is_read_among_other_parameters() {
+        assert_eq!(Lang::from_query(Some("a=1&lang=en")), Some(Lang::En));
+        assert_eq!(Lang::from_query(Some("lang=")), None);
+        assert_eq!(Lang::from_query(None), None);
+    }
+}
