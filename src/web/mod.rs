@@ -6,6 +6,7 @@
 
 mod admin;
 mod assets;
+pub(crate) mod forms;
 mod headers;
 mod phone;
 pub mod protocol;

@@ -176,7 +176,9 @@ pub const OPS: &[&str] = &[
     "claim", "edit", "release", "move", "swap", "lock", "unlock", "set_open", "announce", "vote",
 ];
 
-fn command(op: &str, value: &Value, limits: &Limits) -> Result<Command, Rejection> {
+/// A command from its `op` and its fields (a JSON object): the same parsing
+/// for socket frames and HTML forms.
+pub fn command(op: &str, value: &Value, limits: &Limits) -> Result<Command, Rejection> {
     fn fields<'de, T: Deserialize<'de>>(op: &str, value: &'de Value) -> Result<T, Rejection> {
         T::deserialize(value).map_err(|e| invalid(format!("{op}: {e}")))
     }
