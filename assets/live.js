@@ -9,8 +9,12 @@
 // applied twice.
 //
 // Usage:
-//   const live = new SlotboardLive({ slug, role, onState, onEvent, onAnswer,
-//                                    onStatus, onPresence, onError });
+//   const live = new SlotboardLive({ slug, role, initial, onState, onEvent,
+//                                    onAnswer, onStatus, onPresence, onError });
+//
+// `initial` (optional) is the state the page was rendered with, shaped like
+// `welcome` (with `rev`): the first hello then resumes from it with `since`,
+// so nothing that happened between the page and the socket is missed.
 //   live.send({ op: "claim", slot, room, title, host }).then(answer => ...);
 (function () {
   "use strict";
@@ -93,14 +97,16 @@
       this.opts = opts;
       this.slug = opts.slug;
       this.role = opts.role || null;
-      this.state = null;
-      this.rev = null;
+      this.state = opts.initial || null;
+      this.rev = opts.initial ? opts.initial.rev : null;
       this.ws = null;
       this.status = "connecting";
       this.backoff = MIN_BACKOFF;
       this.timer = null;
       this.waiters = new Map(); // req -> resolve
-      this.storeKey = "slotboard:pending:" + this.slug;
+      // One queue per event and role: the phone and the admin page of one
+      // browser must not resend each other's commands.
+      this.storeKey = "slotboard:pending:" + this.slug + ":" + (this.role || "participant");
       this.pending = this.load();
       window.addEventListener("online", () => this.reconnectNow());
       window.addEventListener("offline", () => this.setStatus("offline"));

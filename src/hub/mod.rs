@@ -99,6 +99,10 @@ enum Msg {
     Snapshot {
         reply: oneshot::Sender<Arc<Snapshot>>,
     },
+    Recent {
+        limit: usize,
+        reply: oneshot::Sender<(Arc<Snapshot>, Vec<Utf8Bytes>)>,
+    },
     Shutdown {
         reply: oneshot::Sender<()>,
     },
@@ -252,6 +256,18 @@ impl EventHandle {
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(Msg::Snapshot { reply })
+            .await
+            .map_err(|_| HubGone)?;
+        rx.await.map_err(|_| HubGone)
+    }
+
+    /// The current board with the last `limit` event frames kept in memory
+    /// (oldest first, the last one is the board's rev): the organisers'
+    /// audit log and undo read them.
+    pub async fn recent(&self, limit: usize) -> Result<(Arc<Snapshot>, Vec<Utf8Bytes>), HubGone> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Msg::Recent { limit, reply })
             .await
             .map_err(|_| HubGone)?;
         rx.await.map_err(|_| HubGone)
@@ -490,6 +506,12 @@ impl Hub {
                 }
                 Msg::Snapshot { reply } => {
                     let _ = reply.send(self.current());
+                }
+                Msg::Recent { limit, reply } => {
+                    let skip = self.recent.len().saturating_sub(limit);
+                    let frames = self.recent.iter().skip(skip).map(|(_, t)| t.clone());
+                    let frames = frames.collect();
+                    let _ = reply.send((self.current(), frames));
                 }
                 Msg::Command { .. } | Msg::Shutdown { .. } => unreachable!("handled above"),
             }

@@ -12,7 +12,6 @@ pub mod wall;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Serialize;
 
-use crate::board::{Board, Cell, Session};
 use crate::config::EventConfig;
 use crate::i18n::Lang;
 
@@ -53,6 +52,8 @@ pub fn layout(page: &Page<'_>, body: Markup) -> Markup {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
+                // No favicon request (and no 404 for it) on every page.
+                link rel="icon" href="data:,";
                 title { (page.title) }
                 link rel="stylesheet" href="/assets/style.css";
                 @for s in page.styles { link rel="stylesheet" href={ "/assets/" (s) }; }
@@ -150,64 +151,4 @@ pub fn not_found(lang: Lang, what: &str) -> Markup {
             }
         },
     )
-}
-
-/// The organisers' announcement, if any.
-pub fn announcement(board: &Board) -> Markup {
-    html! {
-        @if let Some(text) = board.announcement() {
-            p class="announcement" role="status" { (text) }
-        }
-    }
-}
-
-/// The board as tables, one per day (the no-JS baseline of every page).
-pub fn grid(lang: Lang, event: &EventConfig, board: &Board) -> Markup {
-    let g = board.grid();
-    html! {
-        @for day in &event.days {
-            section class="day" {
-                h2 { (day.date) }
-                table class="grid" {
-                    thead {
-                        tr {
-                            th scope="col" { (lang.t("Time", "Horaire")) }
-                            @for room in &g.rooms {
-                                th scope="col" { (room.name) " " span class="muted" { "(" (room.capacity) ")" } }
-                            }
-                        }
-                    }
-                    tbody {
-                        @for slot in g.slots.iter().filter(|s| s.day == day.date) {
-                            tr {
-                                th scope="row" { (slot.start) "–" (slot.end) }
-                                @for room in &g.rooms {
-                                    @let cell = Cell { slot: slot.id.clone(), room: room.id.clone() };
-                                    @match board.session_at(&cell) {
-                                        Some(s) => td class="taken" { (session(s)) },
-                                        None if board.is_locked(&cell) => td class="locked" { (lang.t("Locked", "Verrouillé")) },
-                                        None => td class="free" { (lang.t("Free", "Libre")) },
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// One session in a cell.
-pub fn session(s: &Session) -> Markup {
-    html! {
-        div class="session" {
-            span class="title" { (s.title.as_str()) }
-            span class="host" { (s.host.as_str()) }
-            @if s.votes > 0 { " · " (s.votes) " ♥" }
-            @if !s.tags.is_empty() {
-                div { @for t in s.tags.iter() { span class="tag" { (t.as_str()) } } }
-            }
-        }
-    }
 }

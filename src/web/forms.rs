@@ -18,7 +18,11 @@ use crate::config::EventConfig;
 
 /// Turns a form's fields into a command. `tags` is one comma-separated field;
 /// `open` and `on` are `true`/`false` (or a checkbox's `on`).
-pub fn command(op: &str, fields: &HashMap<String, String>, limits: &Limits) -> Result<Command, Rejection> {
+pub fn command(
+    op: &str,
+    fields: &HashMap<String, String>,
+    limits: &Limits,
+) -> Result<Command, Rejection> {
     let mut obj = Map::new();
     for (k, v) in fields {
         let value = match k.as_str() {
@@ -73,7 +77,10 @@ pub fn participant(state: &AppState, jar: CookieJar) -> (Actor, CookieJar) {
 pub fn organiser(event: &EventConfig, jar: &CookieJar) -> Option<Actor> {
     let session = jar.get(ORGANISER_COOKIE)?;
     let now = jiff::Timestamp::now().as_second();
-    if !event.organiser().verify_session(&event.slug, session.value(), now) {
+    if !event
+        .organiser()
+        .verify_session(&event.slug, session.value(), now)
+    {
         return None;
     }
     let token = jar.get(TOKEN_COOKIE).map(|c| c.value().to_owned());
@@ -93,7 +100,10 @@ mod tests {
     use crate::board::RejectCode;
 
     fn fields(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]

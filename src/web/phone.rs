@@ -1,26 +1,461 @@
 //! The phone view: `/e/{event}` and its forms.
+//!
+//! Without JavaScript every action is a form: `POST /e/{slug}/{op}` goes
+//! through the socket's own command parser (`forms::command`) and the event's
+//! hub, then redirects (303) to the page with the outcome in the query
+//! (`?notice=taken&op=claim&slot=..&room=..`). The server's message and what
+//! a refused claim asked for travel in a short-lived cookie (the "flash"),
+//! not in the URL, so nobody can make the page say something with a crafted
+//! link.
+
+use std::collections::HashMap;
 
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use serde::{Deserialize, Serialize};
 
-use super::{AppError, AppState, with_token};
+use super::{AppError, AppState, TOKEN_COOKIE, forms};
+use crate::auth;
+use crate::board::{Actor, Cell, RejectCode, Rejection, RoomId, SlotId};
+use crate::hub::Answer;
 use crate::i18n::Lang;
 use crate::views;
+use crate::views::phone::{ClaimForm, NOTICE_CODES, Notice, View};
+
+/// The outcome's details between a form's POST and the page it redirects to.
+const FLASH_COOKIE: &str = "slotboard_flash";
+/// The host name last used on this browser, to prefill the claim form.
+const HOST_COOKIE: &str = "slotboard_host";
+
+/// The commands of the phone page's forms.
+const OPS: &[&str] = &["claim", "edit", "release", "move", "vote"];
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/e/{event}", get(page))
+    Router::new()
+        .route("/e/{event}", get(page))
+        .route("/e/{event}/claim", get(claim_page).post(claim))
+        .route("/e/{event}/edit", post(edit))
+        .route("/e/{event}/release", post(release))
+        .route("/e/{event}/move", post(move_))
+        .route("/e/{event}/vote", post(vote))
+        .route("/e/{event}/me", get(me))
 }
 
+/// What the flash cookie carries (hex of this JSON, so any text fits).
+#[derive(Serialize, Deserialize, Default)]
+struct Flash {
+    /// The server's message.
+    #[serde(default)]
+    m: Option<String>,
+    /// The title and host of a refused claim.
+    #[serde(default)]
+    t: Option<String>,
+    #[serde(default)]
+    h: Option<String>,
+}
+
+fn encode_cookie_text(text: &str) -> String {
+    hex::encode(text.as_bytes())
+}
+
+fn decode_cookie_text(value: &str) -> Option<String> {
+    String::from_utf8(hex::decode(value).ok()?).ok()
+}
+
+/// A cookie of ours; `permanent` keeps it (a year and more), else it lives
+/// as long as the browser session.
+fn our_cookie(
+    state: &AppState,
+    name: &'static str,
+    value: String,
+    permanent: bool,
+) -> Cookie<'static> {
+    let mut b = Cookie::build((name, value))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.secure_cookies())
+        .path("/");
+    if permanent {
+        b = b.permanent();
+    }
+    b.build()
+}
+
+fn removal(name: &'static str) -> Cookie<'static> {
+    Cookie::build((name, "")).path("/").build()
+}
+
+/// The page carries the participant's token (in the device link): never
+/// cache it.
+fn no_store(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn device_url(state: &AppState, slug: &str, token: &str) -> String {
+    format!(
+        "{}/e/{slug}/me?t={token}",
+        state.config.server.public_url.trim_end_matches('/')
+    )
+}
+
+fn known_cell(
+    board: &crate::board::Board,
+    slot: Option<&String>,
+    room: Option<&String>,
+) -> Option<Cell> {
+    let cell = Cell {
+        slot: SlotId(slot?.clone()),
+        room: RoomId(room?.clone()),
+    };
+    let grid = board.grid();
+    (grid.slot(&cell.slot).is_some() && grid.room(&cell.room).is_some()).then_some(cell)
+}
+
+struct Rendered {
+    status: StatusCode,
+    notice: Option<Notice>,
+    claim: Option<ClaimForm>,
+}
+
+async fn render(
+    state: &AppState,
+    slug: &str,
+    lang: Lang,
+    jar: CookieJar,
+    what: impl FnOnce(&crate::board::Board, &Actor, &mut CookieJar) -> Rendered,
+) -> Result<Response, AppError> {
+    let (event, snap) = state.snapshot(slug).await?;
+    let (actor, mut jar) = forms::participant(state, jar);
+    let token = jar
+        .get(TOKEN_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    let host = jar
+        .get(HOST_COOKIE)
+        .and_then(|c| decode_cookie_text(c.value()));
+    let r = what(&snap.board, &actor, &mut jar);
+    let view = View {
+        lang,
+        event: &event.config,
+        board: &snap.board,
+        me: &actor.id,
+        device_url: device_url(state, slug, &token),
+        limits: &state.config.limits,
+        now: jiff::Timestamp::now(),
+        notice: r.notice,
+        claim: r.claim,
+        host,
+    };
+    let html = views::phone::page(&view);
+    Ok(no_store((r.status, jar, html).into_response()))
+}
+
+/// `GET /e/{slug}`: the board, with the outcome of the last form if the
+/// query names one.
 async fn page(
     State(state): State<AppState>,
     Path(slug): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
     lang: Lang,
     jar: CookieJar,
 ) -> Result<Response, AppError> {
-    let (event, snap) = state.snapshot(&slug).await?;
-    let jar = with_token(&state, jar);
-    Ok((jar, views::phone::page(lang, &event.config, &snap)).into_response())
+    render(&state, &slug, lang, jar, |board, _, jar| {
+        let flash = jar.get(FLASH_COOKIE).map(|c| c.value().to_owned());
+        if flash.is_some() {
+            *jar = jar.clone().remove(removal(FLASH_COOKIE));
+        }
+        let notice = q
+            .get("notice")
+            .filter(|c| NOTICE_CODES.contains(&c.as_str()))
+            .map(|code| {
+                let flash: Flash = flash
+                    .as_deref()
+                    .and_then(decode_cookie_text)
+                    .and_then(|j| serde_json::from_str(&j).ok())
+                    .unwrap_or_default();
+                Notice {
+                    code: code.clone(),
+                    op: q.get("op").filter(|o| OPS.contains(&o.as_str())).cloned(),
+                    message: flash.m,
+                    cell: known_cell(board, q.get("slot"), q.get("room")),
+                    title: flash.t,
+                    host: flash.h,
+                }
+            });
+        Rendered {
+            status: StatusCode::OK,
+            notice,
+            claim: None,
+        }
+    })
+    .await
+}
+
+/// `GET /e/{slug}/claim?slot=..&room=..`: the page with the claim form open
+/// in that cell; or, if the cell cannot be claimed, the page saying why
+/// (with the board's own message) and the free cells nearby.
+async fn claim_page(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    lang: Lang,
+    jar: CookieJar,
+) -> Result<Response, AppError> {
+    let limits = state.config.limits.clone();
+    render(&state, &slug, lang, jar, |board, actor, _| {
+        // The board's rules decide, with a placeholder text: the same code
+        // and message as a claim on the socket would get.
+        let mut probe: HashMap<String, String> = HashMap::new();
+        for k in ["slot", "room"] {
+            if let Some(v) = q.get(k) {
+                probe.insert(k.to_owned(), v.clone());
+            }
+        }
+        probe.insert("title".into(), "-".into());
+        probe.insert("host".into(), "-".into());
+        let verdict = forms::command("claim", &probe, &limits)
+            .and_then(|cmd| board.decide(actor, &cmd).map(|_| ()));
+        let cell = known_cell(board, q.get("slot"), q.get("room"));
+        match (verdict, cell) {
+            (Ok(()), Some(cell)) => Rendered {
+                status: StatusCode::OK,
+                notice: None,
+                claim: Some(ClaimForm {
+                    cell,
+                    title: q.get("title").cloned().unwrap_or_default(),
+                    host: q.get("host").cloned().unwrap_or_default(),
+                }),
+            },
+            (verdict, cell) => {
+                let rejection = verdict.err().unwrap_or_else(|| {
+                    Rejection::new(RejectCode::NotFound, "there is no such cell on this board")
+                });
+                let status = match rejection.code {
+                    RejectCode::NotFound => StatusCode::NOT_FOUND,
+                    RejectCode::Invalid => StatusCode::BAD_REQUEST,
+                    _ => StatusCode::OK,
+                };
+                Rendered {
+                    status,
+                    notice: Some(Notice {
+                        code: rejection.code.as_str().to_owned(),
+                        op: Some("claim".into()),
+                        message: Some(rejection.message),
+                        cell,
+                        title: None,
+                        host: None,
+                    }),
+                    claim: None,
+                }
+            }
+        }
+    })
+    .await
+}
+
+type Fields = Result<Form<HashMap<String, String>>, FormRejection>;
+
+async fn claim(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    form: Fields,
+) -> Result<Response, AppError> {
+    act(&state, &slug, "claim", &headers, jar, form).await
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    form: Fields,
+) -> Result<Response, AppError> {
+    act(&state, &slug, "edit", &headers, jar, form).await
+}
+
+async fn release(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    form: Fields,
+) -> Result<Response, AppError> {
+    act(&state, &slug, "release", &headers, jar, form).await
+}
+
+async fn move_(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    form: Fields,
+) -> Result<Response, AppError> {
+    act(&state, &slug, "move", &headers, jar, form).await
+}
+
+async fn vote(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    form: Fields,
+) -> Result<Response, AppError> {
+    act(&state, &slug, "vote", &headers, jar, form).await
+}
+
+/// One form command: parse it like a socket frame, ask the hub, redirect to
+/// the page with the outcome.
+async fn act(
+    state: &AppState,
+    slug: &str,
+    op: &str,
+    headers: &HeaderMap,
+    jar: CookieJar,
+    form: Fields,
+) -> Result<Response, AppError> {
+    let event = state.event(slug)?;
+    let mut fields = form.map(|Form(f)| f).unwrap_or_default();
+    // The move form's one select says "slot|room".
+    if let Some(to) = fields.remove("to") {
+        if let Some((slot, room)) = to.split_once('|') {
+            fields.insert("slot".into(), slot.to_owned());
+            fields.insert("room".into(), room.to_owned());
+        }
+    }
+    let (actor, mut jar) = forms::participant(state, jar);
+    let answer = if !super::origin_allowed(headers, &state.config) {
+        Answer::Reject(Rejection::new(
+            RejectCode::Forbidden,
+            "this form was sent from another site; use the board's own page",
+        ))
+    } else {
+        match forms::command(op, &fields, &state.config.limits) {
+            Err(rejection) => Answer::Reject(rejection),
+            Ok(command) => event.command(actor, forms::req_of(&fields), command).await,
+        }
+    };
+    if op == "claim" {
+        if let Some(host) = fields
+            .get("host")
+            .map(|h| h.trim())
+            .filter(|h| !h.is_empty())
+        {
+            let host: String = host.chars().take(state.config.limits.host).collect();
+            jar = jar.add(our_cookie(
+                state,
+                HOST_COOKIE,
+                encode_cookie_text(&host),
+                true,
+            ));
+        }
+    }
+    let snapshot_cell = {
+        let grid = event.config.grid();
+        let cell = Cell {
+            slot: SlotId(fields.get("slot").cloned().unwrap_or_default()),
+            room: RoomId(fields.get("room").cloned().unwrap_or_default()),
+        };
+        (grid.slot(&cell.slot).is_some() && grid.room(&cell.room).is_some()).then_some(cell)
+    };
+    let (code, flash) = match answer {
+        Answer::Ack { .. } => ("ack", None),
+        Answer::Reject(r) => {
+            // What the claim asked for, cut to the limits so the cookie
+            // stays small whatever was posted.
+            let typed = |name: &str, max: usize| {
+                (op == "claim")
+                    .then(|| fields.get(name))
+                    .flatten()
+                    .map(|v| v.chars().take(max).collect::<String>())
+            };
+            let limits = &state.config.limits;
+            let mut message = r.message;
+            if message.chars().count() > 300 {
+                message = message.chars().take(300).collect::<String>() + "…";
+            }
+            let flash = Flash {
+                m: Some(message),
+                t: typed("title", limits.title),
+                h: typed("host", limits.host),
+            };
+            (r.code.as_str(), Some(flash))
+        }
+    };
+    match flash {
+        Some(f) => {
+            let json = serde_json::to_string(&f).unwrap_or_default();
+            jar = jar.add(our_cookie(
+                state,
+                FLASH_COOKIE,
+                encode_cookie_text(&json),
+                false,
+            ));
+        }
+        None => {
+            if jar.get(FLASH_COOKIE).is_some() {
+                jar = jar.remove(removal(FLASH_COOKIE));
+            }
+        }
+    }
+    let mut url = format!("/e/{slug}?notice={code}&op={op}");
+    if let Some(cell) = snapshot_cell {
+        url.push_str(&format!("&slot={}&room={}", cell.slot, cell.room));
+    }
+    url.push_str("#notice");
+    Ok((jar, Redirect::to(&url)).into_response())
+}
+
+/// `GET /e/{slug}/me?t={token}`: this browser becomes the participant of
+/// that token (the link of "Use on another device").
+async fn me(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    lang: Lang,
+    jar: CookieJar,
+) -> Result<Response, AppError> {
+    let event = state.event(&slug)?;
+    let lang = views::lang_for(&event.config, lang);
+    let mut response = match q.get("t").filter(|t| auth::valid_token(t)) {
+        Some(token) => {
+            let cookie = Cookie::build((TOKEN_COOKIE, token.clone()))
+                .http_only(true)
+                .same_site(SameSite::Lax)
+                .secure(state.secure_cookies())
+                .path("/")
+                .permanent()
+                .build();
+            let jar = jar.add(cookie);
+            (jar, Redirect::to(&format!("/e/{slug}?notice=device#notice"))).into_response()
+        }
+        None => (
+            StatusCode::BAD_REQUEST,
+            views::not_found(
+                lang,
+                lang.t(
+                    "This sign-in link is not valid: copy it again, whole, from the device where you are signed in (“Use on another device”).",
+                    "Ce lien de connexion n'est pas valide : recopiez-le en entier depuis l'appareil où vous êtes connecté (« Utiliser sur un autre appareil »).",
+                ),
+            ),
+        )
+            .into_response(),
+    };
+    let h = response.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    Ok(response)
 }

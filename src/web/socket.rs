@@ -367,6 +367,14 @@ impl Connection {
             Ok(rx) => rx,
             Err(end) => return end,
         };
+        // The hub sends presence only when the count changes, and may have
+        // sent this connection's own change before it was subscribed.
+        if let Err(end) = self
+            .send(socket, presence_text(self.event.connected()))
+            .await
+        {
+            return end;
+        }
         // A later `welcome` (after a lag) no longer carries the new token.
         let you = You { token: None, ..you };
         let mut bucket = Bucket::new(self.settings.commands_per_sec, self.settings.command_burst);
@@ -504,6 +512,10 @@ impl Connection {
             }
         }
     }
+}
+
+fn presence_text(connected: usize) -> String {
+    format!(r#"{{"type":"presence","connected":{connected}}}"#)
 }
 
 /// The sessions `who` wants to attend, as of the state they joined at.

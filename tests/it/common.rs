@@ -337,6 +337,23 @@ impl Client {
         }
     }
 
+    /// Waits for the connection to end: `Some(code)` when the server's close
+    /// frame arrived, `None` when the socket was reset first (the server
+    /// closed while this client was still sending a large frame, so the
+    /// kernel answered the unread bytes with a reset).
+    pub async fn expect_end(&mut self) -> Option<u16> {
+        loop {
+            let msg = tokio::time::timeout(PATIENCE, self.ws.next())
+                .await
+                .expect("the connection ended in time");
+            match msg {
+                Some(Ok(Message::Close(c))) => return Some(close_code(&c)),
+                Some(Ok(_)) => continue,
+                Some(Err(_)) | None => return None,
+            }
+        }
+    }
+
     /// Waits for the server to close the socket and returns the close frame.
     pub async fn expect_close(&mut self) -> Option<CloseFrame> {
         loop {
@@ -476,5 +493,53 @@ impl Client {
     pub fn use_new_reqs(&mut self) {
         let space = REQ_SPACES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.seq = space * 1_000_000;
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Helpers for the browser tests: a server that goes away and comes back on
+// the same address, so that open pages find it again by themselves.
+
+impl TestServer {
+    /// Whether the server is running (false between [`TestServer::stop`] and
+    /// [`TestServer::start_again`]).
+    pub fn is_running(&self) -> bool {
+        self.server.is_some()
+    }
+
+    /// A clean shutdown (sockets closed with 1001, snapshot written); the
+    /// address stays reserved for [`TestServer::start_again`].
+    pub async fn stop(&mut self) {
+        if let Some(s) = self.server.take() {
+            s.shutdown().await.expect("clean shutdown");
+        }
+    }
+
+    /// A new server on the same data folder and the same address as before,
+    /// retrying the bind for a bounded time (the old sockets may linger).
+    pub async fn start_again(&mut self) {
+        assert!(self.server.is_none(), "stop the server first");
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        let listener = loop {
+            match TcpListener::bind(self.addr).await {
+                Ok(l) => break l,
+                Err(e) if tokio::time::Instant::now() < deadline => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => panic!("cannot bind {} again: {e}", self.addr),
+            }
+        };
+        let server = Server::start(self.config(), listener)
+            .await
+            .expect("server starts again");
+        assert_eq!(server.addr(), self.addr);
+        self.server = Some(server);
+    }
+
+    /// [`TestServer::restart`], but on the same port.
+    pub async fn restart_same_port(&mut self) {
+        self.stop().await;
+        self.start_again().await;
     }
 }

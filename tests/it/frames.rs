@@ -387,13 +387,20 @@ async fn a_text_frame_of_16_kib_is_fine_one_byte_more_closes_with_1009() {
 
 #[tokio::test]
 async fn a_huge_text_frame_closes_with_1009() {
+    // Far over the limit, the server stops reading at the frame's header and
+    // closes with 1009 at once; the close frame can lose the race against the
+    // reset of the bytes still in flight. Either way the connection ends,
+    // never with another code, and the board carries on.
     let camp = TestServer::start().await;
     let mut phone = camp.participant().await;
     phone
         .send_text(&claim_frame_of_len("huge", 256 * 1024))
         .await;
-    let close = phone.expect_close().await;
-    assert_eq!(close_code(&close), 1009, "{close:?}");
+    let end = phone.expect_end().await;
+    assert!(matches!(end, None | Some(1009)), "{end:?}");
+    let mut other = camp.participant().await;
+    let a = other.claim("sat-0930", "amphi", "Still here").await;
+    assert_eq!(a["type"], "ack", "{a}");
 }
 
 #[tokio::test]

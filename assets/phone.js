@@ -1,0 +1,592 @@
+// phone.js: the phone view, live.
+//
+// The page works without this file (plain forms, see src/web/phone.rs). This
+// script keeps the same markup up to date from the live state of
+// SlotboardLive (live.js): every event re-renders the cells that changed,
+// "my sessions", the announcement and the clock. Forms marked `data-op` are
+// sent over the socket instead of posted; while unanswered (offline, say)
+// they show as pending, and live.js resends them with their first `req`.
+//
+// Every text comes from the page's JSON block (#phone-data) or from the
+// board, and is set as text, never as HTML.
+(function () {
+  "use strict";
+
+  const dataEl = document.getElementById("phone-data");
+  if (!dataEl || !window.SlotboardLive) return;
+  const D = JSON.parse(dataEl.textContent);
+  const S = D.strings;
+  const slug = D.slug;
+  const HOST_KEY = "slotboard:host";
+
+  let state = null;
+  let live = null; // the SlotboardLive, made last
+  const formsByReq = new Map(); // req -> the form that sent it
+  const slotIndex = new Map(D.slots.map((s, i) => [s.id, i]));
+  const slotInfo = new Map(D.slots.map((s) => [s.id, s]));
+
+  // --- small helpers ------------------------------------------------------
+
+  function el(tag, attrs) {
+    const e = document.createElement(tag);
+    for (const k in attrs || {}) {
+      const v = attrs[k];
+      if (v === null || v === undefined || v === false) continue;
+      if (k === "class") e.className = v;
+      else if (v === true) e.setAttribute(k, "");
+      else e.setAttribute(k, String(v));
+    }
+    for (let i = 2; i < arguments.length; i++) {
+      const c = arguments[i];
+      if (c === null || c === undefined || c === false) continue;
+      e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+    return e;
+  }
+
+  function hidden(name, value) {
+    return el("input", { type: "hidden", name: name, value: value });
+  }
+
+  function formReq() {
+    const b = new Uint8Array(8);
+    crypto.getRandomValues(b);
+    return "f-" + Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  }
+
+  function getHost() {
+    try {
+      return localStorage.getItem(HOST_KEY) || D.host || "";
+    } catch (_) {
+      return D.host || "";
+    }
+  }
+
+  function setHost(h) {
+    try {
+      if (h) localStorage.setItem(HOST_KEY, h);
+    } catch (_) {
+      // Private mode: nothing remembered.
+    }
+  }
+
+  const key = (slot, room) => slot + "|" + room;
+
+  function roomOf(id) {
+    return (state && state.rooms.find((r) => r.id === id)) || null;
+  }
+
+  function cellLabel(slot, room) {
+    const r = roomOf(room);
+    const s = slotInfo.get(slot);
+    return (r ? r.name : room) + " · " + (s ? s.short : slot);
+  }
+
+  function seats(n) {
+    return " " + n + " " + (n === 1 ? S.seat : S.seats);
+  }
+
+  function isFree(slot, room) {
+    const k = key(slot, room);
+    return !state.sessions.some((s) => key(s.slot, s.room) === k) &&
+      !state.locks.some((l) => key(l.slot, l.room) === k);
+  }
+
+  function freeCells() {
+    const out = [];
+    for (const s of state.slots) {
+      for (const r of state.rooms) if (isFree(s.id, r.id)) out.push({ slot: s.id, room: r.id });
+    }
+    return out;
+  }
+
+  // The same rule as views::phone::alternatives.
+  function alternatives(slot, room) {
+    const out = state.rooms
+      .filter((r) => r.id !== room && isFree(slot, r.id))
+      .slice(0, 3)
+      .map((r) => ({ slot: slot, room: r.id }));
+    const i = state.slots.findIndex((s) => s.id === slot);
+    const next = i >= 0 ? state.slots[i + 1] : null;
+    if (next) {
+      if (isFree(next.id, room)) out.push({ slot: next.id, room: room });
+      else if (out.length === 0) {
+        state.rooms.filter((r) => isFree(next.id, r.id)).slice(0, 2)
+          .forEach((r) => out.push({ slot: next.id, room: r.id }));
+      }
+    }
+    return out;
+  }
+
+  // The same rule as views::phone::bigger_room.
+  function biggerRoom(s) {
+    const here = roomOf(s.room);
+    if (!here || s.votes <= here.capacity) return null;
+    const bigger = state.rooms
+      .filter((r) => r.capacity > here.capacity && isFree(s.slot, r.id))
+      .sort((a, b) => a.capacity - b.capacity);
+    return bigger.find((r) => r.capacity >= s.votes) || bigger[bigger.length - 1] || null;
+  }
+
+  function me() {
+    return (state && state.you && state.you.id) || D.me;
+  }
+
+  // --- cells --------------------------------------------------------------
+
+  function voteForm(s, voted) {
+    return el("form", { class: "vote-form", method: "post", action: "/e/" + slug + "/vote", "data-op": "vote" },
+      hidden("session", s.id),
+      hidden("on", voted ? "false" : "true"),
+      hidden("req", formReq()),
+      el("button", { type: "submit", class: "vote", "data-session": s.id, "aria-pressed": voted ? "true" : "false" },
+        el("span", { class: "check", "aria-hidden": "true" }, voted ? "✓ " : "+ "),
+        S.want, " · ", el("span", { class: "count" }, s.votes),
+        el("span", { class: "vh" }, " : " + s.title)));
+  }
+
+  function cellContent(td, kind, s, voted) {
+    const slot = td.dataset.slot;
+    const room = td.dataset.room;
+    if (kind === "taken") {
+      return [
+        el("div", { class: "session" },
+          el("span", { class: "session-title" }, s.title),
+          el("span", { class: "host" }, s.host),
+          s.owner === me() ? " " : null,
+          s.owner === me() ? el("span", { class: "badge" }, S.yours) : null),
+        voteForm(s, voted),
+      ];
+    }
+    if (kind === "locked") return [el("span", { class: "state-label" }, S.locked)];
+    if (!state.event.open) return [el("span", { class: "state-label" }, S.free)];
+    return [el("a", { class: "claim", href: "/e/" + slug + "/claim?slot=" + encodeURIComponent(slot) + "&room=" + encodeURIComponent(room) + "#claim-form" },
+      el("span", { class: "state-label" }, S.free), " · " + S.propose,
+      el("span", { class: "vh" }, " : " + cellLabel(slot, room)))];
+  }
+
+  function renderCells() {
+    const byCell = new Map(state.sessions.map((s) => [key(s.slot, s.room), s]));
+    const locks = new Set(state.locks.map((l) => key(l.slot, l.room)));
+    const votes = new Set((state.you && state.you.votes) || []);
+    const mine = me();
+    document.querySelectorAll("td[data-state]").forEach((td) => {
+      const k = key(td.dataset.slot, td.dataset.room);
+      const s = byCell.get(k) || null;
+      const kind = s ? "taken" : locks.has(k) ? "locked" : "free";
+      td.dataset.state = kind;
+      td.className = kind;
+      if (s) td.dataset.session = s.id;
+      else delete td.dataset.session;
+      // An open claim form stays until it is sent or cancelled.
+      if (td.querySelector("#claim-form")) {
+        td.dataset.sig = "";
+        return;
+      }
+      const sig = JSON.stringify([kind, state.event.open, s && [s.id, s.title, s.host, s.votes, s.owner === mine, votes.has(s.id)]]);
+      if (td.dataset.sig === sig) return;
+      td.dataset.sig = sig;
+      const active = document.activeElement;
+      const refocus = active && td.contains(active) ? (active.classList.contains("vote") ? "button.vote" : active.classList.contains("claim") ? "a.claim" : null) : null;
+      const content = td.querySelector(".content") || td.appendChild(el("div", { class: "content" }));
+      content.replaceChildren.apply(content, cellContent(td, kind, s, s && votes.has(s.id)));
+      if (refocus) {
+        const f = td.querySelector(refocus);
+        if (f) f.focus();
+      }
+    });
+  }
+
+  // --- the claim form in place ----------------------------------------------
+
+  function closeClaimForm() {
+    const form = document.getElementById("claim-form");
+    if (!form) return;
+    const td = form.closest("td[data-state]");
+    form.remove();
+    if (td) {
+      td.dataset.sig = "";
+      td.removeAttribute("data-pending");
+      if (state) render();
+    }
+  }
+
+  function openClaim(td) {
+    closeClaimForm();
+    const slot = td.dataset.slot;
+    const room = td.dataset.room;
+    const content = td.querySelector(".content");
+    const form = el("form", { id: "claim-form", class: "claim-form", method: "post", action: "/e/" + slug + "/claim", "data-op": "claim" },
+      el("p", { class: "form-title" }, S.propose_title + ": " + cellLabel(slot, room)),
+      hidden("slot", slot),
+      hidden("room", room),
+      hidden("req", formReq()),
+      el("label", { for: "claim-title" }, S.title),
+      el("input", { id: "claim-title", name: "title", type: "text", required: true, maxlength: D.limits.title, autocomplete: "off" }),
+      el("label", { for: "claim-host" }, S.host),
+      el("input", { id: "claim-host", name: "host", type: "text", required: true, maxlength: D.limits.host, autocomplete: "nickname", value: getHost() }),
+      el("div", { class: "actions" },
+        el("button", { type: "submit", class: "primary" }, S.send), " ",
+        el("button", { type: "button", class: "cancel" }, S.cancel)));
+    content.replaceChildren(form);
+    td.dataset.sig = "";
+    document.getElementById("claim-title").focus();
+  }
+
+  // --- sending ----------------------------------------------------------------
+
+  function setPending(form, on) {
+    form.toggleAttribute("data-pending", on);
+    form.setAttribute("aria-busy", on ? "true" : "false");
+    form.querySelectorAll("button, input, select").forEach((x) => {
+      if (x.type !== "hidden") x.disabled = on;
+    });
+    const submit = form.querySelector("button[type=submit]");
+    if (submit && form.id === "claim-form") {
+      if (on) {
+        submit.dataset.label = submit.textContent;
+        submit.textContent = S.sending;
+      } else if (submit.dataset.label) {
+        submit.textContent = submit.dataset.label;
+      }
+    }
+  }
+
+  function commandOf(form) {
+    const cmd = { op: form.dataset.op };
+    for (const [k, v] of new FormData(form)) {
+      if (k === "req" || k === "lang") continue;
+      if (k === "on") cmd.on = v === "true";
+      else if (k === "to") {
+        const i = v.indexOf("|");
+        cmd.slot = v.slice(0, i);
+        cmd.room = v.slice(i + 1);
+      } else cmd[k] = v;
+    }
+    return cmd;
+  }
+
+  function send(cmd, form) {
+    live.send(cmd);
+    const queued = live.unanswered();
+    const req = queued.length ? queued[queued.length - 1].req : null;
+    if (form && req) {
+      formsByReq.set(req, form);
+      setPending(form, true);
+    }
+    renderPending();
+  }
+
+  document.addEventListener("submit", (e) => {
+    const form = e.target;
+    if (!(form instanceof HTMLFormElement) || !form.dataset.op) return;
+    e.preventDefault();
+    if (form.hasAttribute("data-pending")) return;
+    const cmd = commandOf(form);
+    if (cmd.op === "claim" && cmd.host) setHost(cmd.host.trim());
+    send(cmd, form);
+  });
+
+  document.addEventListener("click", (e) => {
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    const t = e.target instanceof Element ? e.target : null;
+    if (!t) return;
+    const claim = t.closest("a.claim");
+    if (claim) {
+      const td = claim.closest("td[data-state]");
+      if (td) {
+        e.preventDefault();
+        openClaim(td);
+      }
+      return;
+    }
+    if (t.closest("#claim-form .cancel")) {
+      e.preventDefault();
+      const td = t.closest("td[data-state]");
+      closeClaimForm();
+      const a = td && td.querySelector("a.claim");
+      if (a) a.focus();
+      return;
+    }
+    if (t.closest("#notice .close")) {
+      e.preventDefault();
+      hideNotice();
+    }
+  });
+
+  // --- answers and the notice -------------------------------------------------
+
+  function hideNotice() {
+    const n = document.getElementById("notice");
+    n.hidden = true;
+    n.removeAttribute("data-code");
+    n.replaceChildren();
+  }
+
+  function showNotice(code, cmd, f) {
+    const n = document.getElementById("notice");
+    const ok = code === "ack";
+    n.replaceChildren();
+    n.dataset.code = code;
+    n.className = "notice " + (ok ? "ok" : "bad");
+    n.setAttribute("role", ok ? "status" : "alert");
+    const text = ok ? S.notices["ack_" + cmd.op] || S.notices.ack : S.notices[code] || S.notices.unsupported;
+    n.append(el("p", { class: "notice-text" }, (ok ? "✓ " : "⚠ ") + text));
+    if (code === "taken" && state) {
+      const holder = state.sessions.find((s) => s.id === f.session) ||
+        state.sessions.find((s) => s.slot === cmd.slot && s.room === cmd.room);
+      if (holder) {
+        n.append(el("p", { class: "holder" }, S.holder + " « ",
+          el("span", { class: "holder-title" }, holder.title), " » (",
+          el("span", { class: "holder-host" }, holder.host), ")."));
+      }
+    }
+    if (!ok && f && f.message) {
+      n.append(el("p", { class: "server-msg muted" }, S.server_says + " ", el("span", { lang: "en" }, f.message)));
+    }
+    if (cmd.op === "claim" && (code === "taken" || code === "locked") && state) {
+      const alts = alternatives(cmd.slot, cmd.room);
+      const box = el("div", { id: "alternatives" });
+      if (alts.length === 0) box.append(el("p", {}, S.no_alts));
+      else {
+        box.append(el("p", {}, S.alts));
+        const ul = el("ul", { class: "alts" });
+        for (const c of alts) {
+          ul.append(el("li", {}, el("form", { class: "alt", method: "post", action: "/e/" + slug + "/claim", "data-op": "claim", "data-slot": c.slot, "data-room": c.room },
+            hidden("slot", c.slot), hidden("room", c.room),
+            hidden("title", cmd.title || ""), hidden("host", cmd.host || ""),
+            hidden("req", formReq()),
+            el("button", { type: "submit" }, S.take + " " + cellLabel(c.slot, c.room)))));
+        }
+        box.append(ul);
+      }
+      n.append(box);
+    }
+    n.append(el("p", { class: "notice-actions" }, el("button", { type: "button", class: "close" }, S.close)));
+    n.hidden = false;
+    n.focus();
+    n.scrollIntoView({ block: "nearest" });
+  }
+
+  function onAnswer(f, cmd) {
+    const form = formsByReq.get(f.req);
+    formsByReq.delete(f.req);
+    if (form && form.isConnected) setPending(form, false);
+    if (cmd) {
+      const cf = document.getElementById("claim-form");
+      const done = f.type === "ack" || ["taken", "locked", "closed", "not_found"].includes(f.code);
+      if (cmd.op === "claim" && cf && done &&
+        cf.elements.slot && cf.elements.slot.value === cmd.slot && cf.elements.room.value === cmd.room) {
+        closeClaimForm();
+      }
+      if (f.type === "ack") {
+        if (cmd.op !== "vote") showNotice("ack", cmd, f);
+      } else {
+        showNotice(f.code, cmd, f);
+      }
+    }
+    if (state) render();
+    else renderPending();
+  }
+
+  // Cells and sessions with a command still on its way get [data-pending].
+  function renderPending() {
+    document.querySelectorAll(".pending-mark").forEach((x) => {
+      x.classList.remove("pending-mark");
+      x.removeAttribute("data-pending");
+    });
+    document.querySelectorAll(".pending-note").forEach((x) => x.remove());
+    const queued = live ? live.unanswered() : [];
+    const mark = (x, note) => {
+      if (!x || x.hasAttribute("data-pending")) return;
+      x.classList.add("pending-mark");
+      x.setAttribute("data-pending", "");
+      if (note) x.append(el("span", { class: "pending-note" }, "… " + note));
+    };
+    for (const c of queued) {
+      if ((c.op === "claim" || c.op === "move") && c.slot && c.room) {
+        const td = document.querySelector('td[data-state][data-slot="' + CSS.escape(c.slot) + '"][data-room="' + CSS.escape(c.room) + '"]');
+        if (td && !td.querySelector("#claim-form")) mark(td, S.pending_cell + " " + (c.title || ""));
+      }
+      if (c.session) {
+        const item = document.querySelector('[data-mine="' + CSS.escape(c.session) + '"]');
+        mark(item, null);
+        if (c.op === "vote") {
+          const b = document.querySelector('button.vote[data-session="' + CSS.escape(c.session) + '"]');
+          if (b) mark(b.closest("form"), null);
+        }
+      }
+    }
+    const cf = document.getElementById("claim-form");
+    if (cf && cf.hasAttribute("data-pending") && live && live.status !== "live") {
+      cf.append(el("span", { class: "pending-note" }, "… " + S.conn.offline));
+    }
+    const line = document.getElementById("pending");
+    if (line) {
+      line.hidden = queued.length === 0;
+      line.textContent = queued.length ? "… " + queued.length + " " + S.pending_count : "";
+    }
+  }
+
+  // --- my sessions --------------------------------------------------------------
+
+  function mineItem(s, free) {
+    const r = roomOf(s.room);
+    const li = el("li", { class: "mine-item", "data-mine": s.id },
+      el("h3", {}, s.title),
+      el("p", { class: "where" }, cellLabel(s.slot, s.room) + " · " + s.host + " · " + s.votes + " " + S.want_count +
+        (r ? " (" + seats(r.capacity).trim() + ")" : "")));
+    const bigger = biggerRoom(s);
+    if (bigger) {
+      li.append(el("div", { class: "suggest" },
+        el("p", {}, "⚠ " + S.bigger + " ", el("strong", {}, bigger.name), seats(bigger.capacity) + "."),
+        el("form", { method: "post", action: "/e/" + slug + "/move", "data-op": "move" },
+          hidden("session", s.id), hidden("slot", s.slot), hidden("room", bigger.id), hidden("req", formReq()),
+          el("button", { type: "submit" }, S.move_it + " " + bigger.name))));
+    }
+    li.append(el("details", { class: "edit" },
+      el("summary", {}, S.edit),
+      el("form", { method: "post", action: "/e/" + slug + "/edit", "data-op": "edit" },
+        hidden("session", s.id), hidden("req", formReq()),
+        el("label", { for: "edit-title-" + s.id }, S.title),
+        el("input", { id: "edit-title-" + s.id, name: "title", type: "text", required: true, maxlength: D.limits.title, value: s.title }),
+        el("label", { for: "edit-host-" + s.id }, S.host),
+        el("input", { id: "edit-host-" + s.id, name: "host", type: "text", required: true, maxlength: D.limits.host, value: s.host }),
+        el("button", { type: "submit" }, S.save))));
+    const move = el("details", { class: "move" }, el("summary", {}, S.move));
+    if (free.length === 0) move.append(el("p", { class: "muted" }, S.no_free));
+    else {
+      const select = el("select", { id: "move-to-" + s.id, name: "to" });
+      for (const c of free) select.append(el("option", { value: c.slot + "|" + c.room }, cellLabel(c.slot, c.room)));
+      move.append(el("form", { method: "post", action: "/e/" + slug + "/move", "data-op": "move" },
+        hidden("session", s.id), hidden("req", formReq()),
+        el("label", { for: "move-to-" + s.id }, S.move_to), select,
+        el("button", { type: "submit" }, S.move)));
+    }
+    li.append(move);
+    li.append(el("form", { class: "release", method: "post", action: "/e/" + slug + "/release", "data-op": "release" },
+      hidden("session", s.id), hidden("req", formReq()),
+      el("button", { type: "submit", class: "danger" }, S.release)));
+    return li;
+  }
+
+  let mineDeferred = false;
+
+  function renderMine() {
+    const section = document.getElementById("mine");
+    if (!section) return;
+    const mine = state.sessions.filter((s) => s.owner === me())
+      .sort((a, b) => (slotIndex.get(a.slot) || 0) - (slotIndex.get(b.slot) || 0));
+    const free = freeCells();
+    const sig = JSON.stringify([mine, free, state.rooms]);
+    if (section.dataset.sig === sig) return;
+    // Never rebuild a form under someone's fingers: wait until they leave it.
+    const active = document.activeElement;
+    if (active && section.contains(active) && /^(INPUT|SELECT|TEXTAREA)$/.test(active.tagName)) {
+      mineDeferred = true;
+      return;
+    }
+    section.dataset.sig = sig;
+    const opened = new Set(Array.from(section.querySelectorAll("details[open]"))
+      .map((d) => d.closest("[data-mine]").dataset.mine + " " + d.className));
+    const list = section.querySelector("ul.mine-list");
+    const empty = section.querySelector(".empty");
+    if (empty) empty.hidden = mine.length > 0;
+    else if (mine.length === 0) list.before(el("p", { class: "muted empty" }, S.mine_empty));
+    list.replaceChildren.apply(list, mine.map((s) => mineItem(s, free)));
+    list.querySelectorAll("details").forEach((d) => {
+      if (opened.has(d.closest("[data-mine]").dataset.mine + " " + d.className)) d.open = true;
+    });
+  }
+
+  document.addEventListener("focusout", () => {
+    if (!mineDeferred) return;
+    setTimeout(() => {
+      const section = document.getElementById("mine");
+      if (mineDeferred && state && !(section && section.contains(document.activeElement))) {
+        mineDeferred = false;
+        renderMine();
+        renderPending();
+      }
+    }, 0);
+  });
+
+  // --- the whole page -------------------------------------------------------------
+
+  function render() {
+    if (!state) return;
+    const a = document.getElementById("announcement");
+    if (a) {
+      a.textContent = state.announcement || "";
+      a.hidden = !state.announcement;
+    }
+    const closed = document.getElementById("closed");
+    if (closed) closed.hidden = !!state.event.open;
+    renderCells();
+    renderMine();
+    renderPending();
+  }
+
+  // The clock: past slots, the current one, the next one, "jump to now".
+  function tick() {
+    const now = Date.now();
+    let cur = null;
+    let next = null;
+    for (const s of D.slots) {
+      const row = document.getElementById("slot-" + s.id);
+      if (s.from === null || s.to === null) continue;
+      let when = "later";
+      if (s.to <= now) when = "past";
+      else if (s.from <= now) {
+        if (!cur) {
+          cur = s;
+          when = "now";
+        }
+      } else if (!next) {
+        next = s;
+        when = "next";
+      }
+      if (!row) continue;
+      row.classList.remove("past", "now", "next", "later");
+      row.classList.add(when);
+      const label = row.querySelector(".when");
+      if (label) label.textContent = when === "past" ? S.over : when === "now" ? S.now : when === "next" ? S.next : "";
+    }
+    const jump = document.getElementById("jump-now");
+    if (jump) {
+      const target = cur || next;
+      jump.hidden = !target;
+      if (target) {
+        jump.setAttribute("href", "#slot-" + target.id);
+        jump.textContent = cur ? S.jump_now : S.jump_next + " (" + next.short + ")";
+      }
+    }
+  }
+
+  function onStatus(status) {
+    const c = document.getElementById("conn");
+    if (!c) return;
+    c.dataset.status = status;
+    const label = c.querySelector(".label");
+    if (label) label.textContent = S.conn[status] || status;
+    renderPending();
+  }
+
+  live = new SlotboardLive({
+    slug: slug,
+    onState: (st) => {
+      state = st;
+      render();
+    },
+    onEvent: (_f, st) => {
+      state = st;
+      render();
+    },
+    onAnswer: onAnswer,
+    onStatus: onStatus,
+  });
+  onStatus(live.status);
+  renderPending();
+  tick();
+  setInterval(tick, 30000);
+})();

@@ -1,0 +1,303 @@
+// wall.js: keeps the projector view live without anyone touching it.
+//
+// - Re-renders the cells from the live state (SlotboardLive, role "viewer")
+//   on every change, so a claim shows within a second.
+// - Marks now / next / past from the slots' instants (sent by the server in
+//   #wall-data, so no timezone logic here) every 30 s and at each slot
+//   boundary; switches the shown day at midnight (event time).
+// - Rotates the pages of a day that does not fit on one screen.
+// - Keeps the screen awake (Wake Lock) and shows #stale while disconnected.
+// All text is set with textContent; nothing from the network becomes HTML.
+(function () {
+  "use strict";
+
+  const root = document.getElementById("wall");
+  const dataEl = document.getElementById("wall-data");
+  if (!root || !dataEl || !window.SlotboardLive) return;
+  let data;
+  try {
+    data = JSON.parse(dataEl.textContent);
+  } catch (_) {
+    return;
+  }
+  const T = data.t;
+  document.body.classList.add("live-js");
+
+  const SEP = "\u0000";
+  const cells = new Map();
+  root.querySelectorAll("td[data-slot][data-room]").forEach((td) => {
+    cells.set(td.dataset.slot + SEP + td.dataset.room, td);
+  });
+  const slots = data.slots.map((s) => ({
+    id: s.id,
+    day: s.day,
+    start: Date.parse(s.start),
+    end: Date.parse(s.end),
+  }));
+  const days = data.days.map((d) => ({ date: d.date, start: Date.parse(d.start), end: Date.parse(d.end) }));
+
+  const $ = (id) => document.getElementById(id);
+  const conn = $("conn");
+  const stale = $("stale");
+  const presence = $("presence");
+  const lastChange = $("last-change");
+  const clock = $("clock");
+  const banner = $("announcement");
+
+  function el(tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  // ---- times, in the event's timezone ------------------------------------
+  let hhmm;
+  try {
+    const f = new Intl.DateTimeFormat(data.lang, {
+      timeZone: data.timezone,
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    });
+    hhmm = (t) => f.format(new Date(t));
+  } catch (_) {
+    hhmm = (t) => {
+      const d = new Date(t);
+      return String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0");
+    };
+  }
+
+  // ---- cells ----------------------------------------------------------------
+  function renderCell(td, session, locked) {
+    const state = session ? "taken" : locked ? "locked" : "free";
+    const title = session ? session.title : "";
+    const host = session ? session.host : "";
+    const sid = session ? session.id : "";
+    const titleEl = td.querySelector(".session-title");
+    const hostEl = td.querySelector(".session-host");
+    const same =
+      td.dataset.state === state &&
+      (td.dataset.session || "") === sid &&
+      (!session || (titleEl && titleEl.textContent === title && hostEl && hostEl.textContent === host));
+    if (same) return false;
+    td.dataset.state = state;
+    if (session) td.dataset.session = sid;
+    else delete td.dataset.session;
+    td.textContent = "";
+    if (session) {
+      td.append(el("span", "session-title", title), " ", el("span", "session-host", host));
+    } else if (locked) {
+      td.append(el("span", "cell-note", T.locked));
+    } else {
+      td.append(el("span", "cell-note", T.free));
+    }
+    return true;
+  }
+
+  let firstRender = true;
+  function render(state) {
+    const sessions = new Map();
+    for (const s of state.sessions || []) sessions.set(s.slot + SEP + s.room, s);
+    const locks = new Set((state.locks || []).map((l) => l.slot + SEP + l.room));
+    cells.forEach((td, key) => {
+      const changed = renderCell(td, sessions.get(key) || null, locks.has(key));
+      if (changed && !firstRender) flash(td);
+    });
+    firstRender = false;
+    const text = state.announcement || "";
+    const textEl = banner && banner.querySelector(".announcement-text");
+    if (textEl && textEl.textContent !== text) textEl.textContent = text;
+    if (banner) banner.hidden = text === "";
+  }
+
+  function flash(td) {
+    td.classList.remove("changed");
+    void td.offsetWidth; // restart the animation
+    td.classList.add("changed");
+    setTimeout(() => td.classList.remove("changed"), 3000);
+  }
+
+  // The board's shape comes from the server's config: if a restarted server
+  // has other rooms or slots, this page is out of date. Reload it, but only
+  // once the new page is known to load (a wall must never end on an error).
+  function sameShape(state) {
+    const rooms = (state.rooms || []).map((r) => r.id).join(SEP);
+    const ids = (state.slots || []).map((s) => s.id).sort().join(SEP);
+    return rooms === data.rooms.join(SEP) && ids === slots.map((s) => s.id).sort().join(SEP);
+  }
+  function reloadWhenReady() {
+    fetch(location.href, { cache: "no-store" })
+      .then((r) => {
+        if (r.ok) location.reload();
+        else setTimeout(reloadWhenReady, 10000);
+      })
+      .catch(() => setTimeout(reloadWhenReady, 10000));
+  }
+
+  // ---- now / next / past, and the day ----------------------------------------
+  function dayToShow(now) {
+    let i = days.findIndex((d) => d.start <= now && now < d.end);
+    if (i < 0) i = days.findIndex((d) => d.start > now);
+    if (i < 0) i = days.length - 1;
+    return i >= 0 ? days[i].date : null;
+  }
+
+  function phases(now) {
+    let next = null;
+    for (const s of slots) if (s.start > now && (!next || s.start < next.start)) next = s;
+    const out = new Map();
+    for (const s of slots) {
+      out.set(s.id, s.end <= now ? "past" : s.start <= now ? "now" : s === next ? "next" : "later");
+    }
+    return out;
+  }
+
+  const LABELS = { now: T.now, next: T.next, past: T.past, later: "" };
+  let shownDay = null;
+
+  function tick() {
+    const now = Date.now();
+    if (clock) clock.textContent = hhmm(now);
+    const day = dayToShow(now);
+    if (day !== shownDay) {
+      shownDay = day;
+      root.querySelectorAll("section.day").forEach((s) => {
+        s.hidden = s.dataset.day !== day;
+      });
+      showPage(0);
+    }
+    const p = phases(now);
+    root.querySelectorAll("tr[data-row]").forEach((tr) => {
+      const phase = p.get(tr.dataset.row) || "later";
+      const cls = "phase-" + phase;
+      if (tr.classList.contains(cls)) return;
+      tr.classList.remove("phase-now", "phase-next", "phase-past", "phase-later");
+      tr.classList.add(cls);
+      const th = tr.querySelector("th");
+      const label = tr.querySelector(".phase-label");
+      if (label) label.textContent = LABELS[phase];
+      if (th) {
+        if (phase === "now") th.setAttribute("aria-current", "time");
+        else th.removeAttribute("aria-current");
+      }
+      tr.querySelectorAll("td").forEach((td) => {
+        td.toggleAttribute("data-now", phase === "now");
+        td.toggleAttribute("data-next", phase === "next");
+      });
+    });
+  }
+
+  let tickTimer = null;
+  function scheduleTick() {
+    clearTimeout(tickTimer);
+    const now = Date.now();
+    let wait = 30000;
+    for (const s of slots) {
+      for (const t of [s.start, s.end]) if (t > now && t - now < wait) wait = t - now;
+    }
+    // Also at the next minute, for the clock.
+    wait = Math.min(wait, 60000 - (now % 60000));
+    tickTimer = setTimeout(() => {
+      tick();
+      scheduleTick();
+    }, wait + 250);
+  }
+
+  // ---- pages ------------------------------------------------------------------
+  let pageIndex = 0;
+  function currentPages() {
+    const section = root.querySelector('section.day:not([hidden])');
+    return section ? Array.from(section.querySelectorAll(".page")) : [];
+  }
+  function showPage(i) {
+    const pages = currentPages();
+    if (pages.length === 0) return;
+    pageIndex = ((i % pages.length) + pages.length) % pages.length;
+    pages.forEach((p, k) => {
+      p.hidden = k !== pageIndex;
+    });
+  }
+  setInterval(() => {
+    if (currentPages().length > 1) showPage(pageIndex + 1);
+  }, data.rotate_ms || 10000);
+
+  // ---- connection, presence, last change ----------------------------------------
+  const STATUS = {
+    connecting: T.connecting,
+    live: T.live,
+    reconnecting: T.reconnecting,
+    offline: T.offline,
+  };
+  function onStatus(status) {
+    if (conn) {
+      conn.dataset.status = status;
+      const label = conn.querySelector(".conn-label");
+      if (label) label.textContent = STATUS[status] || status;
+    }
+    if (stale) stale.hidden = status === "live" || status === "connecting";
+  }
+
+  function setLastChange(at) {
+    const t = Date.parse(at);
+    if (!lastChange || isNaN(t)) return;
+    lastChange.textContent = hhmm(t);
+    lastChange.setAttribute("datetime", at);
+  }
+
+  const live = new SlotboardLive({
+    slug: data.slug,
+    role: "viewer",
+    onState: (state) => {
+      if (!sameShape(state)) reloadWhenReady();
+      render(state);
+    },
+    onEvent: (frame, state) => {
+      render(state);
+      if (frame.at) setLastChange(frame.at);
+    },
+    onStatus: onStatus,
+    onPresence: (n) => {
+      if (presence) presence.textContent = String(n);
+    },
+  });
+  onStatus(live.status);
+
+  // A connection still "connecting" after a while is as stale as a lost one.
+  setTimeout(() => {
+    if (live.status === "connecting") onStatus("reconnecting");
+  }, 8000);
+  // live.js retries forever with backoff; this only makes sure that a wall
+  // disconnected for long tries again at least every 30 s.
+  setInterval(() => {
+    if (live.status !== "live") live.reconnectNow();
+  }, 30000);
+
+  // ---- keep the screen awake -------------------------------------------------------
+  let wakeLock = null;
+  function keepAwake() {
+    if (!("wakeLock" in navigator) || document.visibilityState !== "visible" || wakeLock) return;
+    navigator.wakeLock
+      .request("screen")
+      .then((lock) => {
+        wakeLock = lock;
+        lock.addEventListener("release", () => {
+          wakeLock = null;
+        });
+      })
+      .catch(() => {
+        // Not allowed here (no HTTPS, power saving...): nothing to do.
+      });
+  }
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") {
+      keepAwake();
+      tick();
+    }
+  });
+  setInterval(keepAwake, 60000);
+  keepAwake();
+
+  tick();
+  scheduleTick();
+})();
