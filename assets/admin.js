@@ -140,11 +140,11 @@
         el("span", { class: "host", text: s.host }),
       ]);
       if (s.votes > 0) {
-        box.append(" ", el("span", { class: "votes", text: "♥ " + s.votes + " " + S.ui.votes }));
+        box.append(" ", el("span", { class: "votes", text: "♥ " + s.votes + " " + (s.votes === 1 ? S.ui.vote : S.ui.votes) }));
       }
       parts.push(box);
     }
-    if (locked) parts.push(el("span", { class: "state-label", text: "🔒 " + S.ui.locked }));
+    if (locked) parts.push(el("span", { class: "state-label", text: S.ui.locked }));
     else if (!s) parts.push(el("span", { class: "state-label", text: S.ui.free }));
 
     const actions = el("div", { class: "cell-actions" });

@@ -379,7 +379,7 @@ fn grid_cell(lang: Lang, event: &EventConfig, board: &Board, cell: &Cell) -> Mar
                 (session_box(lang, s))
             }
             @if locked {
-                span class="state-label" { "🔒 " (lang.t("Locked", "Verrouillée")) }
+                span class="state-label" { (lang.t("Locked", "Verrouillée")) }
             } @else if session.is_none() {
                 span class="state-label" { (lang.t("Free", "Libre")) }
             }
@@ -411,7 +411,7 @@ fn session_box(lang: Lang, s: &Session) -> Markup {
             span class="host" { (s.host.as_str()) }
             @if s.votes > 0 {
                 " "
-                span class="votes" { "♥ " (s.votes) " " (lang.t("votes", "votes")) }
+                span class="votes" { "♥ " (s.votes) " " (if s.votes == 1 { lang.t("vote", "vote") } else { lang.t("votes", "votes") }) }
             }
         }
     }
@@ -739,6 +739,7 @@ impl Strings {
             ("free", lang.t("Free", "Libre")),
             ("locked", lang.t("Locked", "Verrouillée")),
             ("votes", lang.t("votes", "votes")),
+            ("vote", lang.t("vote", "vote")),
             ("remove", lang.t("Remove", "Retirer")),
             ("lock", lang.t("Lock", "Verrouiller")),
             ("unlock", lang.t("Unlock", "Déverrouiller")),

@@ -1,0 +1,13 @@
+//! The pages in a real browser: Debian's headless Chromium through
+//! chromedriver, against the real server in this process.
+//!
+//! Without Chromium and chromedriver these tests say SKIPPED on stderr and
+//! pass, unless `CI` is set (then they fail). axe-core comes from `npm ci`.
+
+#[path = "it/common.rs"]
+mod common;
+
+#[path = "browser/harness.rs"]
+mod harness;
+#[path = "browser/pages.rs"]
+mod pages;
