@@ -218,6 +218,12 @@
     }
     const input = document.getElementById("announce-text");
     if (input && document.activeElement !== input) input.value = st.announcement || "";
+    const ended = document.getElementById("ended");
+    if (ended && st.event.ended) {
+      ended.hidden = false;
+      const endForm = document.getElementById("end-event");
+      if (endForm) endForm.hidden = true;
+    }
     for (const select of document.querySelectorAll("select[data-sessions]")) sessionOptions(select);
   }
 
@@ -270,6 +276,8 @@
         return change.text === "" ? C.cleared : fill(C.announced, { text: change.text });
       case "voted":
         return fill(change.on ? C.voted_on : C.voted_off, { title: quote(titleOf(change.session)) });
+      case "ended":
+        return C.ended;
       default:
         return change.kind;
     }

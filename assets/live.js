@@ -78,6 +78,9 @@
       case "announced":
         state.announcement = change.text === "" ? null : change.text;
         break;
+      case "ended": // extension: closed for good
+        state.event.ended = true;
+        break;
       case "voted": {
         const s = find(change.session);
         if (s) s.votes = change.votes;

@@ -522,6 +522,8 @@
     }
     const closed = document.getElementById("closed");
     if (closed) closed.hidden = !!state.event.open;
+    const ended = document.getElementById("ended");
+    if (ended && state.event.ended) ended.hidden = false;
     renderCells();
     renderMine();
     renderPending();

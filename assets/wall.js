@@ -109,6 +109,8 @@
     const textEl = banner && banner.querySelector(".announcement-text");
     if (textEl && textEl.textContent !== text) textEl.textContent = text;
     if (banner) banner.hidden = text === "";
+    const ended = $("ended");
+    if (ended && state.event.ended) ended.hidden = false;
   }
 
   function flash(td) {

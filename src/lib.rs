@@ -12,7 +12,12 @@
 //! - [`web`]: HTTP routes and the WebSocket protocol (`web::protocol`,
 //!   `web::socket`).
 //! - [`views`]: the HTML pages, with maud.
-//! - [`export`]: the schedule as iCalendar.
+//! - [`export`]: the schedule as iCalendar, CSV, frab XML/JSON and a static
+//!   printable HTML programme; pure and deterministic.
+//! - [`lifecycle`]: upcoming, live, ended, from the days in the event's
+//!   timezone or an organiser's close; the check for orphaned sessions.
+//! - [`metrics`]: the Prometheus counters behind `/metrics`.
+//! - [`i18n`]: French and English.
 //! - [`config`], [`auth`]: the config file, tokens and the organiser secret.
 //! - [`server`]: start, serve, shut down; `main.rs` only parses the CLI.
 #![forbid(unsafe_code)]
@@ -23,6 +28,8 @@ pub mod config;
 pub mod export;
 pub mod hub;
 pub mod i18n;
+pub mod lifecycle;
+pub mod metrics;
 pub mod record;
 pub mod server;
 pub mod store;

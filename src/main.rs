@@ -116,6 +116,54 @@ enum Command {
         #[arg(long)]
         generate: bool,
     },
+
+    /// Archive one event: its final board, history and programme as files
+    ///
+    /// Writes {data_dir}/archive/EVENT/ with:
+    ///
+    ///     index.html      the printable programme (opens without slotboard)
+    ///     schedule.ics    for calendar apps
+    ///     schedule.csv    for spreadsheets
+    ///     schedule.xml    frab/pretalx schedule (Giggity, ConfClerk)
+    ///     schedule.json   the same as JSON
+    ///     board.json      the final state of the board
+    ///     history.jsonl   every change, in order, with its time
+    ///
+    /// The server then shows it at /archive/EVENT, also after the event has
+    /// left the config. The board is rebuilt from the event's data folder
+    /// ({data_dir}/events/EVENT/), so the server need not run. Archiving
+    /// again replaces the archive in one step and gives the same files; if
+    /// the disk fails, the previous archive is left as it was.
+    ///
+    /// Example: slotboard archive barcamp-rennes --config /etc/slotboard/config.toml
+    #[command(verbatim_doc_comment)]
+    Archive {
+        /// The event's slug, as in the config and its URLs (/e/EVENT).
+        #[arg(value_name = "EVENT")]
+        event: String,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+
+    /// Export one event's programme files into a folder of your choice
+    ///
+    /// Writes the same files as `slotboard archive` (index.html,
+    /// schedule.ics, .csv, .xml, .json, board.json, history.jsonl) into DIR,
+    /// made if needed; other files in DIR are left alone. The server need
+    /// not run.
+    ///
+    /// Example: slotboard export barcamp-rennes ./programme
+    #[command(verbatim_doc_comment)]
+    Export {
+        /// The event's slug, as in the config and its URLs (/e/EVENT).
+        #[arg(value_name = "EVENT")]
+        event: String,
+        /// The folder to write the files into.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
 }
 
 #[tokio::main]
@@ -126,6 +174,49 @@ async fn main() -> ExitCode {
         Some(Command::Serve(args)) => serve(&args).await,
         Some(Command::CheckConfig(args)) => check_config(&args),
         Some(Command::HashToken { generate }) => hash_token(generate),
+        Some(Command::Archive { event, config }) => archive(&event, None, &config),
+        Some(Command::Export { event, dir, config }) => archive(&event, Some(&dir), &config),
+    }
+}
+
+/// `archive` (into the data folder) and `export` (into `dir`).
+fn archive(slug: &str, dir: Option<&Path>, args: &ConfigArgs) -> ExitCode {
+    use slotboard::store::archive;
+    let command = if dir.is_some() { "export" } else { "archive" };
+    let config = match load_config(args) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let Some(event) = config.event(slug) else {
+        let declared: Vec<&str> = config.events.iter().map(|e| e.slug.as_str()).collect();
+        eprintln!(
+            "slotboard {command}: {}: there is no event \"{slug}\" (it declares: {}); \
+             the event's rooms and slots come from the config that ran it",
+            args.config.display(),
+            declared.join(", ")
+        );
+        return ExitCode::from(EXIT_BAD_CONFIG);
+    };
+    let data_dir = &config.server.data_dir;
+    let public_url = &config.server.public_url;
+    let written = match dir {
+        None => archive::write_from_disk(data_dir, event, public_url),
+        Some(dir) => archive::export_from_disk(dir, data_dir, event, public_url),
+    };
+    match written {
+        Ok(path) => {
+            if dir.is_some() {
+                println!("Exported event \"{slug}\" to {}", path.display());
+            } else {
+                println!("Archived event \"{slug}\" to {}", path.display());
+                println!("The server shows it at {public_url}/archive/{slug}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("slotboard {command}: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 

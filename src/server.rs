@@ -16,7 +16,7 @@ use tokio::task::JoinHandle;
 
 use crate::config::Config;
 use crate::hub::{EventHandle, HubOptions};
-use crate::store::EventStore;
+use crate::lifecycle;
 use crate::web::{self, AppState, SocketSettings};
 
 /// A running server.
@@ -25,6 +25,8 @@ pub struct Server {
     events: Arc<DashMap<String, EventHandle>>,
     shutdown: watch::Sender<bool>,
     serving: JoinHandle<std::io::Result<()>>,
+    /// How long shutdown waits for sockets to send their last answers.
+    drain: std::time::Duration,
 }
 
 impl Server {
@@ -33,16 +35,19 @@ impl Server {
         let addr = listener.local_addr()?;
         let config = Arc::new(config);
         let events = Arc::new(DashMap::new());
+        let metrics = Arc::new(crate::metrics::Metrics::new());
         let options = HubOptions {
             resume_window: config.server.resume_window,
             snapshot_every: config.server.snapshot_every,
             broadcast_buffer: config.server.broadcast_buffer,
+            metrics: metrics.clone(),
             ..HubOptions::default()
         };
         for event in &config.events {
             let dir = config.server.data_dir.join("events").join(&event.slug);
-            let grid = event.grid();
-            let opened = tokio::task::spawn_blocking(move || EventStore::open(&dir, grid))
+            // Refuses a config that would orphan sessions, naming them.
+            let checked = event.clone();
+            let opened = tokio::task::spawn_blocking(move || lifecycle::open_store(&dir, &checked))
                 .await?
                 .with_context(|| format!("cannot open the data of event {:?}", event.slug))?;
             let (store, loaded) = opened;
@@ -50,6 +55,8 @@ impl Server {
                 sessions = loaded.board.sessions().count(), "board loaded");
             let handle =
                 EventHandle::spawn(Arc::new(event.clone()), store, loaded, options.clone());
+            let (data, url) = (&config.server.data_dir, &config.server.public_url);
+            lifecycle::archive_when_ended(handle.clone(), data.clone(), url.clone());
             events.insert(event.slug.clone(), handle);
         }
         let (shutdown, shutdown_rx) = watch::channel(false);
@@ -62,11 +69,13 @@ impl Server {
             commands_per_sec: config.server.commands_per_sec,
             command_burst: config.server.command_burst,
         };
+        let drain = settings.write_timeout * 2;
         let state = AppState {
             config: config.clone(),
             events: events.clone(),
             settings: Arc::new(settings),
             shutdown: shutdown_rx.clone(),
+            metrics,
         };
         let app = web::router(state);
         let mut stop = shutdown_rx;
@@ -82,6 +91,7 @@ impl Server {
             events,
             shutdown,
             serving,
+            drain,
         })
     }
 
@@ -95,6 +105,17 @@ impl Server {
     pub async fn shutdown(self) -> anyhow::Result<()> {
         let _ = self.shutdown.send(true);
         let served = self.serving.await;
+        // An upgraded WebSocket is no longer tracked by the HTTP server:
+        // wait, while the hubs still answer, for every socket to write the
+        // answers of its in-flight commands and its 1001 close.
+        let deadline = tokio::time::Instant::now() + self.drain;
+        while self.events.iter().any(|e| e.connected() > 0) {
+            if tokio::time::Instant::now() >= deadline {
+                tracing::warn!("some connections did not close in time; stopping anyway");
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
         for e in self.events.iter() {
             e.shutdown().await;
         }

@@ -213,6 +213,9 @@ pub enum Command {
     Restore {
         session: Box<Session>,
     },
+    /// Organisers only: closes the event for good. After it the board
+    /// refuses every command with `ended`.
+    End,
 }
 
 impl Command {
@@ -230,6 +233,7 @@ impl Command {
             Command::Announce { .. } => "announce",
             Command::Vote { .. } => "vote",
             Command::Restore { .. } => "restore",
+            Command::End => "end",
         }
     }
 }
@@ -279,6 +283,9 @@ pub enum Change {
         voter: ParticipantId,
         on: bool,
     },
+    /// The event is over for good (an organiser's `end`, or the server when
+    /// the last slot has passed): nothing changes after this one.
+    Ended {},
 }
 
 /// The reject codes of the protocol.
@@ -295,6 +302,8 @@ pub enum RejectCode {
     Unsupported,
     /// The change could not be written to disk; nothing was applied. Retry.
     Unavailable,
+    /// The event has ended: its board is read-only for good.
+    Ended,
 }
 
 impl RejectCode {
@@ -309,6 +318,7 @@ impl RejectCode {
             RejectCode::RateLimited => "rate_limited",
             RejectCode::Unsupported => "unsupported",
             RejectCode::Unavailable => "unavailable",
+            RejectCode::Ended => "ended",
         }
     }
 }
@@ -350,6 +360,7 @@ pub struct Board {
     cells: BTreeMap<Cell, SessionId>,
     locks: BTreeSet<Cell>,
     voters: BTreeMap<SessionId, BTreeSet<ParticipantId>>,
+    ended: bool,
 }
 
 /// The persisted part of a board (the grid comes from the config).
@@ -361,6 +372,9 @@ pub struct BoardState {
     pub sessions: Vec<Session>,
     pub locks: Vec<Cell>,
     pub voters: BTreeMap<SessionId, BTreeSet<ParticipantId>>,
+    /// Closed for good; absent (false) in snapshots written before it existed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ended: bool,
 }
 
 impl Board {
@@ -375,6 +389,7 @@ impl Board {
             cells: BTreeMap::new(),
             locks: BTreeSet::new(),
             voters: BTreeMap::new(),
+            ended: false,
         }
     }
 
@@ -389,6 +404,11 @@ impl Board {
 
     pub fn is_open(&self) -> bool {
         self.open
+    }
+
+    /// Whether the event was closed for good (a `Change::Ended`).
+    pub fn is_ended(&self) -> bool {
+        self.ended
     }
 
     pub fn announcement(&self) -> Option<&str> {
@@ -433,6 +453,7 @@ impl Board {
             sessions: self.sessions.values().cloned().collect(),
             locks: self.locks.iter().cloned().collect(),
             voters: self.voters.clone(),
+            ended: self.ended,
         }
     }
 
@@ -442,6 +463,7 @@ impl Board {
         board.rev = state.rev;
         board.open = state.open;
         board.announcement = state.announcement;
+        board.ended = state.ended;
         for s in state.sessions {
             let cell = s.cell();
             if !board.grid.has_cell(&cell) {
@@ -509,6 +531,13 @@ impl Board {
     /// Decides what a command would change, without changing anything.
     pub fn decide(&self, actor: &Actor, command: &Command) -> Result<Change, Rejection> {
         use RejectCode::*;
+        if self.ended {
+            // The hub adds where the archive is; the board knows no slug.
+            return Err(Rejection::new(
+                Ended,
+                "this event has ended; its programme is in the archive",
+            ));
+        }
         if actor.role == Role::Viewer {
             return Err(Rejection::new(
                 Forbidden,
@@ -703,6 +732,10 @@ impl Board {
                     },
                 })
             }
+            Command::End => {
+                self.check_organiser(actor, "close the event for good")?;
+                Ok(Change::Ended {})
+            }
         }
     }
 
@@ -773,6 +806,7 @@ impl Board {
                 }
                 self.sessions.get_mut(session).expect("checked").votes = *votes;
             }
+            Change::Ended {} => self.ended = true,
         }
         self.rev += 1;
         Ok(())
@@ -804,6 +838,9 @@ impl Board {
                 )))
             }
         };
+        if self.ended {
+            return Err(Inconsistent("a change after the event has ended".into()));
+        }
         match change {
             Change::Claimed { session } => {
                 fits(&session.cell())?;
@@ -854,7 +891,7 @@ impl Board {
             Change::Locked { slot, room } | Change::Unlocked { slot, room } => {
                 fits(&cell(slot, room))?;
             }
-            Change::Opened { .. } | Change::Announced { .. } => {}
+            Change::Opened { .. } | Change::Announced { .. } | Change::Ended {} => {}
             Change::Voted {
                 session,
                 votes,

@@ -1441,6 +1441,7 @@ fn rejections_and_roles_speak_the_protocols_words() {
         (RejectCode::RateLimited, "rate_limited"),
         (RejectCode::Unsupported, "unsupported"),
         (RejectCode::Unavailable, "unavailable"),
+        (RejectCode::Ended, "ended"),
     ];
     for (code, word) in codes {
         assert_eq!(code.as_str(), word);
@@ -1497,4 +1498,61 @@ fn command_names_are_the_protocols_ops() {
             "vote"
         ]
     );
+}
+
+// -------------------------------------------------------------------- end --
+
+#[test]
+fn only_an_organiser_ends_the_event_and_then_every_command_is_refused() {
+    let mut b = board();
+    let s = claim(&mut b, &alice(), "sat-0930", "amphi", "Rust").unwrap();
+    assert_eq!(code(&mut b, &alice(), Command::End), RejectCode::Forbidden);
+    assert_eq!(code(&mut b, &wall(), Command::End), RejectCode::Forbidden);
+    assert!(!b.is_ended());
+    let change = ok(&mut b, &orga(), Command::End);
+    assert_eq!(change, Change::Ended {});
+    assert_eq!(
+        serde_json::to_value(&change).unwrap(),
+        json!({"kind": "ended"})
+    );
+    assert!(b.is_ended());
+    for (who, command) in [
+        (alice(), claim_cmd("sat-1030", "amphi", "Late")),
+        (alice(), edit_title(&s, "Rust 2")),
+        (alice(), vote(&s, true)),
+        (alice(), release(&s)),
+        (orga(), move_to(&s, "sat-1030", "amphi")),
+        (orga(), lock("sat-1030", "amphi")),
+        (orga(), set_open(false)),
+        (orga(), announce("Bye")),
+        (orga(), Command::End),
+        (wall(), Command::End),
+    ] {
+        let r = refused(&mut b, &who, command);
+        assert_eq!(r.code, RejectCode::Ended, "{r:?}");
+        assert!(r.message.contains("ended"), "{r:?}");
+    }
+}
+
+#[test]
+fn nothing_applies_after_the_end_and_the_end_survives_a_snapshot() {
+    let mut b = board();
+    claim(&mut b, &alice(), "sat-0930", "amphi", "Rust").unwrap();
+    ok(&mut b, &orga(), Command::End);
+    // A journal that goes on after the end does not fit.
+    assert!(b.apply(&Change::Opened { open: false }).is_err());
+    assert!(b.apply(&Change::Ended {}).is_err());
+    let state = b.state();
+    assert!(state.ended);
+    let text = serde_json::to_string(&state).unwrap();
+    let back: BoardState = serde_json::from_str(&text).unwrap();
+    let restored = Board::restore(grid(), back).unwrap();
+    assert!(restored.is_ended());
+    assert_eq!(restored, b);
+    // Snapshots written before the end existed read as not ended, and a
+    // board that is not ended does not write the field at all.
+    let old = serde_json::to_value(board().state()).unwrap();
+    assert!(!old.as_object().unwrap().contains_key("ended"), "{old}");
+    let read: BoardState = serde_json::from_value(old).unwrap();
+    assert!(!read.ended);
 }

@@ -24,10 +24,11 @@ use std::time::Duration;
 
 use axum::extract::ws::Utf8Bytes;
 use serde::Serialize;
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use crate::board::{Actor, Board, Command, ParticipantId, RejectCode, Rejection, SessionId};
 use crate::config::EventConfig;
+use crate::metrics::EventMetrics;
 use crate::record::Record;
 use crate::store::EventStore;
 
@@ -115,6 +116,8 @@ pub struct HubOptions {
     pub snapshot_every: u64,
     pub broadcast_buffer: usize,
     pub queue: usize,
+    /// Where the hub counts what it does, for `/metrics`.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl Default for HubOptions {
@@ -124,6 +127,7 @@ impl Default for HubOptions {
             snapshot_every: 1_000,
             broadcast_buffer: 1_024,
             queue: 4_096,
+            metrics: Arc::default(),
         }
     }
 }
@@ -132,10 +136,13 @@ impl Default for HubOptions {
 #[derive(Clone)]
 pub struct EventHandle {
     tx: mpsc::Sender<Msg>,
+    /// True once the board holds `ended` (see [`crate::lifecycle`]).
+    ended: watch::Receiver<bool>,
     pub config: Arc<EventConfig>,
     connected: Arc<AtomicUsize>,
     healthy: Arc<AtomicBool>,
     counters: Arc<Counters>,
+    metrics: EventMetrics,
 }
 
 /// What a hub has done since it started.
@@ -164,10 +171,13 @@ impl EventHandle {
         options: HubOptions,
     ) -> EventHandle {
         let (tx, rx) = mpsc::channel(options.queue);
+        let (ended_tx, ended_rx) = watch::channel(loaded.board.is_ended());
         let (btx, _) = broadcast::channel(options.broadcast_buffer);
         let connected = Arc::new(AtomicUsize::new(0));
         let healthy = Arc::new(AtomicBool::new(true));
         let counters = Arc::new(Counters::default());
+        let metrics = options.metrics.event(&config.slug);
+        metrics.journal_len(store.journal_len());
         let mut recent = VecDeque::with_capacity(options.resume_window.min(loaded.recent.len()));
         for (rev, line) in loaded.recent {
             recent.push_back((rev, Utf8Bytes::from(line)));
@@ -180,6 +190,8 @@ impl EventHandle {
             acks.insert(a.by, a.req, Answer::Ack { rev: a.rev });
         }
         let hub = Hub {
+            ends_at: crate::lifecycle::ends_at(&config),
+            ended: ended_tx,
             head: EventHead::of(&config),
             board: loaded.board,
             store: Some(store),
@@ -193,14 +205,17 @@ impl EventHandle {
             presence_sent: 0,
             healthy: healthy.clone(),
             counters: counters.clone(),
+            metrics: metrics.clone(),
         };
         tokio::spawn(hub.run(rx));
         EventHandle {
             tx,
+            ended: ended_rx,
             config,
             connected,
             healthy,
             counters,
+            metrics,
         }
     }
 
@@ -298,9 +313,24 @@ impl EventHandle {
         }
     }
 
+    /// Whether the event was closed for good (its board holds `ended`).
+    pub fn is_ended(&self) -> bool {
+        *self.ended.borrow()
+    }
+
+    /// Turns true when the event ends, by an organiser or by the clock.
+    pub fn ended_watch(&self) -> watch::Receiver<bool> {
+        self.ended.clone()
+    }
+
     /// False while the last journal write failed.
     pub fn healthy(&self) -> bool {
         self.healthy.load(Ordering::Relaxed)
+    }
+
+    /// This event's series in `/metrics`.
+    pub fn metrics(&self) -> &EventMetrics {
+        &self.metrics
     }
 }
 
@@ -340,6 +370,9 @@ impl EventHead {
 
 struct Hub {
     head: EventHead,
+    /// When the last slot ends: the hub journals the event's end then.
+    ends_at: Option<jiff::Timestamp>,
+    ended: watch::Sender<bool>,
     board: Board,
     /// `None` only while a blocking write has it.
     store: Option<EventStore>,
@@ -354,6 +387,7 @@ struct Hub {
     presence_sent: usize,
     healthy: Arc<AtomicBool>,
     counters: Arc<Counters>,
+    metrics: EventMetrics,
 }
 
 /// Most messages taken in one batch: bounds the latency of the first command
@@ -364,6 +398,8 @@ impl Hub {
     async fn run(mut self, mut rx: mpsc::Receiver<Msg>) {
         let mut presence = tokio::time::interval(Duration::from_secs(1));
         presence.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut clock = tokio::time::interval(crate::lifecycle::CHECK_EVERY);
+        clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut batch = Vec::with_capacity(64);
         loop {
             tokio::select! {
@@ -378,6 +414,10 @@ impl Hub {
                     }
                 }
                 _ = presence.tick() => self.send_presence(),
+                // The last slot has passed with nobody writing: end it now.
+                _ = clock.tick(), if self.end_is_due() => {
+                    let _ = self.process(&mut Vec::new()).await;
+                }
             }
         }
         self.write_snapshot().await;
@@ -385,19 +425,38 @@ impl Hub {
 
     /// Handles one batch; returns the shutdown reply if the batch asked to stop.
     async fn process(&mut self, batch: &mut Vec<Msg>) -> Option<oneshot::Sender<()>> {
-        let before = batch
-            .iter()
-            .any(|m| matches!(m, Msg::Command { .. }))
+        let ending = self.end_is_due();
+        let before = (ending || batch.iter().any(|m| matches!(m, Msg::Command { .. })))
             .then(|| self.board.clone());
+        let received = std::time::Instant::now();
         let at = jiff::Timestamp::now().to_string();
         let mut lines = String::new();
         let mut frames: Vec<(u64, Utf8Bytes)> = Vec::new();
-        // Each answer, and whether it was decided in this batch (and so
-        // depends on this batch reaching the disk).
-        let mut answers: Vec<(oneshot::Sender<Answer>, Answer, bool)> = Vec::new();
+        // Each answer, whether it was decided in this batch (and so depends
+        // on this batch reaching the disk), and its op (for the metrics).
+        let mut answers: Vec<(oneshot::Sender<Answer>, Answer, bool, &'static str)> = Vec::new();
         let mut remembered: Vec<(ParticipantId, String)> = Vec::new();
         let mut later = Vec::new();
         let mut shutdown = None;
+        if ending {
+            // The clock ended the event: its end goes first, by nobody, and
+            // every command of the batch is then refused `ended`.
+            let change = crate::lifecycle::end_change();
+            self.board
+                .apply(&change)
+                .expect("a board not ended yet can end");
+            let record = Record {
+                rev: self.board.rev(),
+                change,
+                at: at.clone(),
+                by: None,
+                req: None,
+            };
+            let frame = record.to_frame();
+            lines.push_str(&Record::line_from_frame(&frame, None));
+            lines.push('\n');
+            frames.push((record.rev, Utf8Bytes::from(frame)));
+        }
 
         for msg in batch.drain(..) {
             match msg {
@@ -411,7 +470,7 @@ impl Hub {
                         let this_batch = remembered
                             .iter()
                             .any(|(who, r)| who == &actor.id && Some(r) == req.as_ref());
-                        answers.push((reply, first.clone(), this_batch));
+                        answers.push((reply, first.clone(), this_batch, command.op()));
                         continue;
                     }
                     let answer = match self.board.execute(&actor, &command) {
@@ -429,14 +488,16 @@ impl Hub {
                             frames.push((record.rev, Utf8Bytes::from(frame)));
                             Answer::Ack { rev: record.rev }
                         }
-                        Err(rejection) => Answer::Reject(rejection),
+                        Err(r) => {
+                            Answer::Reject(crate::lifecycle::with_archive_link(r, &self.head.slug))
+                        }
                     };
                     if let Some(req) = req {
                         self.acks
                             .insert(actor.id.clone(), req.clone(), answer.clone());
                         remembered.push((actor.id, req));
                     }
-                    answers.push((reply, answer, true));
+                    answers.push((reply, answer, true, command.op()));
                 }
                 Msg::Shutdown { reply } => shutdown = Some(reply),
                 other => later.push(other),
@@ -448,20 +509,28 @@ impl Hub {
                 .store
                 .take()
                 .expect("the store is home between batches");
+            let started = std::time::Instant::now();
             let (store, result) = tokio::task::spawn_blocking(move || {
                 let r = store.append(lines.as_bytes());
                 (store, r)
             })
             .await
             .expect("journal writes do not panic");
+            let m = &self.metrics;
+            m.append_seconds.observe(started.elapsed().as_secs_f64());
+            m.journal_len(store.journal_len());
             self.store = Some(store);
             match result {
                 Ok(()) => {
                     self.healthy.store(true, Ordering::Relaxed);
+                    if self.board.is_ended() {
+                        self.ended.send_replace(true);
+                    }
                     self.counters.appends.fetch_add(1, Ordering::Relaxed);
                     self.counters
                         .changes
                         .fetch_add(frames.len() as u64, Ordering::Relaxed);
+                    self.metrics.changes.inc_by(frames.len() as u64);
                     self.since_snapshot += frames.len() as u64;
                     self.snapshot = None;
                     for (rev, text) in frames {
@@ -487,7 +556,7 @@ impl Hub {
                         RejectCode::Unavailable,
                         "the server could not save this change; nothing was changed, retry in a moment",
                     );
-                    for (_, answer, this_batch) in &mut answers {
+                    for (_, answer, this_batch, _) in &mut answers {
                         if *this_batch {
                             *answer = Answer::Reject(refusal.clone());
                         }
@@ -496,8 +565,16 @@ impl Hub {
             }
         }
 
-        for (reply, answer, _) in answers {
+        for (reply, answer, _, op) in answers {
+            let outcome = match &answer {
+                Answer::Ack { .. } => Ok(()),
+                Answer::Reject(r) => Err(r.code),
+            };
+            self.metrics.answered(op, outcome);
             let _ = reply.send(answer);
+            self.metrics
+                .ack_seconds
+                .observe(received.elapsed().as_secs_f64());
         }
         for msg in later {
             match msg {
@@ -520,6 +597,14 @@ impl Hub {
             self.write_snapshot().await;
         }
         shutdown
+    }
+
+    /// Whether the clock has ended the event but its board does not say so yet.
+    fn end_is_due(&self) -> bool {
+        !self.board.is_ended()
+            && self
+                .ends_at
+                .is_some_and(|end| jiff::Timestamp::now() >= end)
     }
 
     fn join(&mut self, since: Option<u64>, who: &ParticipantId) -> Joined {
@@ -589,6 +674,7 @@ impl Hub {
         })
         .await
         .expect("snapshots do not panic");
+        self.metrics.journal_len(store.journal_len());
         self.store = Some(store);
         match result {
             Ok(()) => self.since_snapshot = 0,
@@ -598,6 +684,12 @@ impl Hub {
     }
 }
 
+/// `board.json` of `board`, the same bytes as a live hub's [`Snapshot::json`]
+/// (the archive derives it from the data folder, without a hub).
+pub fn board_json(config: &EventConfig, board: &Board) -> String {
+    state_json(&EventHead::of(config), board)
+}
+
 /// The state object shared by `board.json` and `welcome`.
 fn state_json(head: &EventHead, board: &Board) -> String {
     #[derive(Serialize)]
@@ -605,6 +697,8 @@ fn state_json(head: &EventHead, board: &Board) -> String {
         #[serde(flatten)]
         head: &'a EventHead,
         open: bool,
+        /// Extension: closed for good (see `crate::lifecycle`).
+        ended: bool,
     }
     #[derive(Serialize)]
     struct State<'a> {
@@ -621,6 +715,7 @@ fn state_json(head: &EventHead, board: &Board) -> String {
         event: HeadWithOpen {
             head,
             open: board.is_open(),
+            ended: board.is_ended(),
         },
         rooms: &board.grid().rooms,
         slots: &board.grid().slots,

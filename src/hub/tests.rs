@@ -32,7 +32,7 @@ fn event_config() -> Arc<EventConfig> {
             "\n[[events.rooms]]\nid = \"room-{r}\"\nname = \"Room {r}\"\ncapacity = 20\n"
         ));
     }
-    toml.push_str("\n[[events.days]]\ndate = \"2026-12-05\"\nslots = [\n");
+    toml.push_str("\n[[events.days]]\ndate = \"2037-12-05\"\nslots = [\n");
     for s in 0..SLOTS {
         let h = 9 + s;
         toml.push_str(&format!(

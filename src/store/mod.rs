@@ -13,6 +13,7 @@
 //! Reading (`open`) never changes a file, except to cut a torn last line that
 //! a crash left in the journal.
 
+pub mod archive;
 mod journal;
 
 use std::fs;

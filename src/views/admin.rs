@@ -113,6 +113,8 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, view: &AdminView<'
         languages: &langs,
     };
     let open = board.is_open();
+    let ended = crate::lifecycle::state(event, board, jiff::Timestamp::now())
+        == crate::lifecycle::State::Ended;
     let announcement = board.announcement().unwrap_or("");
     let state: serde_json::Value =
         serde_json::from_str(&snap.json).unwrap_or(serde_json::Value::Null);
@@ -150,6 +152,7 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, view: &AdminView<'
             }
             main {
                 (notice(lang, view.notice))
+                (super::phone::ended_banner(lang, slug, ended, "announcement ended"))
                 p id="announcement" class="announcement" role="status" hidden[announcement.is_empty()] { (announcement) }
 
                 section id="controls" aria-labelledby="controls-h" {
@@ -183,6 +186,7 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, view: &AdminView<'
                         }
                     }
                     }
+                    (end_form(lang, slug, ended))
                 }
 
                 section id="board" aria-labelledby="board-h" {
@@ -240,6 +244,38 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, view: &AdminView<'
     )
 }
 
+/// "Close the event for good", behind a confirmation: the organiser types
+/// the event's name (a plain form, no JS needed; the server checks it).
+fn end_form(lang: Lang, slug: &str, ended: bool) -> Markup {
+    html! {
+        @if !ended {
+            details id="end-event" class="end-event" {
+                summary { (lang.t("Close the event for good…", "Clôturer l'événement définitivement…")) }
+                form id="end-form" method="post" action={ "/e/" (slug) "/admin/end" } {
+                    input type="hidden" name="req" value=(forms::new_req());
+                    p id="end-help" {
+                        (lang.t(
+                            "This cannot be undone: the board becomes read-only for everyone, organisers included, and its programme is published in the archive at ",
+                            "C'est irréversible : le tableau passe en lecture seule pour tout le monde, organisateurs compris, et son programme est publié dans les archives à l'adresse ",
+                        ))
+                        code { (crate::lifecycle::archive_url(slug)) } "."
+                    }
+                    p {
+                        label for="end-confirm" {
+                            (lang.t("To confirm, type the event's name: ", "Pour confirmer, tapez le nom de l'événement : "))
+                            code { (slug) }
+                        }
+                        " "
+                        input type="text" id="end-confirm" name="confirm" required autocomplete="off"
+                            spellcheck="false" aria-describedby="end-help";
+                    }
+                    p { button type="submit" class="danger" { (lang.t("Close the event for good", "Clôturer l'événement définitivement")) } }
+                }
+            }
+        }
+    }
+}
+
 /// `#notice`: the outcome of the last action (always present, for the JS).
 fn notice(lang: Lang, code: Option<&str>) -> Markup {
     let code = code.filter(|c| !c.is_empty());
@@ -284,6 +320,14 @@ pub fn notice_text(lang: Lang, code: &str) -> &'static str {
         "nothing_to_undo" => lang.t(
             "✗ There is no moderation action left to undo.",
             "✗ Il n'y a plus d'action de modération à annuler.",
+        ),
+        "ended" => lang.t(
+            "✗ This event has ended: its board can no longer change.",
+            "✗ Cet événement est terminé : son tableau ne peut plus changer.",
+        ),
+        "confirm_end" => lang.t(
+            "✗ Not closed: type the event's name exactly to confirm.",
+            "✗ Pas clôturé : tapez exactement le nom de l'événement pour confirmer.",
         ),
         "too_old" => lang.t(
             "✗ This action is too old to undo (the server restarted since): change it by hand.",
@@ -626,6 +670,9 @@ pub fn describe(
             lang.t("announced “{text}”", "a annoncé « {text} »"),
             &[("{text}", text)],
         ),
+        Change::Ended {} => lang
+            .t("closed the event for good", "a clôturé l'événement")
+            .into(),
         Change::Voted { session, on, .. } => fill(
             if *on {
                 lang.t("wants to attend {title}", "veut assister à {title}")
@@ -690,6 +737,8 @@ impl Strings {
             "unavailable",
             "nothing_to_undo",
             "too_old",
+            "ended",
+            "confirm_end",
         ];
         let notices = codes.iter().map(|c| (*c, notice_text(lang, c))).collect();
         let changes = BTreeMap::from([
@@ -715,6 +764,10 @@ impl Strings {
             ),
             ("opened", lang.t("opened the board", "a ouvert le tableau")),
             ("closed", lang.t("closed the board", "a fermé le tableau")),
+            (
+                "ended",
+                lang.t("closed the event for good", "a clôturé l'événement"),
+            ),
             (
                 "announced",
                 lang.t("announced “{text}”", "a annoncé « {text} »"),

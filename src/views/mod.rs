@@ -6,6 +6,7 @@
 //! strings it needs from a JSON block of the page, never from the network.
 
 pub mod admin;
+pub mod archive;
 pub mod phone;
 pub mod wall;
 
@@ -102,8 +103,10 @@ pub fn json_block(id: &str, value: &impl Serialize) -> Markup {
     html! { script type="application/json" id=(id) { (PreEscaped(json)) } }
 }
 
-/// `/` when there are several events (or none).
-pub fn index(lang: Lang, events: &[&EventConfig]) -> Markup {
+/// `/` when there are several events (or none): live, upcoming and past
+/// events, each with its days; a past one links to its archive.
+pub fn index(lang: Lang, events: &[(&EventConfig, crate::lifecycle::State)]) -> Markup {
+    use crate::lifecycle::{State, archive_url};
     let page = Page {
         lang,
         title: "slotboard",
@@ -112,6 +115,48 @@ pub fn index(lang: Lang, events: &[&EventConfig]) -> Markup {
         scripts: &[],
         languages: &Lang::ALL,
     };
+    let days = |e: &EventConfig| {
+        let first = e.days.iter().map(|d| d.date.as_str()).min().unwrap_or("");
+        let last = e.days.iter().map(|d| d.date.as_str()).max().unwrap_or("");
+        let label = |d: &str| format!("{} {}", phone::day_label(lang, d), d.get(..4).unwrap_or(""));
+        if first == last {
+            label(first)
+        } else {
+            format!("{} – {}", label(first), label(last))
+        }
+    };
+    let first_day = |e: &EventConfig| e.days.iter().map(|d| d.date.clone()).min();
+    let mut sections: Vec<(State, &str, &str, Vec<&EventConfig>)> = vec![
+        (
+            State::Live,
+            "live-h",
+            lang.t("Live now", "En ce moment"),
+            Vec::new(),
+        ),
+        (
+            State::Upcoming,
+            "upcoming-h",
+            lang.t("Coming up", "À venir"),
+            Vec::new(),
+        ),
+        (
+            State::Ended,
+            "past-h",
+            lang.t("Past events", "Événements passés"),
+            Vec::new(),
+        ),
+    ];
+    for (e, state) in events {
+        if let Some(s) = sections.iter_mut().find(|s| s.0 == *state) {
+            s.3.push(e);
+        }
+    }
+    for (state, _, _, list) in &mut sections {
+        list.sort_by_key(|e| first_day(e));
+        if *state == State::Ended {
+            list.reverse();
+        }
+    }
     layout(
         &page,
         html! {
@@ -121,10 +166,29 @@ pub fn index(lang: Lang, events: &[&EventConfig]) -> Markup {
                 @if events.is_empty() {
                     p { (lang.t("No event is configured on this server.", "Aucun événement n'est configuré sur ce serveur.")) }
                 }
-                ul {
-                    @for e in events {
-                        li { a href={ "/e/" (e.slug) } { (e.title) } }
+                @for (state, id, heading, list) in &sections {
+                    @if !list.is_empty() {
+                        section aria-labelledby=(id) {
+                            h3 id=(id) { (heading) }
+                            ul {
+                                @for e in list {
+                                    li data-slug=(e.slug) {
+                                        @if *state == State::Ended {
+                                            a href=(archive_url(&e.slug)) { (e.title) }
+                                            " · " (days(e)) " · "
+                                            span class="muted" { (lang.t("in the archive", "dans les archives")) }
+                                        } @else {
+                                            a href={ "/e/" (e.slug) } { (e.title) }
+                                            " · " (days(e))
+                                        }
+                                    }
+                                }
+                            }
+                        }
                     }
+                }
+                p {
+                    a href="/archive" { (lang.t("Every archived event", "Tous les événements archivés")) }
                 }
             }
         },

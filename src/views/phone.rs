@@ -309,6 +309,7 @@ pub fn page(v: &View<'_>) -> Markup {
     };
     let clock = Clock::of(v.event, v.board, v.now);
     let slug = v.event.slug.as_str();
+    let ended = crate::lifecycle::state(v.event, v.board, v.now) == crate::lifecycle::State::Ended;
     layout(
         &page,
         html! {
@@ -340,6 +341,7 @@ pub fn page(v: &View<'_>) -> Markup {
                 p id="announcement" class="announcement" role="status" hidden[v.board.announcement().is_none()] {
                     (v.board.announcement().unwrap_or(""))
                 }
+                (ended_banner(lang, slug, ended, "announcement ended"))
                 p id="closed" class="closed" role="status" hidden[v.board.is_open()] {
                     "⚠ " (lang.t(
                         "The board is closed for now: no new claims. Owners can still edit their sessions.",
@@ -705,6 +707,22 @@ pub fn qr_svg(text: &str, label: &str) -> Markup {
     PreEscaped(svg)
 }
 
+/// `#ended`: the event is over, with a link to its archive. Always in the
+/// page (hidden while the event runs) so that the JS can show it live.
+pub fn ended_banner(lang: Lang, slug: &str, ended: bool, class: &str) -> Markup {
+    html! {
+        p id="ended" class=(class) role="status" hidden[!ended] {
+            "■ " (lang.t(
+                "This event has ended: its board can no longer change. ",
+                "Cet événement est terminé : son tableau ne peut plus changer. ",
+            ))
+            a href=(crate::lifecycle::archive_url(slug)) {
+                (lang.t("See its programme in the archive", "Voir son programme dans les archives"))
+            }
+        }
+    }
+}
+
 /// The translated sentence for a notice code.
 pub fn notice_text(lang: Lang, code: &str, op: Option<&str>) -> &'static str {
     match (code, op) {
@@ -756,6 +774,10 @@ pub fn notice_text(lang: Lang, code: &str, op: Option<&str>) -> &'static str {
             "The server could not save this; nothing changed. Try again.",
             "Le serveur n'a pas pu l'enregistrer ; rien n'a changé. Réessayez.",
         ),
+        ("ended", _) => lang.t(
+            "This event has ended: its board can no longer change.",
+            "Cet événement est terminé : son tableau ne peut plus changer.",
+        ),
         _ => lang.t("This was not accepted.", "Ce n'a pas été accepté."),
     }
 }
@@ -773,6 +795,7 @@ pub const NOTICE_CODES: &[&str] = &[
     "rate_limited",
     "unsupported",
     "unavailable",
+    "ended",
 ];
 
 fn notice(v: &View<'_>, lang: Lang) -> Markup {

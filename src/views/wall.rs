@@ -373,6 +373,7 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, info: &WallInfo<'_
     let url = phone_url(info.public_url, &event.slug);
     let qr = qr_svg(&url);
     let now_hhmm = local_hhmm(event, info.now);
+    let ended = crate::lifecycle::state(event, board, info.now) == crate::lifecycle::State::Ended;
 
     layout(
         &page,
@@ -386,6 +387,7 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, info: &WallInfo<'_
                     }
                 }
                 div class="wall-board" {
+                    (super::phone::ended_banner(lang, &event.slug, ended, "announcement wall-announcement ended"))
                     (announcement_banner(lang, board))
                     div id="stale" class="stale" role="alert" hidden {
                         span class="stale-icon" aria-hidden="true" { "⚠" }

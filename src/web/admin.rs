@@ -195,7 +195,7 @@ async fn act(
 ) -> Result<Response, AppError> {
     let event = state.event(&slug)?;
     let wire = match op.as_str() {
-        "move" | "swap" | "lock" | "unlock" | "release" | "announce" => op.as_str(),
+        "move" | "swap" | "lock" | "unlock" | "release" | "announce" | "end" => op.as_str(),
         "open" => "set_open",
         _ => return Ok(super::not_found(lang).await),
     };
@@ -204,6 +204,17 @@ async fn act(
     };
     if wire == "announce" && fields.remove("clear").is_some() {
         fields.insert("text".into(), String::new());
+    }
+    // Closing for good is confirmed by typing the event's name.
+    if wire == "end" && fields.get("confirm").map(|c| c.trim()) != Some(slug.as_str()) {
+        let message = format!("type the event's name, {slug}, in \"confirm\" to close it for good");
+        if wants_json(&headers) {
+            let body = json!({"type": "reject", "code": "confirm_end", "message": message});
+            return Ok((StatusCode::BAD_REQUEST, Json(body)).into_response());
+        }
+        return Ok(
+            Redirect::to(&format!("{}?notice=confirm_end", admin_url(&slug))).into_response(),
+        );
     }
     let answer = match forms::command(wire, &fields, &state.config.limits) {
         Ok(command) => event.command(actor, forms::req_of(&fields), command).await,
@@ -462,7 +473,8 @@ impl History {
             | Change::Locked { .. }
             | Change::Unlocked { .. }
             | Change::Opened { .. }
-            | Change::Announced { .. } => true,
+            | Change::Announced { .. }
+            | Change::Ended {} => true,
             Change::Moved { session, .. } | Change::Released { session } => {
                 self.owner(board, session, i) != r.by
             }
@@ -530,6 +542,8 @@ impl History {
                 session: Box::new(self.session_before(session, i)?),
             },
             Change::Claimed { .. } | Change::Edited { .. } | Change::Voted { .. } => return None,
+            // Ended for good: nothing to undo, and the board refuses it anyway.
+            Change::Ended {} => return None,
         })
     }
 

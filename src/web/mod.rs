@@ -5,9 +5,12 @@
 //! this one holds what they share: the state, errors, assets, headers.
 
 mod admin;
+mod archive;
 mod assets;
+mod exports;
 pub(crate) mod forms;
 mod headers;
+mod metrics;
 mod phone;
 pub mod protocol;
 mod socket;
@@ -47,6 +50,8 @@ pub struct AppState {
     pub settings: Arc<SocketSettings>,
     /// Turns true when the server is shutting down.
     pub shutdown: watch::Receiver<bool>,
+    /// What `/metrics` shows; the hubs count into it too.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// The application: every route of slotboard.
@@ -61,6 +66,9 @@ pub fn router(state: AppState) -> Router {
         .merge(phone::routes())
         .merge(wall::routes())
         .merge(admin::routes())
+        .merge(exports::routes())
+        .merge(archive::routes())
+        .merge(metrics::routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(headers::security))
         .layer(axum::middleware::from_fn(headers::remember_lang))
@@ -123,10 +131,16 @@ impl AppState {
 }
 
 async fn index(State(state): State<AppState>, lang: Lang) -> Response {
-    let events: Vec<_> = state.config.events.iter().collect();
-    if let [only] = events.as_slice() {
+    if let [only] = state.config.events.as_slice() {
         return Redirect::to(&format!("/e/{}", only.slug)).into_response();
     }
+    let now = jiff::Timestamp::now();
+    let events: Vec<_> = (state.config.events.iter())
+        .map(|e| {
+            let closed = state.events.get(&e.slug).is_some_and(|h| h.is_ended());
+            (e, crate::lifecycle::state_of(e, closed, now))
+        })
+        .collect();
     views::index(lang, &events).into_response()
 }
 
@@ -186,7 +200,12 @@ async fn schedule_ics(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let (event, snap) = state.snapshot(&slug).await?;
-    let body = crate::export::ics(&event.config, &snap.board, &state.config.server.public_url);
+    let body = crate::export::ics(
+        &event.config,
+        &snap.board,
+        &state.config.server.public_url,
+        None,
+    );
     let disposition = format!("inline; filename=\"{slug}.ics\"");
     Ok((
         [

@@ -174,6 +174,7 @@ struct VoteWire {
 /// The ops this server knows, for the `unsupported` message.
 pub const OPS: &[&str] = &[
     "claim", "edit", "release", "move", "swap", "lock", "unlock", "set_open", "announce", "vote",
+    "end",
 ];
 
 /// A command from its `op` and its fields (a JSON object): the same parsing
@@ -267,6 +268,8 @@ pub fn command(op: &str, value: &Value, limits: &Limits) -> Result<Command, Reje
                 on: w.on,
             }
         }
+        // Extension: organisers close the event for good; no field.
+        "end" => Command::End,
         other => {
             return Err(Rejection::new(
                 RejectCode::Unsupported,

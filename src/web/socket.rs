@@ -18,6 +18,7 @@ use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, close_code};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use tokio::sync::{broadcast, oneshot, watch};
 use tokio::time::{Instant, timeout};
+use tracing::Instrument;
 
 use super::protocol::{self, ErrorCode, Hello, Incoming, Outgoing, Refusal, You};
 use crate::auth;
@@ -67,9 +68,21 @@ pub struct Connection {
 const MAX_LAGS: usize = 3;
 const LAG_WINDOW: Duration = Duration::from_secs(60);
 
+/// How long a connection that sent its close frame waits for the client's.
+const CLOSE_LINGER: Duration = Duration::from_secs(1);
+
 /// How long a wrong organiser secret waits before its answer: enough to make
 /// guessing slow, not enough to annoy a person who mistyped.
 const WRONG_SECRET_DELAY: Duration = Duration::from_millis(500);
+
+/// A command sent to the hub whose answer has not been written yet.
+struct Pending {
+    req: String,
+    op: &'static str,
+    /// The command's span: its answer is logged in it.
+    span: tracing::Span,
+    rx: oneshot::Receiver<Answer>,
+}
 
 /// Why a connection ends.
 enum End {
@@ -112,8 +125,22 @@ impl Bucket {
 }
 
 impl Connection {
-    /// Runs the connection to its end.
-    pub async fn run<S>(mut self, mut socket: S)
+    /// Runs the connection to its end, in a span with the event and (once
+    /// known) the participant's public id: never the token or a secret.
+    pub async fn run<S>(self, socket: S)
+    where
+        S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
+    {
+        let span = tracing::info_span!(
+            "connection",
+            event = %self.event.config.slug,
+            id = tracing::field::Empty,
+            role = tracing::field::Empty,
+        );
+        self.serve(socket).instrument(span).await
+    }
+
+    async fn serve<S>(mut self, mut socket: S)
     where
         S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
     {
@@ -123,15 +150,30 @@ impl Connection {
             Err(end) => end,
         };
         if let End::Close(code, reason) = end {
+            tracing::debug!(code, reason, "closing the connection");
             let frame = CloseFrame {
                 code,
                 reason: Utf8Bytes::from_static(reason),
             };
-            let _ = timeout(
+            let sent = timeout(
                 self.settings.write_timeout,
                 socket.send(Message::Close(Some(frame))),
             )
             .await;
+            if matches!(sent, Ok(Ok(()))) {
+                // The closing handshake: read and drop what the client still
+                // sends until its own close. Hanging up on unread bytes would
+                // reset the connection, and a reset can cost the client the
+                // last answers and the close frame itself.
+                let linger = async {
+                    while let Some(Ok(m)) = socket.next().await {
+                        if matches!(m, Message::Close(_)) {
+                            break;
+                        }
+                    }
+                };
+                let _ = timeout(CLOSE_LINGER.min(self.settings.write_timeout), linger).await;
+            }
         }
     }
 
@@ -302,6 +344,10 @@ impl Connection {
                 })
             })?;
         let votes = votes_in(&joined, &actor.id);
+        let span = tracing::Span::current();
+        span.record("id", actor.id.0.as_str());
+        span.record("role", tracing::field::debug(role));
+        tracing::debug!(resumed = matches!(joined, Joined::Resumed { .. }), "joined");
         let you = You {
             id: actor.id.0.clone(),
             role,
@@ -378,7 +424,7 @@ impl Connection {
         // A later `welcome` (after a lag) no longer carries the new token.
         let you = You { token: None, ..you };
         let mut bucket = Bucket::new(self.settings.commands_per_sec, self.settings.command_burst);
-        let mut pending: VecDeque<(String, oneshot::Receiver<Answer>)> = VecDeque::new();
+        let mut pending: VecDeque<Pending> = VecDeque::new();
         let mut last_heard = Instant::now();
         let mut lags: VecDeque<Instant> = VecDeque::new();
         let mut ping = tokio::time::interval_at(
@@ -399,14 +445,9 @@ impl Connection {
                         return end;
                     }
                 }
-                answer = async { (&mut pending.front_mut().expect("guarded").1).await }, if !pending.is_empty() => {
-                    let (req, _) = pending.pop_front().expect("guarded");
-                    let text = match answer {
-                        Ok(Answer::Ack { rev }) => Outgoing::Ack { req: &req, rev }.to_text(),
-                        Ok(Answer::Reject(r)) => protocol::reject_text(&req, &r),
-                        Err(_) => protocol::reject_text(&req, &Rejection::new(
-                            RejectCode::Unavailable, "the server is shutting down; retry in a moment")),
-                    };
+                answer = async { (&mut pending.front_mut().expect("guarded").rx).await }, if !pending.is_empty() => {
+                    let p = pending.pop_front().expect("guarded");
+                    let text = self.answer_text(&p, answer);
                     if let Err(end) = self.send(socket, text).await {
                         return end;
                     }
@@ -432,8 +473,11 @@ impl Connection {
                         lags.push_back(now);
                         if lags.len() > MAX_LAGS {
                             tracing::info!(missed, "dropping a connection that cannot keep up");
+                            self.event.metrics().lag_drops.inc();
                             return End::Close(close_code::AGAIN, "too slow; reconnect");
                         }
+                        tracing::debug!(missed, "fell behind the broadcast; sending a fresh welcome");
+                        self.event.metrics().lag_resyncs.inc();
                         let joined = match self.event.join(None, actor.id.clone()).await {
                             Ok(j) => j,
                             Err(_) => return End::Close(close_code::AWAY, "server shutting down"),
@@ -458,8 +502,50 @@ impl Connection {
                     }
                 }
                 _ = self.shutdown.changed() => {
+                    // Finish what is in flight: the hub answers every command
+                    // queued before it stops, so these answers come before
+                    // the close. One that does not come in time is left for
+                    // the client to retry with the same `req`.
+                    while let Some(mut p) = pending.pop_front() {
+                        let Ok(answer) = timeout(self.settings.write_timeout, &mut p.rx).await else {
+                            break;
+                        };
+                        let text = self.answer_text(&p, answer);
+                        if let Err(end) = self.send(socket, text).await {
+                            return end;
+                        }
+                    }
                     return End::Close(close_code::AWAY, "server shutting down");
                 }
+            }
+        }
+    }
+
+    /// The frame for the hub's answer to `p`; counts and logs it.
+    fn answer_text(
+        &self,
+        p: &Pending,
+        answer: Result<Answer, oneshot::error::RecvError>,
+    ) -> String {
+        let _in = p.span.enter();
+        match answer {
+            Ok(Answer::Ack { rev }) => {
+                tracing::debug!(outcome = "ack", rev, "answered");
+                Outgoing::Ack { req: &p.req, rev }.to_text()
+            }
+            Ok(Answer::Reject(r)) => {
+                tracing::debug!(outcome = "reject", code = r.code.as_str(), "answered");
+                protocol::reject_text(&p.req, &r)
+            }
+            Err(_) => {
+                // The hub stopped without answering (it counted nothing).
+                let r = Rejection::new(
+                    RejectCode::Unavailable,
+                    "the server is shutting down; retry in a moment",
+                );
+                self.event.metrics().answered(p.op, Err(r.code));
+                tracing::debug!(outcome = "reject", code = r.code.as_str(), "answered");
+                protocol::reject_text(&p.req, &r)
             }
         }
     }
@@ -470,14 +556,22 @@ impl Connection {
         actor: &Actor,
         text: &str,
         bucket: &mut Bucket,
-        pending: &mut VecDeque<(String, oneshot::Receiver<Answer>)>,
+        pending: &mut VecDeque<Pending>,
     ) -> Result<(), End>
     where
         S: Sink<Message, Error = axum::Error> + Unpin,
     {
         match protocol::parse(text, &self.limits) {
             Ok(Incoming::Command { req, command }) => {
+                let op = command.op();
+                let span = tracing::debug_span!("command", op);
                 if !bucket.take() {
+                    self.event
+                        .metrics()
+                        .answered(op, Err(RejectCode::RateLimited));
+                    span.in_scope(|| {
+                        tracing::debug!(outcome = "reject", code = "rate_limited", "answered")
+                    });
                     let r = Rejection::new(
                         RejectCode::RateLimited,
                         format!(
@@ -490,8 +584,9 @@ impl Connection {
                 let rx = self
                     .event
                     .submit(actor.clone(), Some(req.clone()), command)
+                    .instrument(span.clone())
                     .await;
-                pending.push_back((req, rx));
+                pending.push_back(Pending { req, op, span, rx });
                 Ok(())
             }
             Ok(Incoming::Hello(_)) => {
@@ -505,6 +600,9 @@ impl Connection {
                 // Junk costs a token too, so a flood of it is answered at
                 // most at the command rate.
                 if bucket.take() {
+                    if let Refusal::Reject { rejection, .. } = &refusal {
+                        self.event.metrics().rejected(rejection.code);
+                    }
                     self.refuse(socket, refusal).await
                 } else {
                     Ok(())

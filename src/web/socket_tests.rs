@@ -105,7 +105,7 @@ fn event_config() -> Arc<crate::config::EventConfig> {
             "\n[[events.rooms]]\nid = \"room-{r}\"\nname = \"Room {r}\"\ncapacity = 20\n"
         ));
     }
-    toml.push_str("\n[[events.days]]\ndate = \"2026-12-05\"\nslots = [\n");
+    toml.push_str("\n[[events.days]]\ndate = \"2037-12-05\"\nslots = [\n");
     for s in 0..6 {
         let h = 9 + s;
         toml.push_str(&format!(

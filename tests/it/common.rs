@@ -24,7 +24,9 @@ pub const ORGANISER: &str = "test-organiser-secret";
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
 /// A small BarCamp: one day, three slots, four rooms; `extra_server` lines
-/// go into `[server]`.
+/// go into `[server]`. Its day is far in the future on purpose: an event whose
+/// last slot is over refuses every command (`ended`), and these tests are not
+/// about time. 2037-12-05 is a Saturday, like the demo's first day.
 pub fn config_text(data_dir: &Path, extra_server: &str) -> String {
     let hash = slotboard::auth::hash_secret(ORGANISER);
     format!(
@@ -62,7 +64,7 @@ name = "Sein"
 capacity = 10
 
 [[events.days]]
-date = "2026-12-05"
+date = "2037-12-05"
 slots = [
   {{ id = "sat-0930", start = "09:30", end = "10:15" }},
   {{ id = "sat-1030", start = "10:30", end = "11:15" }},

@@ -18,7 +18,7 @@ async fn a_newcomer_gets_the_whole_board_and_a_token() {
     assert_eq!(w["rooms"].as_array().unwrap().len(), 4);
     assert_eq!(
         w["slots"][0],
-        json!({"id":"sat-0930","day":"2026-12-05","start":"09:30","end":"10:15"})
+        json!({"id":"sat-0930","day":"2037-12-05","start":"09:30","end":"10:15"})
     );
     assert_eq!(w["sessions"], json!([]));
     assert_eq!(w["locks"], json!([]));

@@ -404,7 +404,7 @@ async fn more_rooms_and_slots_than_fit_make_pages() {
     let slots: Vec<(String, String)> = (0..10)
         .map(|h| (format!("{:02}:00", 8 + h), format!("{:02}:45", 8 + h)))
         .collect();
-    let camp = Custom::start(9, &[("2026-12-05".to_owned(), slots)]).await;
+    let camp = Custom::start(9, &[("2037-12-05".to_owned(), slots)]).await;
     let html = wall(&camp.base(), "big", "en").await;
     // 9 rooms by 10 slots: 2 x 2 pages of at most 6 rooms and 8 slots.
     for p in 1..=4 {
@@ -429,7 +429,7 @@ async fn more_rooms_and_slots_than_fit_make_pages() {
     let slots: Vec<(String, String)> = (0..7)
         .map(|h| (format!("{:02}:00", 8 + h), format!("{:02}:45", 8 + h)))
         .collect();
-    let camp = Custom::start(6, &[("2026-12-05".to_owned(), slots)]).await;
+    let camp = Custom::start(6, &[("2037-12-05".to_owned(), slots)]).await;
     let html = wall(&camp.base(), "big", "en").await;
     assert!(!html.contains("page-indicator"), "one page, no indicator");
     camp.server.shutdown().await.expect("clean shutdown");

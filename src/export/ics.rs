@@ -1,15 +1,51 @@
-//! The schedule in formats other programs read.
+//! iCalendar: the whole programme, or one session.
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use icalendar::{Calendar, CalendarDateTime, Component, Event, EventLike};
+use jiff::Timestamp;
 use jiff::tz::Offset;
 
-use crate::board::Board;
+use crate::board::{Board, Session, SessionId};
 use crate::config::EventConfig;
 
 /// The board as an iCalendar file: one VEVENT per session, with local times
 /// in the event's timezone (`DTSTART;TZID=Europe/Paris:20261205T093000`).
-pub fn ics(event: &EventConfig, board: &Board, public_url: &str) -> String {
+///
+/// `updated` is the time of the board's last change (the `at` of its last
+/// record) and becomes every VEVENT's `DTSTAMP`; without it, the start of
+/// the event's first slot is used. The clock is never read: the same board
+/// gives the same bytes.
+pub fn ics(
+    event: &EventConfig,
+    board: &Board,
+    public_url: &str,
+    updated: Option<Timestamp>,
+) -> String {
+    calendar(event, board, board.sessions(), public_url, updated)
+}
+
+/// One session as an iCalendar file (one VEVENT), to add it alone to a
+/// calendar; `None` when the board has no such session.
+pub fn ics_session(
+    event: &EventConfig,
+    board: &Board,
+    session: &SessionId,
+    public_url: &str,
+    updated: Option<Timestamp>,
+) -> Option<String> {
+    let s = board.session(session)?;
+    Some(calendar(event, board, [s], public_url, updated))
+}
+
+fn calendar<'a>(
+    event: &EventConfig,
+    board: &Board,
+    sessions: impl IntoIterator<Item = &'a Session>,
+    public_url: &str,
+    updated: Option<Timestamp>,
+) -> String {
+    let stamp = updated.unwrap_or_else(|| super::default_stamp(event, board));
+    let stamp = DateTime::<Utc>::from_timestamp(stamp.as_second(), 0).unwrap_or_default();
     let mut cal = Calendar::new();
     cal.name(&event.title).timezone(event.timezone.as_str());
     let local = |day: &str, time: &str| {
@@ -20,7 +56,7 @@ pub fn ics(event: &EventConfig, board: &Board, public_url: &str) -> String {
                 tzid: event.timezone.clone(),
             })
     };
-    for s in board.sessions() {
+    for s in sessions {
         let Some(slot) = board.grid().slot(&s.slot) else {
             continue;
         };
@@ -32,13 +68,19 @@ pub fn ics(event: &EventConfig, board: &Board, public_url: &str) -> String {
             .grid()
             .room(&s.room)
             .map_or(s.room.as_str(), |r| r.name.as_str());
-        let mut description = format!("{} — {}", s.host.as_str(), s.description.as_str());
-        if s.description.as_str().is_empty() {
-            description = s.host.as_str().to_owned();
+        let mut description = s.host.as_str().to_owned();
+        if !s.description.as_str().is_empty() {
+            description.push_str(" — ");
+            description.push_str(s.description.as_str());
+        }
+        let tags = super::tags_joined(s);
+        if !tags.is_empty() {
+            description.push_str(&format!("\n\nTags: {tags}"));
         }
         cal.push(
             Event::new()
                 .uid(&format!("{}-{}@slotboard", event.slug, s.id))
+                .timestamp(stamp)
                 .summary(s.title.as_str())
                 .description(&description)
                 .location(room)

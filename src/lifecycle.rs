@@ -1,0 +1,570 @@
+//! An event's life: upcoming, live, ended.
+//!
+//! The rule, in the event's own timezone:
+//!
+//! - **upcoming** before 00:00 of its first day,
+//! - **live** from 00:00 of its first day until the end of its last slot,
+//! - **ended** from the end of its last slot on, or as soon as an organiser
+//!   closed it for good (the `end` command, journaled as a `Change::Ended`).
+//!
+//! Upcoming and live boards both take every command: attendees may claim a
+//! slot before the day, that is how a BarCamp prepares. An ended board
+//! refuses every command with `ended`, for good. When the last slot has
+//! passed, the event's hub journals the `ended` change itself (on its next
+//! batch, and at most [`CHECK_EVERY`] later even when nobody writes), so the
+//! end is in the history, is broadcast live, and triggers the archive like an
+//! organiser's `end`.
+//!
+//! The board itself has no clock (it only knows the `Ended` change); this
+//! module is where the time is read against the config.
+//!
+//! The module also holds the start-up check that a config change cannot
+//! orphan a board: [`open_store`] names every session and lock that sits in
+//! a room or slot the config no longer has, and says what to do.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+use crate::board::{Board, BoardState, Cell, Change, RejectCode, Rejection, SessionId};
+use crate::config::EventConfig;
+use crate::hub::EventHandle;
+use crate::record::Record;
+use crate::store::{EventStore, Loaded};
+
+/// How often a hub looks at the clock to end its event when nobody writes.
+pub const CHECK_EVERY: Duration = Duration::from_secs(30);
+
+/// Where an event is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum State {
+    /// Before 00:00 of its first day (event timezone). Takes commands.
+    Upcoming,
+    /// From 00:00 of its first day to the end of its last slot.
+    Live,
+    /// After its last slot, or closed for good by an organiser.
+    Ended,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Upcoming => "upcoming",
+            State::Live => "live",
+            State::Ended => "ended",
+        }
+    }
+}
+
+/// 00:00 of the event's first day, in its timezone (the first instant of
+/// that day if a clock change skips midnight).
+pub fn starts_at(event: &EventConfig) -> Option<Timestamp> {
+    let first = event
+        .days
+        .iter()
+        .filter_map(|d| d.date.parse::<Date>().ok())
+        .min()?;
+    first.to_zoned(event.tz()).ok().map(|z| z.timestamp())
+}
+
+/// The end of the event's last slot. A time in a daylight-saving gap is
+/// moved forward, as clocks do (see [`EventConfig::slot_times`]).
+pub fn ends_at(event: &EventConfig) -> Option<Timestamp> {
+    event
+        .days
+        .iter()
+        .flat_map(|d| d.slots.iter())
+        .filter_map(|s| event.slot_times(&s.id))
+        .map(|(_, end)| end.timestamp())
+        .max()
+}
+
+/// The state of an event at `now`: its config's days and slots, and whether
+/// its board was closed for good.
+pub fn state(event: &EventConfig, board: &Board, now: Timestamp) -> State {
+    state_of(event, board.is_ended(), now)
+}
+
+/// [`state`] when only the board's `ended` flag is at hand.
+pub fn state_of(event: &EventConfig, closed: bool, now: Timestamp) -> State {
+    if closed || ends_at(event).is_some_and(|end| now >= end) {
+        State::Ended
+    } else if starts_at(event).is_some_and(|start| now < start) {
+        State::Upcoming
+    } else {
+        State::Live
+    }
+}
+
+/// Where an event's archive is served.
+pub fn archive_url(slug: &str) -> String {
+    format!("/archive/{slug}")
+}
+
+/// The message of the `ended` reject, with the archive's address.
+pub fn ended_message(slug: &str) -> String {
+    format!(
+        "This event has ended; its programme is in the archive: {}",
+        archive_url(slug)
+    )
+}
+
+/// Gives an `ended` rejection from the board (which knows no slug) the
+/// archive's address; any other rejection is returned as it is.
+pub fn with_archive_link(mut rejection: Rejection, slug: &str) -> Rejection {
+    if rejection.code == RejectCode::Ended {
+        rejection.message = ended_message(slug);
+    }
+    rejection
+}
+
+/// The change a hub journals when the clock ended its event.
+pub fn end_change() -> Change {
+    Change::Ended {}
+}
+
+// ---------------------------------------------------------------------------
+// The archive when an event ends.
+
+/// Archives the event once it has ended: at once if it had already ended
+/// before this start and its archive is missing, else when its board ends
+/// (an organiser's `end`, or its last slot passing). A failure is logged by
+/// the archive and never touches the live board; `slotboard archive EVENT`
+/// writes it again by hand.
+pub fn archive_when_ended(handle: EventHandle, data_dir: PathBuf, public_url: String) {
+    let mut ended = handle.ended_watch();
+    let already = *ended.borrow_and_update();
+    tokio::spawn(async move {
+        let board_json =
+            crate::store::archive::archive_dir(&data_dir, &handle.config.slug).join("board.json");
+        if already && board_json.exists() {
+            return;
+        }
+        if !already && ended.wait_for(|e| *e).await.is_err() {
+            return; // The hub stopped first (shutdown).
+        }
+        // The archive logs its own outcome.
+        let _ = crate::store::archive::archive_event(&handle, &data_dir, &public_url).await;
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Start-up: a config change must not orphan a board.
+
+/// A session (or a lock) of the data folder in a cell the config lacks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Orphan {
+    /// `None` for a lock.
+    pub session: Option<(SessionId, String)>,
+    pub cell: Cell,
+    /// Still there at the end of the data (`false`: only an older line of
+    /// the journal has it there, before it was moved or removed).
+    pub current: bool,
+}
+
+/// Opens an event's folder like [`EventStore::open`]; when that fails
+/// because sessions or locks sit in rooms or slots that the config no longer
+/// has, the error names each of them (id, title, slot, room) and says how to
+/// fix the config. Other errors are returned as they are.
+pub fn open_store(dir: &Path, event: &EventConfig) -> anyhow::Result<(EventStore, Loaded)> {
+    match EventStore::open(dir, event.grid()) {
+        Ok(opened) => Ok(opened),
+        Err(e) => {
+            let orphans = orphans(dir, event);
+            if orphans.is_empty() {
+                Err(e.into())
+            } else {
+                Err(anyhow::anyhow!(orphan_message(dir, event, &orphans)))
+            }
+        }
+    }
+}
+
+/// What in `dir` (snapshot, then journal) sits in a cell of no room or no
+/// slot of `event`. Read-only; unreadable files give no orphan (the store's
+/// own error then says what is wrong with them).
+pub fn orphans(dir: &Path, event: &EventConfig) -> Vec<Orphan> {
+    #[derive(serde::Deserialize)]
+    struct SnapshotFile {
+        board: BoardState,
+    }
+    let grid = event.grid();
+    let fits = |c: &Cell| grid.room(&c.room).is_some() && grid.slot(&c.slot).is_some();
+    let mut sessions: BTreeMap<SessionId, (String, Cell)> = BTreeMap::new();
+    let mut locks: Vec<Cell> = Vec::new();
+    let mut rev = 0;
+    if let Some(snap) = std::fs::read(dir.join("snapshot.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<SnapshotFile>(&b).ok())
+    {
+        rev = snap.board.rev;
+        for s in snap.board.sessions {
+            let cell = s.cell();
+            sessions.insert(s.id, (s.title.as_str().to_owned(), cell));
+        }
+        locks = snap.board.locks;
+    }
+    // Cells that an older line of the journal has, and that make it unreadable.
+    let mut past: Vec<Orphan> = Vec::new();
+    let journal = std::fs::read(dir.join("journal.jsonl")).unwrap_or_default();
+    for line in journal.split(|&b| b == b'\n') {
+        let Ok(record) = serde_json::from_slice::<Record>(line) else {
+            continue;
+        };
+        if record.rev <= rev {
+            continue;
+        }
+        let mut note = |session: Option<(SessionId, String)>, cell: Cell| {
+            if !fits(&cell) {
+                past.push(Orphan {
+                    session,
+                    cell,
+                    current: false,
+                });
+            }
+        };
+        match record.change {
+            Change::Claimed { session } | Change::Edited { session } => {
+                let cell = session.cell();
+                note(
+                    Some((session.id.clone(), session.title.as_str().to_owned())),
+                    cell.clone(),
+                );
+                sessions.insert(session.id, (session.title.as_str().to_owned(), cell));
+            }
+            Change::Released { session } => {
+                sessions.remove(&session);
+            }
+            Change::Moved {
+                session,
+                slot,
+                room,
+            } => {
+                let to = Cell { slot, room };
+                let title = sessions.get(&session).map(|(t, _)| t.clone());
+                note(title.clone().map(|t| (session.clone(), t)), to.clone());
+                if let Some(entry) = sessions.get_mut(&session) {
+                    entry.1 = to;
+                }
+            }
+            Change::Swapped { a, b } => {
+                if let (Some(ca), Some(cb)) = (
+                    sessions.get(&a).map(|s| s.1.clone()),
+                    sessions.get(&b).map(|s| s.1.clone()),
+                ) {
+                    sessions.entry(a).and_modify(|s| s.1 = cb);
+                    sessions.entry(b).and_modify(|s| s.1 = ca);
+                }
+            }
+            Change::Locked { slot, room } => {
+                let cell = Cell { slot, room };
+                note(None, cell.clone());
+                locks.push(cell);
+            }
+            Change::Unlocked { slot, room } => {
+                let cell = Cell { slot, room };
+                note(None, cell.clone());
+                locks.retain(|c| c != &cell);
+            }
+            Change::Opened { .. }
+            | Change::Announced { .. }
+            | Change::Voted { .. }
+            | Change::Ended {} => {}
+        }
+    }
+    let mut found: Vec<Orphan> = sessions
+        .into_iter()
+        .filter(|(_, (_, cell))| !fits(cell))
+        .map(|(id, (title, cell))| Orphan {
+            session: Some((id, title)),
+            cell,
+            current: true,
+        })
+        .collect();
+    found.extend(locks.into_iter().filter(|c| !fits(c)).map(|cell| Orphan {
+        session: None,
+        cell,
+        current: true,
+    }));
+    for p in past {
+        if !found
+            .iter()
+            .any(|f| f.session == p.session && f.cell == p.cell)
+        {
+            found.push(p);
+        }
+    }
+    found
+}
+
+/// The start-up error for orphans: what sits where, what is missing from
+/// the config, and the two ways out.
+pub fn orphan_message(dir: &Path, event: &EventConfig, orphans: &[Orphan]) -> String {
+    let grid = event.grid();
+    // The caller names the event ("cannot open the data of event ...").
+    let mut m = format!(
+        "the config no longer has rooms or slots that its board uses ({}):\n",
+        dir.display()
+    );
+    for o in orphans {
+        let what = match &o.session {
+            Some((id, title)) => format!("session {id} \"{title}\""),
+            None => "a lock".to_owned(),
+        };
+        let missing = match (
+            grid.slot(&o.cell.slot).is_none(),
+            grid.room(&o.cell.room).is_none(),
+        ) {
+            (true, true) => "neither the slot nor the room is in the config",
+            (true, false) => "the slot is not in the config",
+            _ => "the room is not in the config",
+        };
+        let when = if o.current {
+            "sits in"
+        } else {
+            "was put in (by a change the journal still holds)"
+        };
+        let _ = writeln!(
+            m,
+            "  - {what} {when} slot \"{}\", room \"{}\": {missing}",
+            o.cell.slot, o.cell.room
+        );
+    }
+    m.push_str(
+        "Nothing was changed on disk. To fix it, either put these rooms and slots back in the \
+         config with the same ids, or start once with the previous config, move or remove these \
+         sessions (and unlock these cells), stop the server cleanly (it then writes a snapshot), \
+         and change the config again.",
+    );
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::board::{
+        Actor, Command, Description, Host, Limits, ParticipantId, Role, RoomId, SlotId, Tags, Title,
+    };
+    use crate::config::{Config, Overrides};
+
+    fn event(tz: &str, days: &[(&str, &[(&str, &str)])]) -> EventConfig {
+        let hash = crate::auth::hash_secret("organiser-secret");
+        let mut text = format!(
+            "[[events]]\nslug = \"camp\"\ntitle = \"Camp\"\ntimezone = \"{tz}\"\n\
+             organiser_token_hash = \"{hash}\"\n\
+             [[events.rooms]]\nid = \"amphi\"\nname = \"Amphi\"\ncapacity = 10\n"
+        );
+        let mut n = 0;
+        for (date, slots) in days {
+            let _ = writeln!(text, "[[events.days]]\ndate = \"{date}\"\nslots = [");
+            for (start, end) in *slots {
+                let _ = writeln!(
+                    text,
+                    "  {{ id = \"s{n}\", start = \"{start}\", end = \"{end}\" }},"
+                );
+                n += 1;
+            }
+            text.push_str("]\n");
+        }
+        let config = Config::from_toml_str(&text, "t.toml", &Overrides::default()).unwrap();
+        config.events.into_iter().next().unwrap()
+    }
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn live_from_midnight_of_the_first_day_to_the_end_of_the_last_slot_in_paris() {
+        // Paris is UTC+1 in December.
+        let e = event(
+            "Europe/Paris",
+            &[
+                ("2026-12-06", &[("10:00", "16:00")]),
+                // Days in any order: the first is the earliest.
+                ("2026-12-05", &[("09:30", "10:15"), ("17:00", "17:45")]),
+            ],
+        );
+        let board = Board::new(e.grid());
+        let at = |s: &str| state(&e, &board, ts(s));
+        assert_eq!(at("2026-11-01T00:00:00Z"), State::Upcoming);
+        assert_eq!(at("2026-12-04T22:59:59Z"), State::Upcoming);
+        assert_eq!(at("2026-12-04T23:00:00Z"), State::Live);
+        assert_eq!(at("2026-12-05T20:00:00Z"), State::Live, "the night between");
+        assert_eq!(at("2026-12-06T14:59:59Z"), State::Live);
+        assert_eq!(at("2026-12-06T15:00:00Z"), State::Ended);
+        assert_eq!(at("2030-01-01T00:00:00Z"), State::Ended);
+        assert_eq!(starts_at(&e), Some(ts("2026-12-04T23:00:00Z")));
+        assert_eq!(ends_at(&e), Some(ts("2026-12-06T15:00:00Z")));
+    }
+
+    #[test]
+    fn the_timezone_is_the_events() {
+        let e = event("America/New_York", &[("2026-12-05", &[("09:00", "18:00")])]);
+        // New York is UTC-5 in December.
+        assert_eq!(starts_at(&e), Some(ts("2026-12-05T05:00:00Z")));
+        assert_eq!(ends_at(&e), Some(ts("2026-12-05T23:00:00Z")));
+        assert_eq!(
+            state_of(&e, false, ts("2026-12-05T04:59:59Z")),
+            State::Upcoming
+        );
+        assert_eq!(state_of(&e, false, ts("2026-12-05T22:59:59Z")), State::Live);
+        assert_eq!(
+            state_of(&e, false, ts("2026-12-05T23:00:00Z")),
+            State::Ended
+        );
+    }
+
+    #[test]
+    fn a_day_when_the_clocks_go_back_is_25_hours_long() {
+        // 2026-10-25: Paris goes from UTC+2 to UTC+1 at 03:00.
+        let e = event("Europe/Paris", &[("2026-10-25", &[("01:00", "23:30")])]);
+        assert_eq!(starts_at(&e), Some(ts("2026-10-24T22:00:00Z")), "UTC+2");
+        assert_eq!(ends_at(&e), Some(ts("2026-10-25T22:30:00Z")), "UTC+1");
+        assert_eq!(
+            state_of(&e, false, ts("2026-10-24T21:59:59Z")),
+            State::Upcoming
+        );
+        assert_eq!(state_of(&e, false, ts("2026-10-24T22:00:00Z")), State::Live);
+        assert_eq!(state_of(&e, false, ts("2026-10-25T22:29:59Z")), State::Live);
+        assert_eq!(
+            state_of(&e, false, ts("2026-10-25T22:30:00Z")),
+            State::Ended
+        );
+    }
+
+    #[test]
+    fn a_slot_ending_in_the_spring_gap_ends_when_the_clocks_say_so() {
+        // 2026-03-29: Paris jumps from 02:00 to 03:00; "02:30" does not
+        // exist and is read as 03:30 (UTC+2), i.e. 01:30 UTC.
+        let e = event("Europe/Paris", &[("2026-03-29", &[("01:00", "02:30")])]);
+        assert_eq!(starts_at(&e), Some(ts("2026-03-28T23:00:00Z")), "UTC+1");
+        assert_eq!(ends_at(&e), Some(ts("2026-03-29T01:30:00Z")));
+        assert_eq!(state_of(&e, false, ts("2026-03-29T01:29:59Z")), State::Live);
+        assert_eq!(
+            state_of(&e, false, ts("2026-03-29T01:30:00Z")),
+            State::Ended
+        );
+    }
+
+    #[test]
+    fn closed_for_good_is_ended_whatever_the_clock() {
+        let e = event("Europe/Paris", &[("2026-12-05", &[("09:30", "10:15")])]);
+        let mut board = Board::new(e.grid());
+        let before = ts("2026-01-01T00:00:00Z");
+        assert_eq!(state(&e, &board, before), State::Upcoming);
+        let orga = Actor {
+            id: ParticipantId::from("p_orga"),
+            role: Role::Organiser,
+        };
+        board.execute(&orga, &Command::End).unwrap();
+        assert_eq!(state(&e, &board, before), State::Ended);
+        assert_eq!(state_of(&e, true, before), State::Ended);
+    }
+
+    #[test]
+    fn the_ended_reject_points_at_the_archive() {
+        let r = Rejection::new(RejectCode::Ended, "ended");
+        let r = with_archive_link(r, "barcamp-brest");
+        assert_eq!(
+            r.message,
+            "This event has ended; its programme is in the archive: /archive/barcamp-brest"
+        );
+        let other = with_archive_link(Rejection::new(RejectCode::Taken, "taken"), "x");
+        assert_eq!(other.message, "taken");
+    }
+
+    /// A folder written with a grid of rooms amphi + atelier, read with a
+    /// config of amphi alone.
+    fn orphaned_folder(snapshot: bool) -> (tempfile::TempDir, EventConfig) {
+        let e = event("Europe/Paris", &[("2026-12-05", &[("09:30", "10:15")])]);
+        let mut grid = e.grid();
+        grid.rooms.push(crate::board::Room {
+            id: RoomId::from("atelier"),
+            name: "Atelier".into(),
+            capacity: 5,
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, loaded) = EventStore::open(dir.path(), grid).unwrap();
+        let mut board = loaded.board;
+        let alice = Actor {
+            id: ParticipantId::from("p_alice"),
+            role: Role::Participant,
+        };
+        let limits = Limits::default();
+        let change = board
+            .execute(
+                &alice,
+                &Command::Claim {
+                    cell: Cell {
+                        slot: SlotId::from("s0"),
+                        room: RoomId::from("atelier"),
+                    },
+                    title: Title::parse("Rust & WebSockets", &limits).unwrap(),
+                    host: Host::parse("Maël", &limits).unwrap(),
+                    description: Description::empty(),
+                    tags: Tags::default(),
+                },
+            )
+            .unwrap();
+        let record = Record {
+            rev: 1,
+            change,
+            at: "2026-12-05T08:00:00Z".into(),
+            by: Some(alice.id.clone()),
+            req: None,
+        };
+        store
+            .append(format!("{}\n", record.to_frame()).as_bytes())
+            .unwrap();
+        if snapshot {
+            store.snapshot(&board, Vec::new()).unwrap();
+        }
+        (dir, e)
+    }
+
+    #[test]
+    fn a_session_in_a_removed_room_stops_the_start_with_its_name_from_the_journal() {
+        let (dir, e) = orphaned_folder(false);
+        let before = std::fs::read(dir.path().join("journal.jsonl")).unwrap();
+        let err = open_store(dir.path(), &e).err().unwrap().to_string();
+        for part in [
+            "s_1",
+            "\"Rust & WebSockets\"",
+            "slot \"s0\"",
+            "room \"atelier\"",
+            "the room is not in the config",
+            "put these rooms and slots back",
+        ] {
+            assert!(err.contains(part), "{part:?} missing from: {err}");
+        }
+        assert_eq!(
+            std::fs::read(dir.path().join("journal.jsonl")).unwrap(),
+            before,
+            "nothing changed on disk"
+        );
+    }
+
+    #[test]
+    fn a_session_in_a_removed_room_stops_the_start_with_its_name_from_the_snapshot() {
+        let (dir, e) = orphaned_folder(true);
+        assert_eq!(
+            std::fs::read(dir.path().join("journal.jsonl")).unwrap(),
+            b"",
+            "the session is only in the snapshot"
+        );
+        let err = open_store(dir.path(), &e).err().unwrap().to_string();
+        for part in [
+            "s_1",
+            "\"Rust & WebSockets\"",
+            "slot \"s0\"",
+            "room \"atelier\"",
+        ] {
+            assert!(err.contains(part), "{part:?} missing from: {err}");
+        }
+    }
+}
