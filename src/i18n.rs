@@ -98,6 +98,74 @@ impl Lang {
     }
 }
 
+/// Day names: English, its abbreviation, French, its abbreviation.
+const WEEKDAYS: [(&str, &str, &str, &str); 7] = [
+    ("Monday", "Mon", "lundi", "lun."),
+    ("Tuesday", "Tue", "mardi", "mar."),
+    ("Wednesday", "Wed", "mercredi", "mer."),
+    ("Thursday", "Thu", "jeudi", "jeu."),
+    ("Friday", "Fri", "vendredi", "ven."),
+    ("Saturday", "Sat", "samedi", "sam."),
+    ("Sunday", "Sun", "dimanche", "dim."),
+];
+
+/// Month names, the same way.
+const MONTHS: [(&str, &str, &str, &str); 12] = [
+    ("January", "Jan", "janvier", "janv."),
+    ("February", "Feb", "février", "févr."),
+    ("March", "Mar", "mars", "mars"),
+    ("April", "Apr", "avril", "avr."),
+    ("May", "May", "mai", "mai"),
+    ("June", "Jun", "juin", "juin"),
+    ("July", "Jul", "juillet", "juil."),
+    ("August", "Aug", "août", "août"),
+    ("September", "Sep", "septembre", "sept."),
+    ("October", "Oct", "octobre", "oct."),
+    ("November", "Nov", "novembre", "nov."),
+    ("December", "Dec", "décembre", "déc."),
+];
+
+impl Lang {
+    /// `Saturday 5 December` / `samedi 5 décembre`.
+    pub fn date(self, d: jiff::civil::Date) -> String {
+        let (wd, mo) = names(d);
+        match self {
+            Lang::En => format!("{} {} {}", wd.0, d.day(), mo.0),
+            Lang::Fr => format!("{} {} {}", wd.2, d.day(), mo.2),
+        }
+    }
+
+    /// `Sat 5 Dec` / `sam. 5 déc.`.
+    pub fn date_short(self, d: jiff::civil::Date) -> String {
+        let (wd, mo) = names(d);
+        match self {
+            Lang::En => format!("{} {} {}", wd.1, d.day(), mo.1),
+            Lang::Fr => format!("{} {} {}", wd.3, d.day(), mo.3),
+        }
+    }
+
+    /// [`Lang::date`] of a `YYYY-MM-DD`; the text as written if it is not one.
+    pub fn date_str(self, date: &str) -> String {
+        date.parse()
+            .map_or_else(|_| date.to_owned(), |d| self.date(d))
+    }
+
+    /// [`Lang::date_short`] of a `YYYY-MM-DD`; the text as written if it is
+    /// not one.
+    pub fn date_short_str(self, date: &str) -> String {
+        date.parse()
+            .map_or_else(|_| date.to_owned(), |d| self.date_short(d))
+    }
+}
+
+type Names = (&'static str, &'static str, &'static str, &'static str);
+
+fn names(d: jiff::civil::Date) -> (Names, Names) {
+    let wd = usize::from(d.weekday().to_monday_zero_offset().unsigned_abs());
+    let mo = usize::from((d.month() - 1).unsigned_abs());
+    (WEEKDAYS[wd % 7], MONTHS[mo % 12])
+}
+
 /// The language of a request, when no event says otherwise (default French:
 /// slotboard comes from Brittany).
 impl<S: Send + Sync> FromRequestParts<S> for Lang {
@@ -156,6 +224,15 @@ mod tests {
             Lang::negotiate(Some("xx"), Some("??"), None, Lang::Fr),
             Lang::Fr
         );
+    }
+
+    #[test]
+    fn dates_read_naturally_in_both_languages() {
+        assert_eq!(Lang::Fr.date_str("2026-12-05"), "samedi 5 décembre");
+        assert_eq!(Lang::En.date_str("2026-12-05"), "Saturday 5 December");
+        assert_eq!(Lang::Fr.date_short_str("2027-02-01"), "lun. 1 févr.");
+        assert_eq!(Lang::En.date_short_str("2027-02-01"), "Mon 1 Feb");
+        assert_eq!(Lang::En.date_str("someday"), "someday");
     }
 
     #[test]

@@ -39,70 +39,12 @@ th.time { width: 6.5rem; white-space: nowrap; background: #f6f6f6; }
 }
 "#;
 
-const WEEKDAYS_EN: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
-const WEEKDAYS_FR: [&str; 7] = [
-    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-];
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-const MONTHS_FR: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
 /// `Saturday 5 December 2026`, `samedi 5 décembre 2026`; the date as written
 /// if it is not one.
 fn long_date(lang: Lang, date: &str) -> String {
-    let Ok(d) = date.parse::<jiff::civil::Date>() else {
-        return date.to_owned();
-    };
-    let weekday = usize::from(d.weekday().to_monday_zero_offset().unsigned_abs());
-    let month = usize::from((d.month() - 1).unsigned_abs());
-    match lang {
-        Lang::En => format!(
-            "{} {} {} {}",
-            WEEKDAYS_EN[weekday],
-            d.day(),
-            MONTHS_EN[month],
-            d.year()
-        ),
-        Lang::Fr => format!(
-            "{} {} {} {}",
-            WEEKDAYS_FR[weekday],
-            d.day(),
-            MONTHS_FR[month],
-            d.year()
-        ),
+    match date.parse::<jiff::civil::Date>() {
+        Ok(d) => format!("{} {}", lang.date(d), d.year()),
+        Err(_) => date.to_owned(),
     }
 }
 

@@ -548,38 +548,9 @@ fn swap_form(lang: Lang, slug: &str, board: &Board) -> Markup {
     }
 }
 
-const WEEKDAYS: [(&str, &str); 7] = [
-    ("Mon", "lun."),
-    ("Tue", "mar."),
-    ("Wed", "mer."),
-    ("Thu", "jeu."),
-    ("Fri", "ven."),
-    ("Sat", "sam."),
-    ("Sun", "dim."),
-];
-const MONTHS: [(&str, &str); 12] = [
-    ("Jan", "janv."),
-    ("Feb", "févr."),
-    ("Mar", "mars"),
-    ("Apr", "avr."),
-    ("May", "mai"),
-    ("Jun", "juin"),
-    ("Jul", "juil."),
-    ("Aug", "août"),
-    ("Sep", "sept."),
-    ("Oct", "oct."),
-    ("Nov", "nov."),
-    ("Dec", "déc."),
-];
-
 /// `Sat 5 Dec` / `sam. 5 déc.`; the date as written if it does not parse.
 pub fn day_label(lang: Lang, date: &str) -> String {
-    let Ok(d) = date.parse::<jiff::civil::Date>() else {
-        return date.to_owned();
-    };
-    let wd = WEEKDAYS[d.weekday().to_monday_zero_offset() as usize];
-    let mo = MONTHS[(d.month() - 1) as usize];
-    format!("{} {} {}", lang.t(wd.0, wd.1), d.day(), lang.t(mo.0, mo.1))
+    lang.date_short_str(date)
 }
 
 /// `Sat 5 Dec 09:30`.

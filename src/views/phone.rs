@@ -202,55 +202,7 @@ pub fn bigger_room<'a>(board: &'a Board, s: &Session) -> Option<&'a crate::board
 
 /// "samedi 5 décembre" / "Saturday 5 December".
 pub fn day_label(lang: Lang, date: &str) -> String {
-    let Ok(d) = date.parse::<jiff::civil::Date>() else {
-        return date.to_owned();
-    };
-    let wd = d.weekday().to_monday_zero_offset() as usize;
-    let m = (d.month() - 1) as usize;
-    const DAYS_EN: [&str; 7] = [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ];
-    const DAYS_FR: [&str; 7] = [
-        "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-    ];
-    const MONTHS_EN: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    const MONTHS_FR: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
-    match lang {
-        Lang::En => format!("{} {} {}", DAYS_EN[wd], d.day(), MONTHS_EN[m]),
-        Lang::Fr => format!("{} {} {}", DAYS_FR[wd], d.day(), MONTHS_FR[m]),
-    }
+    lang.date_str(date)
 }
 
 /// "sam. 09:30" / "Sat 09:30": a slot in a few characters.

@@ -10,7 +10,7 @@
 use std::ops::Range;
 
 use jiff::Timestamp;
-use jiff::civil::{Date, Weekday};
+use jiff::civil::Date;
 use maud::{Markup, PreEscaped, html};
 use serde::Serialize;
 
@@ -129,56 +129,7 @@ pub fn pages(rooms: usize, slots: usize) -> Vec<(Range<usize>, Range<usize>)> {
 
 /// "Saturday 5 December" / "samedi 5 décembre".
 pub fn day_name(lang: Lang, date: Date) -> String {
-    const EN_DAYS: [&str; 7] = [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ];
-    const FR_DAYS: [&str; 7] = [
-        "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-    ];
-    const EN_MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    const FR_MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
-    let wd = usize::from(weekday_index(date.weekday()));
-    let m = usize::try_from(date.month() - 1).unwrap_or(0).min(11);
-    match lang {
-        Lang::En => format!("{} {} {}", EN_DAYS[wd], date.day(), EN_MONTHS[m]),
-        Lang::Fr => format!("{} {} {}", FR_DAYS[wd], date.day(), FR_MONTHS[m]),
-    }
-}
-
-fn weekday_index(w: Weekday) -> u8 {
-    u8::try_from(w.to_monday_zero_offset()).unwrap_or(0)
+    lang.date(date)
 }
 
 /// HH:MM of an instant in the event's timezone.
