@@ -70,12 +70,22 @@ impl Journal {
     pub fn seal_into(&mut self, sealed: &Path) -> io::Result<()> {
         self.file.sync_all()?;
         fs::rename(&self.path, sealed)?;
-        let file = OpenOptions::new()
+        let opened = OpenOptions::new()
             .read(true)
             .write(true)
             .create(true)
             .truncate(true)
-            .open(&self.path)?;
+            .open(&self.path);
+        let file = match opened {
+            Ok(f) => f,
+            Err(e) => {
+                // Put the journal back: appends would otherwise go on into
+                // the sealed file, which replay does not read after the
+                // snapshot.
+                let _ = fs::rename(sealed, &self.path);
+                return Err(e);
+            }
+        };
         self.file = file;
         self.len = 0;
         Ok(())

@@ -1,0 +1,454 @@
+//! Faults, end to end (see docs/reliability.md): a journal that cannot be
+//! written and then can again, a client that stops reading, and a peer that
+//! goes silent without closing. SIGKILL cycles are in `durability.rs` (short)
+//! and `scripts/crash-cycles.sh` (100 cycles of 100 phones).
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::net::TcpSocket;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+use crate::common::*;
+
+// ------------------------------------------------------------- disk faults --
+
+/// The binary on its own data folder, started through bash with SIGXFSZ
+/// ignored and a *soft* file-size limit: a journal write past the limit
+/// fails (EFBIG) like a full disk, and raising the soft limit from outside
+/// (`prlimit --pid`) is the disk coming back, without a restart.
+struct Limited {
+    tmp: tempfile::TempDir,
+    child: Child,
+    addr: SocketAddr,
+    log: PathBuf,
+}
+
+impl Limited {
+    fn spawn(tmp: tempfile::TempDir, port: u16, max_file_kib: Option<u64>) -> Limited {
+        let data = tmp.path().join("data");
+        fs::create_dir_all(&data).unwrap();
+        let config = tmp.path().join("slotboard.toml");
+        fs::write(&config, config_text(&data, "")).unwrap();
+        let log = tmp.path().join(format!("run-{port}.log"));
+        let limit = max_file_kib.map_or(String::new(), |k| format!("ulimit -S -f {k}; "));
+        let script = format!("trap '' XFSZ; {limit}exec \"$0\" \"$@\" 2>&1");
+        let mut cmd = Command::new("bash");
+        for var in [
+            "SLOTBOARD_CONFIG",
+            "SLOTBOARD_BIND",
+            "SLOTBOARD_DATA_DIR",
+            "SLOTBOARD_PUBLIC_URL",
+            "SLOTBOARD_LOG_FORMAT",
+            "SLOTBOARD_ORGANISER_TOKEN",
+            "RUST_LOG",
+        ] {
+            cmd.env_remove(var);
+        }
+        let mut child = cmd
+            .arg("-c")
+            .arg(script)
+            .arg(env!("CARGO_BIN_EXE_slotboard"))
+            .arg("--config")
+            .arg(&config)
+            .arg("--bind")
+            .arg(format!("127.0.0.1:{port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("bash runs the slotboard binary");
+        // The log goes through a pipe, so the file-size limit spares it.
+        let mut out = child.stdout.take().unwrap();
+        let mut file = fs::File::create(&log).unwrap();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = out.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let _ = std::io::Write::write_all(&mut file, &buf[..n]);
+            }
+        });
+        Limited {
+            tmp,
+            child,
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+            log,
+        }
+    }
+
+    /// Starts the binary (retrying on another port if this one was taken)
+    /// and waits for `/healthz` to answer 200.
+    async fn start(mut tmp: tempfile::TempDir, max_file_kib: Option<u64>) -> Limited {
+        for _ in 0..5 {
+            let mut server = Limited::spawn(tmp, free_port(), max_file_kib);
+            if server.wait_healthy().await {
+                return server;
+            }
+            let _ = server.child.kill();
+            let _ = server.child.wait();
+            tmp = server.into_tmp();
+        }
+        panic!("the server did not start in 5 attempts");
+    }
+
+    fn into_tmp(mut self) -> tempfile::TempDir {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let tmp = tempfile::tempdir().unwrap();
+        std::mem::replace(&mut self.tmp, tmp)
+    }
+
+    async fn wait_healthy(&mut self) -> bool {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(5))
+            .build()
+            .unwrap();
+        for _ in 0..400 {
+            if self.child.try_wait().unwrap().is_some() {
+                return false;
+            }
+            if let Ok(r) = client.get(self.url("/healthz")).send().await
+                && r.status().as_u16() == 200
+                && self.child.try_wait().unwrap().is_none()
+            {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        false
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    fn ws_url(&self) -> String {
+        format!("ws://{}/e/camp/ws", self.addr)
+    }
+
+    fn journal(&self) -> PathBuf {
+        self.tmp.path().join("data/events/camp/journal.jsonl")
+    }
+
+    fn log_text(&self) -> String {
+        fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// The disk comes back: the soft file-size limit is lifted.
+    fn recover_disk(&self) {
+        let status = Command::new("prlimit")
+            .arg("--pid")
+            .arg(self.child.id().to_string())
+            .arg("--fsize=unlimited")
+            .status()
+            .expect("prlimit(1) runs");
+        assert!(status.success(), "prlimit raised the soft limit");
+    }
+
+    /// SIGKILL, and the data folder back for the next run.
+    fn kill(mut self) -> tempfile::TempDir {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().unwrap();
+        self.into_tmp()
+    }
+}
+
+impl Drop for Limited {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn cell(i: usize) -> (&'static str, &'static str) {
+    const SLOTS: [&str; 3] = ["sat-0930", "sat-1030", "sat-1130"];
+    const ROOMS: [&str; 4] = ["amphi", "ouessant", "brehat", "sein"];
+    (SLOTS[i / 4], ROOMS[i % 4])
+}
+
+/// `req` -> how many times it is in the journal.
+fn reqs_in(journal: &std::path::Path) -> HashMap<String, usize> {
+    let mut out = HashMap::new();
+    for line in fs::read_to_string(journal).unwrap_or_default().lines() {
+        let v: Value = serde_json::from_str(line).expect("whole journal lines");
+        if let Some(r) = v["req"].as_str() {
+            *out.entry(r.to_owned()).or_default() += 1;
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_journal_refuses_writes_keeps_reads_and_recovers_by_itself() {
+    // Files of at most 3 KiB: a few claims with long descriptions fit, then
+    // the journal write fails.
+    let server = Limited::start(tempfile::tempdir().unwrap(), Some(3)).await;
+    let mut phone = Client::join(&server.ws_url(), json!({"op":"hello","protocol":1})).await;
+    let mut wall = Client::join(
+        &server.ws_url(),
+        json!({"op":"hello","protocol":1,"role":"viewer"}),
+    )
+    .await;
+    let description = "d".repeat(450);
+    let claim = |i: usize, req: &str| {
+        let (slot, room) = cell(i);
+        json!({"op":"claim","slot":slot,"room":room,"title":format!("Talk {i}"),
+            "host":"Maël","description":description,"req":req})
+    };
+    let mut acked = 0;
+    let (failed_req, failed_cmd) = loop {
+        assert!(acked < 12, "a 3 KiB journal fills up within 12 claims");
+        let req = format!("c{acked}");
+        let cmd = claim(acked, &req);
+        phone.send(cmd.clone()).await;
+        let a = phone.answer(&req).await;
+        if a["type"] == "reject" {
+            assert_reject(&a, "unavailable");
+            break (req, cmd);
+        }
+        assert_eq!(a["rev"], acked as u64 + 1, "{a}");
+        acked += 1;
+    };
+    assert!(acked >= 1, "the first claims fit");
+    for rev in 1..=acked as u64 {
+        wall.expect_event_rev(rev).await;
+    }
+
+    // While the disk fails: every write is refused, with the same answer for
+    // a retry; reads and pages work; /healthz says which event is sick.
+    for _ in 0..2 {
+        phone.send(failed_cmd.clone()).await;
+        assert_reject(&phone.answer(&failed_req).await, "unavailable");
+    }
+    let (slot, room) = cell(11);
+    let other = phone
+        .command(json!({"op":"claim","slot":slot,"room":room,"title":"Short","host":"H"}))
+        .await;
+    assert_reject(&other, "unavailable");
+    let r = reqwest::get(server.url("/healthz")).await.unwrap();
+    assert_eq!(r.status().as_u16(), 503);
+    assert!(r.text().await.unwrap().contains("camp"));
+    let board: Value = reqwest::get(server.url("/e/camp/board.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        board["rev"], acked as u64,
+        "board.json serves the last durable state"
+    );
+    assert_eq!(board["sessions"].as_array().unwrap().len(), acked);
+    for page in ["/e/camp", "/e/camp/wall", "/e/camp/schedule.ics"] {
+        let r = reqwest::get(server.url(page)).await.unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{page} while the disk fails");
+    }
+    let late = Client::join(
+        &server.ws_url(),
+        json!({"op":"hello","protocol":1,"role":"viewer"}),
+    )
+    .await;
+    assert_eq!(
+        late.welcome["rev"], acked as u64,
+        "a newcomer gets the durable state"
+    );
+    assert_eq!(
+        reqs_in(&server.journal()).get(&failed_req),
+        None,
+        "nothing of a refused write stays in the journal"
+    );
+    assert!(
+        fs::read(server.journal()).unwrap().ends_with(b"\n"),
+        "the failed write was cut back to whole lines"
+    );
+
+    // The disk comes back. Nothing else is done: the same req, retried, is
+    // written and acked once; a retry of it gets the same ack.
+    server.recover_disk();
+    phone.send(failed_cmd.clone()).await;
+    let ack = phone.answer(&failed_req).await;
+    assert_eq!(ack["type"], "ack", "the write resumes by itself: {ack}");
+    let rev = acked as u64 + 1;
+    assert_eq!(ack["rev"], rev, "{ack}");
+    phone.send(failed_cmd.clone()).await;
+    assert_eq!(
+        phone.answer(&failed_req).await,
+        ack,
+        "a retry gets the first ack"
+    );
+    let r = reqwest::get(server.url("/healthz")).await.unwrap();
+    assert_eq!(r.status().as_u16(), 200, "healthy again after a good write");
+    // The wall sees the change once, and the next one right after it.
+    let e = wall.expect_event_rev(rev).await;
+    assert_eq!(e["change"]["kind"], "claimed");
+    let (slot, room) = cell(10);
+    let next = phone
+        .command(json!({"op":"claim","slot":slot,"room":room,"title":"After","host":"H"}))
+        .await;
+    assert_eq!(next["rev"], rev + 1, "{next}");
+    wall.expect_event_rev(rev + 1).await;
+    let board: Value = reqwest::get(server.url("/e/camp/board.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let titles: Vec<&str> = board["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["title"].as_str().unwrap())
+        .collect();
+    let failed_title = failed_cmd["title"].as_str().unwrap();
+    assert_eq!(
+        titles.iter().filter(|t| **t == failed_title).count(),
+        1,
+        "no duplicate: {titles:?}"
+    );
+    assert_eq!(reqs_in(&server.journal()).get(&failed_req), Some(&1));
+    assert!(server.log_text().contains("journal write failed"));
+
+    // Nothing acked is lost across a crash: SIGKILL, start without a limit.
+    let tmp = server.kill();
+    let server = Limited::start(tmp, None).await;
+    let viewer = Client::join(
+        &server.ws_url(),
+        json!({"op":"hello","protocol":1,"role":"viewer"}),
+    )
+    .await;
+    assert_eq!(viewer.welcome["rev"], rev + 1);
+    assert_eq!(
+        viewer.welcome["sessions"].as_array().unwrap().len(),
+        acked + 2,
+        "every acked claim, once"
+    );
+    let mut again = Client::join(
+        &server.ws_url(),
+        json!({"op":"hello","protocol":1,"token":phone.token}),
+    )
+    .await;
+    again.send(failed_cmd.clone()).await;
+    assert_eq!(
+        again.answer(&failed_req).await,
+        ack,
+        "after a restart too, the retry gets the first ack"
+    );
+}
+
+// ------------------------------------------------------ slow and dead peers --
+
+/// A WebSocket whose receive buffer is as small as the kernel allows, so
+/// that a client that stops reading stalls the server's writes quickly.
+async fn small_buffer_socket(camp: &TestServer, hello: Value) -> Ws {
+    let sock = TcpSocket::new_v4().unwrap();
+    sock.set_recv_buffer_size(4096).unwrap();
+    let stream = sock.connect(camp.addr).await.unwrap();
+    let req = camp.ws_url().into_client_request().unwrap();
+    let (mut ws, _) =
+        tokio_tungstenite::client_async(req, tokio_tungstenite::MaybeTlsStream::Plain(stream))
+            .await
+            .expect("upgrade");
+    futures_util::SinkExt::send(
+        &mut ws,
+        tokio_tungstenite::tungstenite::Message::text(hello.to_string()),
+    )
+    .await
+    .unwrap();
+    ws
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_reading_is_dropped_while_the_others_get_every_event() {
+    let camp = TestServer::start_with(
+        "write_timeout_secs = 1\nbroadcast_buffer = 64\n\
+         commands_per_sec = 100000\ncommand_burst = 100000",
+    )
+    .await;
+    let mut watcher = camp.viewer().await;
+    let mut phone = camp.participant().await;
+    // Says hello, then never reads again: not even its welcome.
+    let stalled =
+        small_buffer_socket(&camp, json!({"op":"hello","protocol":1,"role":"viewer"})).await;
+    watcher.expect_presence(3).await;
+
+    // The phone keeps editing one session with a long description. The
+    // stalled socket's buffers fill, its writes stall past the write
+    // timeout (or it lags the ring too often) and the server drops it,
+    // which the watcher sees as presence going back to 2. Meanwhile the
+    // watcher must get every event, in order.
+    let session = phone.claim_ok("sat-0930", "amphi", "Busy").await;
+    let mut rev = watcher.expect_event().await["rev"].as_u64().unwrap();
+    assert_eq!(rev, 1);
+    let long = "x".repeat(490);
+    let mut n = 0;
+    while watcher.presence != Some(2) {
+        assert!(n < 50_000, "the stalled client was never dropped");
+        // 16 edits at a time (fewer than the ring holds), then their answers, then their events.
+        let mut reqs = Vec::new();
+        for _ in 0..16 {
+            n += 1;
+            let req = format!("e{n}");
+            phone
+                .send(json!({"op":"edit","session":session,"req":req,
+                    "title":format!("Busy {n}"),"description":long}))
+                .await;
+            reqs.push(req);
+        }
+        let mut want = rev;
+        for req in reqs {
+            let a = phone.answer(&req).await;
+            assert_eq!(a["type"], "ack", "{a}");
+            want = want.max(a["rev"].as_u64().unwrap());
+        }
+        while rev < want {
+            rev += 1;
+            watcher.expect_event_rev(rev).await;
+        }
+        // The phone reads its own events too, or it would stall as well.
+        while phone.unread_events() > 0 {
+            phone.expect_event().await;
+        }
+    }
+    eprintln!("the stalled client was dropped after {n} edits");
+    // Once dropped, it stays dropped; everyone else carries on.
+    drop(stalled);
+    let a = phone
+        .command(json!({"op":"edit","session":session,"title":"Calm"}))
+        .await;
+    watcher.expect_event_rev(a["rev"].as_u64().unwrap()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_that_goes_silent_without_closing_is_dropped_after_the_idle_timeout() {
+    let camp = TestServer::start_with("ping_interval_secs = 1\nidle_timeout_secs = 2").await;
+    let mut watcher = camp.viewer().await;
+    // Connects, says hello, then is never read nor written again, and never
+    // sends a FIN: to the server it is a phone that left the venue wifi.
+    // (Nothing reads its socket, so not even the pings get an answer.)
+    let ghost = small_buffer_socket(&camp, json!({"op":"hello","protocol":1})).await;
+    watcher.expect_presence(2).await;
+    // The watcher answers pings (it reads), the ghost does not.
+    watcher.expect_presence(1).await;
+    let mut phone = camp.participant().await;
+    phone.claim_ok("sat-0930", "amphi", "After the ghost").await;
+    watcher.expect_event_rev(1).await;
+    drop(ghost);
+}
