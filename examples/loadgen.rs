@@ -1,0 +1,797 @@
+//! The load generator behind docs/benchmarks.md.
+//!
+//! Opens N WebSocket clients on one event of a running server (slotboard, or
+//! the `ceiling` example), then runs one scenario. Every change it makes is
+//! stamped with its send time in the session title (`L<micros>-<seq>`, micros
+//! since this process started), so each client measures one-way latency on
+//! the shared clock of this machine. For every change it records when each
+//! client got it, checks each client's `rev` for gaps and duplicates, and
+//! reads the server's RSS and CPU from /proc.
+//!
+//! ```text
+//! cargo run --release --example loadgen -- --url ws://127.0.0.1:8080/e/bench/ws \
+//!     --pid $(pgrep -n slotboard) fanout --clients 10000 --changes 50
+//! ```
+//!
+//! Scenarios: `idle` (memory per idle connection), `fanout` (one change at a
+//! time to N), `sustained` (paced edits at rising rates), `rush` (500 claims
+//! at once on a large board), `storm` (drop every client, resume with
+//! `since`). Everything goes to the URL given (use 127.0.0.1) and stops by
+//! itself. Run it with a raised `ulimit -n` (scripts/bench.sh does).
+
+use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+use futures_util::{SinkExt, StreamExt};
+use tokio::net::TcpStream;
+use tokio::sync::{Semaphore, mpsc};
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+#[derive(Parser)]
+#[command(about = "slotboard load generator (see docs/benchmarks.md)")]
+struct Args {
+    /// The event's WebSocket URL.
+    #[arg(long, default_value = "ws://127.0.0.1:8080/e/bench/ws")]
+    url: String,
+    /// The server's pid, for RSS and CPU from /proc.
+    #[arg(long)]
+    pid: Option<u32>,
+    /// Connections being opened at once.
+    #[arg(long, default_value_t = 200)]
+    connect_concurrency: usize,
+    /// A label printed on every RESULT line (e.g. `slotboard`, `ceiling`).
+    #[arg(long, default_value = "server")]
+    label: String,
+    #[command(subcommand)]
+    scenario: Scenario,
+}
+
+#[derive(Subcommand)]
+enum Scenario {
+    /// Connect in steps and report the server's RSS per connection.
+    Idle {
+        /// Cumulative steps, e.g. 1000,5000,10000.
+        #[arg(long, value_delimiter = ',', default_value = "1000,5000,10000")]
+        steps: Vec<usize>,
+    },
+    /// One change at a time (one sender), each to every client.
+    Fanout {
+        #[arg(long, default_value_t = 10_000)]
+        clients: usize,
+        #[arg(long, default_value_t = 50)]
+        changes: usize,
+        /// Pause between two changes.
+        #[arg(long, default_value_t = 200)]
+        interval_ms: u64,
+    },
+    /// Paced edits from `senders` clients at each total rate in turn.
+    Sustained {
+        #[arg(long, default_value_t = 2_000)]
+        clients: usize,
+        #[arg(long, default_value_t = 20)]
+        senders: usize,
+        /// Changes per second (all senders together), one step each.
+        #[arg(long, value_delimiter = ',', default_value = "50,100,200")]
+        rates: Vec<u64>,
+        #[arg(long, default_value_t = 10)]
+        secs: u64,
+    },
+    /// The opening rush: `claimers` of the clients claim different cells at once.
+    Rush {
+        #[arg(long, default_value_t = 1_000)]
+        clients: usize,
+        #[arg(long, default_value_t = 500)]
+        claimers: usize,
+        /// Rooms x slots of the board: claims go to cells 0..claimers.
+        #[arg(long, default_value_t = 20)]
+        rooms: usize,
+    },
+    /// Drop every client at once, reconnect all with `since`.
+    Storm {
+        #[arg(long, default_value_t = 10_000)]
+        clients: usize,
+    },
+}
+
+// ------------------------------------------------------------------ clock --
+
+static EPOCH: OnceLock<Instant> = OnceLock::new();
+
+fn now_us() -> u64 {
+    EPOCH.get_or_init(Instant::now).elapsed().as_micros() as u64
+}
+
+// ----------------------------------------------------------------- shared --
+
+/// Revisions tracked per change (arrival counts and last arrival).
+const MAX_REVS: usize = 4_000_000;
+
+struct Shared {
+    url: String,
+    /// Deliveries of stamped changes (all clients).
+    deliveries: AtomicU64,
+    gaps: AtomicU64,
+    dups: AtomicU64,
+    resyncs: AtomicU64,
+    /// Every stamped delivery: (send time in ms, latency in us).
+    samples: Mutex<Vec<(u32, u32)>>,
+    /// Per rev: the last arrival (us) and how many clients got it.
+    last_arrival: Vec<AtomicU64>,
+    arrivals: Vec<AtomicU32>,
+    /// Per client: its current rev.
+    rev: Vec<AtomicU64>,
+    /// Acks: (send us, answered us); rejects by code.
+    acks: Mutex<Vec<(u64, u64)>>,
+    rejects: Mutex<Vec<String>>,
+    /// Session ids of claims titled `C<k>`, found by client 0.
+    sessions: Mutex<Vec<Option<String>>>,
+    open: AtomicUsize,
+}
+
+impl Shared {
+    fn new(url: &str, clients: usize) -> Arc<Shared> {
+        Arc::new(Shared {
+            url: url.to_owned(),
+            deliveries: AtomicU64::new(0),
+            gaps: AtomicU64::new(0),
+            dups: AtomicU64::new(0),
+            resyncs: AtomicU64::new(0),
+            samples: Mutex::new(Vec::new()),
+            last_arrival: (0..MAX_REVS).map(|_| AtomicU64::new(0)).collect(),
+            arrivals: (0..MAX_REVS).map(|_| AtomicU32::new(0)).collect(),
+            rev: (0..clients).map(|_| AtomicU64::new(0)).collect(),
+            acks: Mutex::new(Vec::new()),
+            rejects: Mutex::new(Vec::new()),
+            sessions: Mutex::new(vec![None; clients]),
+            open: AtomicUsize::new(0),
+        })
+    }
+}
+
+fn num_after(s: &str, key: &str) -> Option<u64> {
+    let i = s.find(key)? + key.len();
+    let d = &s[i..];
+    let end = d.find(|c: char| !c.is_ascii_digit()).unwrap_or(d.len());
+    d[..end].parse().ok()
+}
+
+fn str_after<'a>(s: &'a str, key: &str) -> Option<&'a str> {
+    let i = s.find(key)? + key.len();
+    let d = &s[i..];
+    Some(&d[..d.find('"')?])
+}
+
+// ----------------------------------------------------------------- client --
+
+struct Client {
+    tx: mpsc::UnboundedSender<String>,
+    task: JoinHandle<()>,
+}
+
+fn token(i: usize) -> String {
+    format!("loadgen-client-{i:012}")
+}
+
+fn ws_config() -> WebSocketConfig {
+    WebSocketConfig::default()
+        .read_buffer_size(16 * 1024)
+        .write_buffer_size(0)
+}
+
+/// Connects client `i`, says hello, waits for `welcome` or `resumed`.
+/// Returns the socket, the rev to continue from, and the connect time (us).
+async fn connect(sh: &Shared, i: usize, since: Option<u64>) -> (Ws, u64, u64) {
+    let t0 = now_us();
+    let (mut ws, _) = match tokio_tungstenite::connect_async_with_config(
+        &sh.url,
+        Some(ws_config()),
+        true,
+    )
+    .await
+    {
+        Ok(x) => x,
+        Err(e) => {
+            let text = e.to_string();
+            if text.contains("Too many open files") || text.contains("os error 24") {
+                eprintln!(
+                    "loadgen: out of file descriptors at client {i} ({text}); raise `ulimit -n` (scripts/bench.sh raises it to the hard limit)"
+                );
+                std::process::exit(2);
+            }
+            eprintln!("loadgen: client {i} could not connect: {text}");
+            std::process::exit(3);
+        }
+    };
+    let since = since.map_or("null".to_owned(), |s| s.to_string());
+    let hello = format!(
+        r#"{{"op":"hello","protocol":1,"since":{since},"token":"{}"}}"#,
+        token(i)
+    );
+    if let Err(e) = ws.send(Message::text(hello)).await {
+        eprintln!("loadgen: client {i} hello failed: {e}");
+        std::process::exit(3);
+    }
+    loop {
+        match ws.next().await {
+            Some(Ok(Message::Text(t))) => {
+                if t.starts_with(r#"{"type":"welcome""#) {
+                    let rev = num_after(&t, r#""rev":"#).expect("welcome has rev");
+                    return (ws, rev, now_us() - t0);
+                }
+                if t.starts_with(r#"{"type":"resumed""#) {
+                    let since = num_after(&t, r#""since":"#).expect("resumed has since");
+                    return (ws, since, now_us() - t0);
+                }
+                if t.starts_with(r#"{"type":"error""#) {
+                    eprintln!("loadgen: client {i} refused: {t}");
+                    std::process::exit(3);
+                }
+            }
+            Some(Ok(Message::Close(c))) => {
+                eprintln!("loadgen: client {i} closed during hello: {c:?}");
+                std::process::exit(3);
+            }
+            Some(Ok(_)) => {}
+            Some(Err(e)) => {
+                eprintln!("loadgen: client {i} failed during hello: {e}");
+                std::process::exit(3);
+            }
+            None => {
+                eprintln!("loadgen: client {i} hung up during hello");
+                std::process::exit(3);
+            }
+        }
+    }
+}
+
+fn spawn_client(sh: Arc<Shared>, i: usize, ws: Ws, rev: u64) -> Client {
+    let (tx, rx) = mpsc::unbounded_channel();
+    sh.rev[i].store(rev, Ordering::Relaxed);
+    let task = tokio::spawn(run_client(sh, i, ws, rev, rx));
+    Client { tx, task }
+}
+
+async fn run_client(
+    sh: Arc<Shared>,
+    i: usize,
+    ws: Ws,
+    mut last: u64,
+    mut rx: mpsc::UnboundedReceiver<String>,
+) {
+    sh.open.fetch_add(1, Ordering::Relaxed);
+    let (mut sink, mut stream) = ws.split();
+    let mut samples: Vec<(u32, u32)> = Vec::new();
+    let mut acks: Vec<(u64, u64)> = Vec::new();
+    loop {
+        tokio::select! {
+            out = rx.recv() => match out {
+                Some(text) => {
+                    if sink.send(Message::text(text)).await.is_err() {
+                        break;
+                    }
+                }
+                None => break,
+            },
+            msg = stream.next() => {
+                let t = match msg {
+                    Some(Ok(Message::Text(t))) => t,
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                    Some(Ok(_)) => continue,
+                };
+                let now = now_us();
+                if t.starts_with(r#"{"type":"event""#) {
+                    let Some(rev) = num_after(&t, r#""rev":"#) else { continue };
+                    if rev <= last {
+                        sh.dups.fetch_add(1, Ordering::Relaxed);
+                        continue;
+                    }
+                    if rev != last + 1 {
+                        sh.gaps.fetch_add(1, Ordering::Relaxed);
+                    }
+                    last = rev;
+                    sh.rev[i].store(rev, Ordering::Relaxed);
+                    if let Some(r) = usize::try_from(rev).ok().filter(|r| *r < MAX_REVS) {
+                        sh.last_arrival[r].fetch_max(now, Ordering::Relaxed);
+                        sh.arrivals[r].fetch_add(1, Ordering::Relaxed);
+                    }
+                    if let Some(sent) = num_after(&t, r#""title":"L"#) {
+                        sh.deliveries.fetch_add(1, Ordering::Relaxed);
+                        samples.push(((sent / 1000) as u32, now.saturating_sub(sent) as u32));
+                    }
+                    if i == 0
+                        && t.contains(r#""kind":"claimed""#)
+                        && let (Some(id), Some(k)) = (
+                            str_after(&t, r#""session":{"id":""#),
+                            num_after(&t, r#""title":"C"#),
+                        )
+                        && let Some(slot) = sh.sessions.lock().unwrap().get_mut(k as usize)
+                    {
+                        *slot = Some(id.to_owned());
+                    }
+                } else if t.starts_with(r#"{"type":"ack""#) {
+                    if let Some(sent) = num_after(&t, r#""req":"r"#) {
+                        acks.push((sent, now));
+                    }
+                } else if t.starts_with(r#"{"type":"reject""#) {
+                    sh.rejects.lock().unwrap().push(t.to_string());
+                } else if t.starts_with(r#"{"type":"welcome""#) {
+                    // A resync after lagging: the state replaces the events.
+                    sh.resyncs.fetch_add(1, Ordering::Relaxed);
+                    if let Some(rev) = num_after(&t, r#""rev":"#) {
+                        last = rev;
+                        sh.rev[i].store(rev, Ordering::Relaxed);
+                    }
+                }
+            }
+        }
+    }
+    sh.open.fetch_sub(1, Ordering::Relaxed);
+    sh.samples.lock().unwrap().extend(samples);
+    sh.acks.lock().unwrap().extend(acks);
+}
+
+/// Opens clients `range` with at most `concurrency` handshakes at once;
+/// returns them and their connect times (us).
+async fn open_many(
+    sh: &Arc<Shared>,
+    range: std::ops::Range<usize>,
+    concurrency: usize,
+    since: Option<&[u64]>,
+) -> (Vec<Client>, Vec<u64>) {
+    let sem = Arc::new(Semaphore::new(concurrency));
+    let mut tasks = Vec::new();
+    for i in range {
+        let sh = sh.clone();
+        let permit = sem.clone().acquire_owned().await.expect("open");
+        let since = since.map(|s| s[i]);
+        tasks.push(tokio::spawn(async move {
+            let (ws, rev, took) = connect(&sh, i, since).await;
+            drop(permit);
+            (spawn_client(sh, i, ws, rev), took)
+        }));
+    }
+    let mut clients = Vec::new();
+    let mut times = Vec::new();
+    for t in tasks {
+        let (c, took) = t.await.expect("connect task");
+        clients.push(c);
+        times.push(took);
+    }
+    (clients, times)
+}
+
+// ---------------------------------------------------------------- figures --
+
+fn pct(sorted: &[u64], p: f64) -> u64 {
+    if sorted.is_empty() {
+        return 0;
+    }
+    let k = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[k]
+}
+
+fn summary(name: &str, mut v: Vec<u64>) -> String {
+    v.sort_unstable();
+    format!(
+        "{name}_p50_ms={:.1} {name}_p99_ms={:.1} {name}_max_ms={:.1} {name}_n={}",
+        pct(&v, 0.5) as f64 / 1000.0,
+        pct(&v, 0.99) as f64 / 1000.0,
+        v.last().copied().unwrap_or(0) as f64 / 1000.0,
+        v.len()
+    )
+}
+
+/// (RSS in KiB, CPU ticks) of a process.
+fn proc_stat(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let rss = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start at 3.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = f.get(11).and_then(|u| u.parse::<u64>().ok()).unwrap_or(0)
+        + f.get(12).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
+    (rss, ticks)
+}
+
+/// Clock ticks per second of /proc/*/stat (USER_HZ; 100 on Linux).
+const TICKS: f64 = 100.0;
+
+struct Meter {
+    pid: Option<u32>,
+    at: Instant,
+    server: (u64, u64),
+    me: (u64, u64),
+}
+
+impl Meter {
+    fn start(pid: Option<u32>) -> Meter {
+        Meter {
+            pid,
+            at: Instant::now(),
+            server: pid.map_or((0, 0), proc_stat),
+            me: proc_stat(std::process::id()),
+        }
+    }
+
+    fn report(&self) -> String {
+        let secs = self.at.elapsed().as_secs_f64();
+        let me = proc_stat(std::process::id());
+        let mut s = format!(
+            "loadgen_cpu_pct={:.0}",
+            (me.1 - self.me.1) as f64 / TICKS / secs * 100.0
+        );
+        if let Some(pid) = self.pid {
+            let now = proc_stat(pid);
+            s.push_str(&format!(
+                " server_cpu_pct={:.0} server_rss_mib={:.1}",
+                (now.1 - self.server.1) as f64 / TICKS / secs * 100.0,
+                now.0 as f64 / 1024.0
+            ));
+        }
+        s
+    }
+}
+
+fn integrity(sh: &Shared) -> String {
+    format!(
+        "gaps={} dups={} resyncs={} rejects={}",
+        sh.gaps.load(Ordering::Relaxed),
+        sh.dups.load(Ordering::Relaxed),
+        sh.resyncs.load(Ordering::Relaxed),
+        sh.rejects.lock().unwrap().len()
+    )
+}
+
+/// Waits until `cond` holds, polling, or gives up after `limit`.
+async fn wait_for(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let end = Instant::now() + limit;
+    while Instant::now() < end {
+        if cond() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    cond()
+}
+
+/// Drops every client's socket at once (no close frame, as a wifi drop);
+/// each task first hands its figures over.
+async fn close_all(sh: &Shared, clients: Vec<Client>) {
+    let tasks: Vec<JoinHandle<()>> = clients.into_iter().map(|c| c.task).collect();
+    for t in tasks {
+        let _ = t.await;
+    }
+    let _ = wait_for(Duration::from_secs(5), || {
+        sh.open.load(Ordering::Relaxed) == 0
+    })
+    .await;
+}
+
+/// Claims cell k (its title `C<k>`) from each sender and waits until client 0
+/// has seen every session id.
+async fn claim_cells(sh: &Shared, clients: &[Client], senders: usize, rooms: usize) -> Vec<String> {
+    for (k, c) in clients.iter().take(senders).enumerate() {
+        let (slot, room) = cell(k, rooms);
+        let _ = c.tx.send(format!(
+            r#"{{"op":"claim","req":"c{k}","slot":"{slot}","room":"{room}","title":"C{k}","host":"loadgen"}}"#
+        ));
+    }
+    let ok = wait_for(Duration::from_secs(30), || {
+        sh.sessions.lock().unwrap()[..senders]
+            .iter()
+            .all(Option::is_some)
+    })
+    .await;
+    if !ok {
+        eprintln!(
+            "loadgen: the setup claims were not all seen; rejects: {:?}",
+            sh.rejects
+                .lock()
+                .unwrap()
+                .iter()
+                .take(3)
+                .collect::<Vec<_>>()
+        );
+        std::process::exit(4);
+    }
+    sh.sessions.lock().unwrap()[..senders]
+        .iter()
+        .map(|s| s.clone().expect("checked"))
+        .collect()
+}
+
+/// The slot and room of cell k in the bench config (scripts/bench.sh):
+/// rooms `r00..`, slots `d<day>-s<nn>`, 12 slots a day.
+fn cell(k: usize, rooms: usize) -> (String, String) {
+    let slot = k / rooms;
+    (
+        format!("d{}-s{:02}", slot / 12, slot % 12),
+        format!("r{:02}", k % rooms),
+    )
+}
+
+fn edit(session: &str, seq: u64) -> String {
+    let t = now_us();
+    format!(r#"{{"op":"edit","req":"r{t}-{seq}","session":"{session}","title":"L{t}-{seq}"}}"#)
+}
+
+// -------------------------------------------------------------- scenarios --
+
+async fn idle(args: &Args, steps: &[usize]) {
+    let total = *steps.iter().max().unwrap_or(&0);
+    let sh = Shared::new(&args.url, total);
+    let base = args.pid.map(|p| proc_stat(p).0);
+    let mut clients = Vec::new();
+    let mut from = 0;
+    for &n in steps {
+        let (more, times) = open_many(&sh, from..n, args.connect_concurrency, None).await;
+        clients.extend(more);
+        from = n;
+        // Let the server settle (welcome buffers freed, presence sent).
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let mut line = format!(
+            "RESULT {} idle clients={n} {}",
+            args.label,
+            summary("connect", times)
+        );
+        if let (Some(pid), Some(base)) = (args.pid, base) {
+            let rss = proc_stat(pid).0;
+            line.push_str(&format!(
+                " server_rss_mib={:.1} rss_per_conn_kib={:.2}",
+                rss as f64 / 1024.0,
+                (rss.saturating_sub(base)) as f64 / n as f64
+            ));
+        }
+        println!("{line}");
+    }
+    close_all(&sh, clients).await;
+}
+
+async fn fanout(args: &Args, n: usize, changes: usize, interval: Duration) {
+    let sh = Shared::new(&args.url, n);
+    let (clients, times) = open_many(&sh, 0..n, args.connect_concurrency, None).await;
+    println!(
+        "RESULT {} fanout_connect clients={n} {}",
+        args.label,
+        summary("connect", times)
+    );
+    let session = claim_cells(&sh, &clients, 1, 20).await.remove(0);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let meter = Meter::start(args.pid);
+    // Only this sender changes the board: change `seq` is rev base + 1 + seq.
+    let base = sh.rev[0].load(Ordering::Relaxed);
+    let mut revs_sent = Vec::new();
+    for seq in 0..changes as u64 {
+        let sent = now_us();
+        let _ = clients[0].tx.send(edit(&session, seq));
+        revs_sent.push((base + 1 + seq, sent));
+        tokio::time::sleep(interval).await;
+    }
+    // Every client has the last change, or 10 s passed.
+    let last = revs_sent.last().map_or(0, |r| r.0);
+    let all = wait_for(Duration::from_secs(10), || {
+        sh.rev.iter().all(|r| r.load(Ordering::Relaxed) >= last)
+    })
+    .await;
+    let usage = meter.report();
+    let mut complete = Vec::new();
+    let mut short = 0;
+    for (rev, sent) in &revs_sent {
+        let r = *rev as usize;
+        if sh.arrivals[r].load(Ordering::Relaxed) as usize != n {
+            short += 1;
+        }
+        complete.push(
+            sh.last_arrival[r]
+                .load(Ordering::Relaxed)
+                .saturating_sub(*sent),
+        );
+    }
+    close_all(&sh, clients).await;
+    let lat: Vec<u64> = sh
+        .samples
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|s| u64::from(s.1))
+        .collect();
+    println!(
+        "RESULT {} fanout clients={n} changes={changes} all_delivered={all} short_changes={short} {} {} {} {usage}",
+        args.label,
+        summary("complete", complete),
+        summary("delivery", lat),
+        integrity(&sh),
+    );
+}
+
+async fn sustained(args: &Args, n: usize, senders: usize, rates: &[u64], secs: u64) {
+    let sh = Shared::new(&args.url, n);
+    let (clients, _) = open_many(&sh, 0..n, args.connect_concurrency, None).await;
+    let sessions = claim_cells(&sh, &clients, senders, 20).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut windows = Vec::new();
+    for &rate in rates {
+        let meter = Meter::start(args.pid);
+        let start = now_us();
+        let per_sender = Duration::from_secs_f64(senders as f64 / rate as f64);
+        let end = Instant::now() + Duration::from_secs(secs);
+        let mut tasks = Vec::new();
+        for (k, session) in sessions.iter().enumerate() {
+            let tx = clients[k].tx.clone();
+            let session = session.clone();
+            tasks.push(tokio::spawn(async move {
+                // Spread the senders over one period.
+                tokio::time::sleep(per_sender.mul_f64(k as f64 / senders as f64)).await;
+                let mut tick = tokio::time::interval(per_sender);
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                let mut seq = 0;
+                while Instant::now() < end {
+                    tick.tick().await;
+                    let _ = tx.send(edit(&session, seq));
+                    seq += 1;
+                }
+                seq
+            }));
+        }
+        let mut sent = 0;
+        for t in tasks {
+            sent += t.await.expect("sender");
+        }
+        let usage = meter.report();
+        windows.push((rate, start, now_us(), sent, usage));
+        // Drain before the next step.
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+    close_all(&sh, clients).await;
+    let samples = sh.samples.lock().unwrap();
+    for (rate, start, end, sent, usage) in windows {
+        let (s_ms, e_ms) = ((start / 1000) as u32, (end / 1000) as u32);
+        let lat: Vec<u64> = samples
+            .iter()
+            .filter(|s| s.0 >= s_ms && s.0 < e_ms)
+            .map(|s| u64::from(s.1))
+            .collect();
+        let secs = (end - start) as f64 / 1e6;
+        println!(
+            "RESULT {} sustained clients={n} senders={senders} rate={rate} sent={sent} deliveries_per_s={:.0} expected_per_s={:.0} {} {} {usage}",
+            args.label,
+            lat.len() as f64 / secs,
+            sent as f64 * n as f64 / secs,
+            summary("delivery", lat),
+            integrity(&sh),
+        );
+    }
+}
+
+async fn rush(args: &Args, n: usize, claimers: usize, rooms: usize) {
+    let sh = Shared::new(&args.url, n);
+    let (clients, times) = open_many(&sh, 0..n, args.connect_concurrency, None).await;
+    println!(
+        "RESULT {} rush_connect clients={n} {}",
+        args.label,
+        summary("connect", times)
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let base = sh.rev[0].load(Ordering::Relaxed);
+    let meter = Meter::start(args.pid);
+    // Build every frame first, then send them all in one go.
+    let t = now_us();
+    let frames: Vec<String> = (0..claimers)
+        .map(|k| {
+            let (slot, room) = cell(k, rooms);
+            format!(
+                r#"{{"op":"claim","req":"r{t}-{k}","slot":"{slot}","room":"{room}","title":"L{t}-{k}","host":"loadgen"}}"#
+            )
+        })
+        .collect();
+    for (k, f) in frames.into_iter().enumerate() {
+        let _ = clients[k * n / claimers].tx.send(f);
+    }
+    let target = base + claimers as u64;
+    let answered = || sh.acks.lock().unwrap().len() + sh.rejects.lock().unwrap().len();
+    let _ = wait_for(Duration::from_secs(10), || {
+        sh.rev.iter().all(|r| r.load(Ordering::Relaxed) >= target)
+    })
+    .await;
+    let usage = meter.report();
+    // Acks are collected when a client ends: close first.
+    close_all(&sh, clients).await;
+    let acks: Vec<u64> = sh.acks.lock().unwrap().iter().map(|(s, a)| a - s).collect();
+    let same = (base + 1..=target)
+        .map(|r| sh.last_arrival[r as usize].load(Ordering::Relaxed))
+        .max()
+        .unwrap_or(0)
+        .saturating_sub(t);
+    let all_got =
+        (base + 1..=target).all(|r| sh.arrivals[r as usize].load(Ordering::Relaxed) as usize == n);
+    println!(
+        "RESULT {} rush clients={n} claimers={claimers} answered={} acked={} all_same_board={all_got} same_board_ms={:.1} {} {} {usage}",
+        args.label,
+        answered(),
+        acks.len(),
+        same as f64 / 1000.0,
+        summary("ack", acks),
+        integrity(&sh),
+    );
+}
+
+async fn storm(args: &Args, n: usize) {
+    let sh = Shared::new(&args.url, n);
+    let (clients, times) = open_many(&sh, 0..n, args.connect_concurrency, None).await;
+    println!(
+        "RESULT {} storm_connect clients={n} {}",
+        args.label,
+        summary("connect", times)
+    );
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let since: Vec<u64> = sh.rev.iter().map(|r| r.load(Ordering::Relaxed)).collect();
+    // Drop all at once.
+    close_all(&sh, clients).await;
+    let meter = Meter::start(args.pid);
+    let t = Instant::now();
+    let (clients, times) = open_many(&sh, 0..n, args.connect_concurrency, Some(&since)).await;
+    let took = t.elapsed();
+    let usage = meter.report();
+    close_all(&sh, clients).await;
+    println!(
+        "RESULT {} storm clients={n} all_resumed_ms={:.0} {} {} {usage}",
+        args.label,
+        took.as_secs_f64() * 1000.0,
+        summary("resume", times),
+        integrity(&sh),
+    );
+}
+
+fn main() {
+    let args = Args::parse();
+    let _ = now_us();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        match &args.scenario {
+            Scenario::Idle { steps } => idle(&args, steps).await,
+            Scenario::Fanout {
+                clients,
+                changes,
+                interval_ms,
+            } => {
+                fanout(
+                    &args,
+                    *clients,
+                    *changes,
+                    Duration::from_millis(*interval_ms),
+                )
+                .await
+            }
+            Scenario::Sustained {
+                clients,
+                senders,
+                rates,
+                secs,
+            } => sustained(&args, *clients, *senders, rates, *secs).await,
+            Scenario::Rush {
+                clients,
+                claimers,
+                rooms,
+            } => rush(&args, *clients, *claimers, *rooms).await,
+            Scenario::Storm { clients } => storm(&args, *clients).await,
+        }
+    });
+    // Do not wait for stray tasks.
+    rt.shutdown_timeout(Duration::from_secs(1));
+}

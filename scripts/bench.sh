@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Reproduces the table of docs/benchmarks.md: builds --release, starts
+# slotboard (and the ceiling server) on 127.0.0.1 with a bench config in a
+# temporary data folder, runs every scenario of examples/loadgen.rs and
+# examples/durable.rs, prints the RESULT lines, stops everything.
+#
+#   scripts/bench.sh            # the full table (about 5 minutes)
+#   SCALE=small scripts/bench.sh   # a quick pass at a tenth of the clients
+#
+# Everything stays on 127.0.0.1 and stops by itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PORT=${PORT:-18080}
+CEIL_PORT=${CEIL_PORT:-18090}
+if [ "${SCALE:-full}" = small ]; then
+    BIG=1000 MID=500 STEPS=100,500,1000 SUS_CLIENTS=500 RATES=50,100 RUSH=200 CLAIMERS=100
+else
+    BIG=10000 MID=5000 STEPS=1000,5000,10000 SUS_CLIENTS=${SUS_CLIENTS:-2000} \
+        RATES=${RATES:-50,100,150,200,300} RUSH=1000 CLAIMERS=500
+fi
+
+# Each side needs a descriptor per connection: raise the soft limit to the
+# hard one (the server also raises its own at start).
+ulimit -n "$(ulimit -Hn)"
+echo "open files: $(ulimit -n); cores: $(nproc)"
+
+cargo build --release --bin slotboard --example loadgen --example ceiling --example durable 2>&1 | tail -1
+BIN=target/release
+LOADGEN=$BIN/examples/loadgen
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# The bench event: 20 rooms x 36 slots (3 days of 12) = 720 cells, the
+# loadgen's `cell()` layout. Rate limits raised so one connection can send a
+# paced stream of edits; everything else is the shipped default.
+CONF=$WORK/bench.toml
+{
+    cat <<EOF
+[server]
+bind = "127.0.0.1:$PORT"
+public_url = "http://127.0.0.1:$PORT"
+data_dir = "$WORK/data"
+commands_per_sec = 100000
+command_burst = 100000
+idle_timeout_secs = 600
+max_connections_per_ip = 100000
+
+[[events]]
+slug = "bench"
+title = "Bench"
+timezone = "Europe/Paris"
+languages = ["en"]
+EOF
+    for r in $(seq 0 19); do
+        printf '\n[[events.rooms]]\nid = "r%02d"\nname = "Room %d"\ncapacity = 20\n' "$r" "$r"
+    done
+    for d in 0 1 2; do
+        printf '\n[[events.days]]\ndate = "2037-12-%02d"\nslots = [\n' $((d + 1))
+        for s in $(seq 0 11); do
+            h=$((8 + s))
+            printf '  { id = "d%d-s%02d", start = "%02d:00", end = "%02d:45" },\n' "$d" "$s" "$h" "$h"
+        done
+        printf ']\n'
+    done
+} >"$CONF"
+
+start_server() {
+    rm -rf "$WORK/data"
+    SLOTBOARD_ORGANISER_TOKEN=bench-organiser-secret RUST_LOG=warn \
+        $BIN/slotboard serve --config "$CONF" >"$WORK/server.log" 2>&1 &
+    SERVER=$!
+    PIDS+=("$SERVER")
+    for _ in $(seq 100); do
+        if (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null; then return; fi
+        sleep 0.1
+    done
+    echo "slotboard did not start:"; cat "$WORK/server.log"; exit 1
+}
+stop_server() {
+    kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+}
+start_ceiling() {
+    $BIN/examples/ceiling 127.0.0.1:$CEIL_PORT >"$WORK/ceiling.log" 2>&1 &
+    CEIL=$!
+    PIDS+=("$CEIL")
+    for _ in $(seq 100); do
+        if (exec 3<>/dev/tcp/127.0.0.1/$CEIL_PORT) 2>/dev/null; then return; fi
+        sleep 0.1
+    done
+    echo "ceiling did not start"; exit 1
+}
+stop_ceiling() {
+    kill "$CEIL"; wait "$CEIL" 2>/dev/null || true
+}
+
+SB="--url ws://127.0.0.1:$PORT/e/bench/ws --label slotboard"
+CE="--url ws://127.0.0.1:$CEIL_PORT/e/bench/ws --label ceiling"
+
+echo "== durable changes, in process (examples/durable.rs)"
+$BIN/examples/durable --writers 1,16,256,1024 --secs 5 --dir "$WORK"
+
+# A fresh server per scenario, so one does not inherit the other's state.
+echo "== idle memory per connection"
+start_server; $LOADGEN $SB --pid "$SERVER" idle --steps "$STEPS"; stop_server
+start_ceiling; $LOADGEN $CE --pid "$CEIL" idle --steps "$STEPS"; stop_ceiling
+
+echo "== one change to $BIG clients"
+start_server; $LOADGEN $SB --pid "$SERVER" fanout --clients "$BIG" --changes 50 --interval-ms 200; stop_server
+start_ceiling; $LOADGEN $CE --pid "$CEIL" fanout --clients "$BIG" --changes 50 --interval-ms 200; stop_ceiling
+
+echo "== sustained deliveries ($SUS_CLIENTS clients, rates $RATES changes/s)"
+start_server; $LOADGEN $SB --pid "$SERVER" sustained --clients "$SUS_CLIENTS" --senders 20 --rates "$RATES" --secs 10; stop_server
+start_ceiling; $LOADGEN $CE --pid "$CEIL" sustained --clients "$SUS_CLIENTS" --senders 20 --rates "$RATES" --secs 10; stop_ceiling
+
+echo "== opening rush ($RUSH phones, $CLAIMERS claims at once, 720 cells)"
+start_server; $LOADGEN $SB --pid "$SERVER" rush --clients "$RUSH" --claimers "$CLAIMERS" --rooms 20; stop_server
+
+echo "== reconnect storm ($BIG clients)"
+start_server; $LOADGEN $SB --pid "$SERVER" --connect-concurrency "$BIG" storm --clients "$BIG"; stop_server
+
+echo "== done"
