@@ -158,6 +158,17 @@ pub struct ServerConfig {
     pub broadcast_buffer: usize,
     /// Seconds a write to one client may take before it is dropped.
     pub write_timeout_secs: u64,
+    /// Open WebSockets from one client IP; more get HTTP 429. High by default:
+    /// a whole venue behind one NAT is one IP.
+    pub max_connections_per_ip: usize,
+    /// Open WebSockets in all; more get HTTP 503. Unset: what the open-file
+    /// limit allows, less `reserved_fds`.
+    pub max_connections: Option<usize>,
+    /// Descriptors kept for everything but WebSockets (journals, HTTP).
+    pub reserved_fds: u64,
+    /// Reverse proxies (IPs or CIDR blocks) whose `X-Forwarded-For` is
+    /// believed. Stored normalized.
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for ServerConfig {
@@ -177,6 +188,10 @@ impl Default for ServerConfig {
             snapshot_every: 1000,
             broadcast_buffer: 1024,
             write_timeout_secs: 10,
+            max_connections_per_ip: 5000,
+            max_connections: None,
+            reserved_fds: 256,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -196,6 +211,13 @@ impl ServerConfig {
 
     pub fn write_timeout(&self) -> Duration {
         Duration::from_secs(self.write_timeout_secs)
+    }
+
+    /// `trusted_proxies`, parsed (validation has checked every entry).
+    pub fn trusted_proxy_nets(&self) -> Vec<crate::limits::IpNet> {
+        (self.trusted_proxies.iter())
+            .filter_map(|p| crate::limits::IpNet::parse(p).ok())
+            .collect()
     }
 
     /// Whether an `Origin` header value is `public_url` or one of
@@ -520,6 +542,36 @@ fn validate_server(mut s: ServerConfig, o: &Overrides) -> Checked<ServerConfig> 
     at_least_one("snapshot_every", s.snapshot_every)?;
     at_least_one("broadcast_buffer", s.broadcast_buffer as u64)?;
     at_least_one("write_timeout_secs", s.write_timeout_secs)?;
+    at_least_one("max_connections_per_ip", s.max_connections_per_ip as u64)?;
+    if s.max_connections == Some(0) {
+        return Err(invalid(
+            "server.max_connections",
+            "is 0, which would refuse every WebSocket; give a number of connections, \
+             or leave the key out to use what the open-file limit allows",
+        ));
+    }
+    if s.reserved_fds < 16 {
+        return Err(invalid(
+            "server.reserved_fds",
+            format!(
+                "is {}; journals, snapshots and plain HTTP need descriptors too. Use at least 16 \
+                 (the default is 256)",
+                s.reserved_fds
+            ),
+        ));
+    }
+    for (i, proxy) in s.trusted_proxies.iter_mut().enumerate() {
+        let net = crate::limits::IpNet::parse(proxy).map_err(|why| {
+            invalid(
+                format!("server.trusted_proxies[{i}]"),
+                format!(
+                    "{why}; write the address of your reverse proxy, e.g. \"127.0.0.1\" \
+                     or \"10.0.0.0/8\""
+                ),
+            )
+        })?;
+        *proxy = net.to_string();
+    }
     if s.idle_timeout_secs <= s.ping_interval_secs {
         return Err(invalid(
             "server.idle_timeout_secs",

@@ -29,6 +29,7 @@ pub mod export;
 pub mod hub;
 pub mod i18n;
 pub mod lifecycle;
+pub mod limits;
 pub mod metrics;
 pub mod record;
 pub mod server;

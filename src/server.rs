@@ -70,21 +70,26 @@ impl Server {
             command_burst: config.server.command_burst,
         };
         let drain = settings.write_timeout * 2;
+        let conn_limits = crate::limits::ConnLimits::for_server(&config.server);
         let state = AppState {
             config: config.clone(),
             events: events.clone(),
             settings: Arc::new(settings),
             shutdown: shutdown_rx.clone(),
             metrics,
+            conn_limits,
         };
         let app = web::router(state);
         let mut stop = shutdown_rx;
         let serving = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stop.wait_for(|s| *s).await;
-                })
-                .await
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async move {
+                let _ = stop.wait_for(|s| *s).await;
+            })
+            .await
         });
         Ok(Server {
             addr,

@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{Path, State};
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -52,6 +52,8 @@ pub struct AppState {
     pub shutdown: watch::Receiver<bool>,
     /// What `/metrics` shows; the hubs count into it too.
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Open WebSockets per client IP and in all (`crate::limits`).
+    pub conn_limits: Arc<crate::limits::ConnLimits>,
 }
 
 /// The application: every route of slotboard.
@@ -262,6 +264,7 @@ fn origin_allowed(headers: &HeaderMap, config: &Config) -> bool {
 async fn ws(
     State(state): State<AppState>,
     Path(slug): Path<String>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     jar: CookieJar,
     upgrade: WebSocketUpgrade,
@@ -274,6 +277,18 @@ async fn ws(
         )
             .into_response());
     }
+    let client = state.conn_limits.client_ip(peer.ip(), &headers);
+    let guard = match state.conn_limits.admit(client) {
+        Ok(guard) => guard,
+        Err(refused) => {
+            let status = match refused {
+                crate::limits::Refused::PerIp { .. } => StatusCode::TOO_MANY_REQUESTS,
+                crate::limits::Refused::Full { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            };
+            let retry = (header::RETRY_AFTER, HeaderValue::from_static("5"));
+            return Ok((status, [retry], refused.message()).into_response());
+        }
+    };
     let settings = state.settings.clone();
     let connection = Connection {
         event,
@@ -295,5 +310,8 @@ async fn ws(
         .max_write_buffer_size(1024 * 1024)
         .max_message_size(settings.max_frame_bytes * 4)
         .max_frame_size(settings.max_frame_bytes * 4)
-        .on_upgrade(move |socket| connection.run(socket)))
+        .on_upgrade(move |socket| async move {
+            let _counted = guard;
+            connection.run(socket).await
+        }))
 }

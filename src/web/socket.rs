@@ -98,6 +98,9 @@ struct Bucket {
     rate: f64,
     burst: f64,
     last: Instant,
+    /// Whether a refusal was logged already: abuse is logged once per
+    /// connection, not once per message.
+    logged: bool,
 }
 
 impl Bucket {
@@ -107,6 +110,7 @@ impl Bucket {
             rate: f64::from(rate),
             burst: f64::from(burst),
             last: Instant::now(),
+            logged: false,
         }
     }
 
@@ -119,6 +123,14 @@ impl Bucket {
             self.tokens -= 1.0;
             true
         } else {
+            if !self.logged {
+                self.logged = true;
+                tracing::info!(
+                    rate = self.rate,
+                    burst = self.burst,
+                    "rate limiting this connection (logged once per connection)"
+                );
+            }
             false
         }
     }

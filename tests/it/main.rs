@@ -1,11 +1,14 @@
 //! Integration tests: the real server, driven over real sockets.
 
+mod abuse;
 mod admin;
 mod archive;
 mod common;
 mod durability;
 mod exports;
+mod faults;
 mod frames;
+mod fuzz_regressions;
 mod http;
 mod lifecycle;
 mod ops;
