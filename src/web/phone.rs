@@ -15,7 +15,7 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::{Deserialize, Serialize};
@@ -39,12 +39,23 @@ const OPS: &[&str] = &["claim", "edit", "release", "move", "vote"];
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/e/{event}", get(page))
-        .route("/e/{event}/claim", get(claim_page).post(claim))
-        .route("/e/{event}/edit", post(edit))
-        .route("/e/{event}/release", post(release))
-        .route("/e/{event}/move", post(move_))
-        .route("/e/{event}/vote", post(vote))
+        .route("/e/{event}/claim", get(claim_page).merge(command("claim")))
+        .route("/e/{event}/edit", command("edit"))
+        .route("/e/{event}/release", command("release"))
+        .route("/e/{event}/move", command("move"))
+        .route("/e/{event}/vote", command("vote"))
         .route("/e/{event}/me", get(me))
+}
+
+/// `POST /e/{event}/{op}`: one of the phone's commands as a plain form.
+fn command(op: &'static str) -> MethodRouter<AppState> {
+    post(
+        move |State(state): State<AppState>,
+              Path(slug): Path<String>,
+              headers: HeaderMap,
+              jar: CookieJar,
+              form: Fields| async move { act(&state, &slug, op, &headers, jar, form).await },
+    )
 }
 
 /// What the flash cookie carries (hex of this JSON, so any text fits).
@@ -263,56 +274,6 @@ async fn claim_page(
 }
 
 type Fields = Result<Form<HashMap<String, String>>, FormRejection>;
-
-async fn claim(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: HeaderMap,
-    jar: CookieJar,
-    form: Fields,
-) -> Result<Response, AppError> {
-    act(&state, &slug, "claim", &headers, jar, form).await
-}
-
-async fn edit(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: HeaderMap,
-    jar: CookieJar,
-    form: Fields,
-) -> Result<Response, AppError> {
-    act(&state, &slug, "edit", &headers, jar, form).await
-}
-
-async fn release(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: HeaderMap,
-    jar: CookieJar,
-    form: Fields,
-) -> Result<Response, AppError> {
-    act(&state, &slug, "release", &headers, jar, form).await
-}
-
-async fn move_(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: HeaderMap,
-    jar: CookieJar,
-    form: Fields,
-) -> Result<Response, AppError> {
-    act(&state, &slug, "move", &headers, jar, form).await
-}
-
-async fn vote(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-    headers: HeaderMap,
-    jar: CookieJar,
-    form: Fields,
-) -> Result<Response, AppError> {
-    act(&state, &slug, "vote", &headers, jar, form).await
-}
 
 /// One form command: parse it like a socket frame, ask the hub, redirect to
 /// the page with the outcome.
