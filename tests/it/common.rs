@@ -545,3 +545,50 @@ impl TestServer {
         self.start_again().await;
     }
 }
+
+/// Settings of the test runner's own environment that a spawned server must
+/// not inherit: each test says what its server gets.
+pub const SERVER_ENV: &[&str] = &[
+    "SLOTBOARD_CONFIG",
+    "SLOTBOARD_BIND",
+    "SLOTBOARD_DATA_DIR",
+    "SLOTBOARD_PUBLIC_URL",
+    "SLOTBOARD_LOG_FORMAT",
+    "SLOTBOARD_ORGANISER_TOKEN",
+    "RUST_LOG",
+];
+
+/// `program` with none of [`SERVER_ENV`] in its environment.
+pub fn clean_command(program: &str) -> std::process::Command {
+    let mut cmd = std::process::Command::new(program);
+    for var in SERVER_ENV {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// Polls `{base}/healthz` of a spawned server (each try waits for its
+/// connection) until it answers 200 while `child` still runs; false if the
+/// process exited or never became healthy.
+pub async fn wait_healthy(child: &mut std::process::Child, base: &str) -> bool {
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    let url = format!("{base}/healthz");
+    for _ in 0..400 {
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        // A 200 counts only from a process that is still ours, not from
+        // another server that won the race for the port.
+        if let Ok(r) = client.get(&url).send().await
+            && r.status().as_u16() == 200
+            && child.try_wait().unwrap().is_none()
+        {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}

@@ -62,17 +62,7 @@ impl Site {
         let log = self.tmp.path().join(format!("run-{run}.log"));
         let out = fs::File::create(&log).unwrap();
         let err = out.try_clone().unwrap();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_slotboard"));
-        for var in [
-            "SLOTBOARD_CONFIG",
-            "SLOTBOARD_BIND",
-            "SLOTBOARD_DATA_DIR",
-            "SLOTBOARD_PUBLIC_URL",
-            "SLOTBOARD_LOG_FORMAT",
-            "SLOTBOARD_ORGANISER_TOKEN",
-        ] {
-            cmd.env_remove(var);
-        }
+        let mut cmd = clean_command(env!("CARGO_BIN_EXE_slotboard"));
         let child = cmd
             .arg("--config")
             .arg(self.config())
@@ -139,30 +129,15 @@ impl Running {
         fs::read_to_string(&self.log).unwrap_or_default()
     }
 
-    /// Polls `/healthz` (each try waits for its connection) until it
-    /// answers 200; false if the process exited or never became healthy.
+    /// Waits until the server is healthy; kills it if it never is.
     async fn wait_healthy(&mut self) -> bool {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(5))
-            .build()
-            .unwrap();
-        let url = format!("http://{}/healthz", self.addr);
-        for _ in 0..400 {
-            if self.child.try_wait().unwrap().is_some() {
-                return false;
-            }
-            if let Ok(r) = client.get(&url).send().await {
-                // 200 from a process that is still ours (not from another
-                // server that won the race for the port).
-                if r.status().as_u16() == 200 && self.child.try_wait().unwrap().is_none() {
-                    return true;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        let base = format!("http://{}", self.addr);
+        let ok = wait_healthy(&mut self.child, &base).await;
+        if !ok {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
         }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        false
+        ok
     }
 
     /// Waits (bounded) for the process to exit by itself.

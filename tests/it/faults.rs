@@ -9,7 +9,6 @@ use std::io::Read;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 use serde_json::{Value, json};
 use tokio::net::TcpSocket;
@@ -39,18 +38,7 @@ impl Limited {
         let log = tmp.path().join(format!("run-{port}.log"));
         let limit = max_file_kib.map_or(String::new(), |k| format!("ulimit -S -f {k}; "));
         let script = format!("trap '' XFSZ; {limit}exec \"$0\" \"$@\" 2>&1");
-        let mut cmd = Command::new("bash");
-        for var in [
-            "SLOTBOARD_CONFIG",
-            "SLOTBOARD_BIND",
-            "SLOTBOARD_DATA_DIR",
-            "SLOTBOARD_PUBLIC_URL",
-            "SLOTBOARD_LOG_FORMAT",
-            "SLOTBOARD_ORGANISER_TOKEN",
-            "RUST_LOG",
-        ] {
-            cmd.env_remove(var);
-        }
+        let mut cmd = clean_command("bash");
         let mut child = cmd
             .arg("-c")
             .arg(script)
@@ -107,23 +95,8 @@ impl Limited {
     }
 
     async fn wait_healthy(&mut self) -> bool {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(5))
-            .build()
-            .unwrap();
-        for _ in 0..400 {
-            if self.child.try_wait().unwrap().is_some() {
-                return false;
-            }
-            if let Ok(r) = client.get(self.url("/healthz")).send().await
-                && r.status().as_u16() == 200
-                && self.child.try_wait().unwrap().is_none()
-            {
-                return true;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        false
+        let base = self.url("");
+        wait_healthy(&mut self.child, &base).await
     }
 
     fn url(&self, path: &str) -> String {

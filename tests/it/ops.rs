@@ -343,18 +343,7 @@ impl Site {
         let log = self.tmp.path().join(format!("run-{run}.log"));
         let limit = max_file_kib.map_or(String::new(), |k| format!("ulimit -f {k}; "));
         let script = format!("trap '' XFSZ; {limit}exec \"$0\" \"$@\" 2>&1");
-        let mut cmd = Command::new("bash");
-        for var in [
-            "SLOTBOARD_CONFIG",
-            "SLOTBOARD_BIND",
-            "SLOTBOARD_DATA_DIR",
-            "SLOTBOARD_PUBLIC_URL",
-            "SLOTBOARD_LOG_FORMAT",
-            "SLOTBOARD_ORGANISER_TOKEN",
-            "RUST_LOG",
-        ] {
-            cmd.env_remove(var);
-        }
+        let mut cmd = clean_command("bash");
         cmd.envs(env.iter().copied());
         let mut child = cmd
             .arg("-c")
@@ -433,26 +422,15 @@ impl Running {
         fs::read_to_string(&self.log).unwrap_or_default()
     }
 
+    /// Waits until the server is healthy; kills it if it never is.
     async fn wait_healthy(&mut self) -> bool {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(5))
-            .build()
-            .unwrap();
-        let url = format!("{}/healthz", self.base());
-        for _ in 0..400 {
-            if self.child.try_wait().unwrap().is_some() {
-                return false;
-            }
-            if let Ok(r) = client.get(&url).send().await {
-                if r.status().as_u16() == 200 && self.child.try_wait().unwrap().is_none() {
-                    return true;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+        let base = self.base();
+        let ok = wait_healthy(&mut self.child, &base).await;
+        if !ok {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
         }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        false
+        ok
     }
 
     /// Waits (bounded) for the process to exit, and for its output to be
