@@ -6,6 +6,11 @@
 #
 #   scripts/bench.sh            # the full table (about 5 minutes)
 #   SCALE=small scripts/bench.sh   # a quick pass at a tenth of the clients
+#   ONLY=idle,fanout scripts/bench.sh   # some scenarios: durable, idle,
+#                                       # fanout, sustained, rush, storm
+#   BASE=/tmp/old scripts/bench.sh  # also run an older build's slotboard
+#                                   # (BASE/slotboard), labelled "base", in
+#                                   # the same run, for ratios
 #
 # Everything stays on 127.0.0.1 and stops by itself.
 set -euo pipefail
@@ -28,6 +33,7 @@ echo "open files: $(ulimit -n); cores: $(nproc)"
 cargo build --release --bin slotboard --example loadgen --example ceiling --example durable 2>&1 | tail -1
 BIN=target/release
 LOADGEN=$BIN/examples/loadgen
+want() { [ -z "${ONLY:-}" ] || [[ ",$ONLY," == *",$1,"* ]]; }
 
 WORK=$(mktemp -d)
 PIDS=()
@@ -74,8 +80,8 @@ EOF
 
 start_server() {
     rm -rf "$WORK/data"
-    SLOTBOARD_ORGANISER_TOKEN=bench-organiser-secret RUST_LOG=warn \
-        $BIN/slotboard serve --config "$CONF" >"$WORK/server.log" 2>&1 &
+    SLOTBOARD_ORGANISER_TOKEN=bench-organiser-secret RUST_LOG=${RUST_LOG:-warn} \
+        "${1:-$BIN/slotboard}" serve --config "$CONF" >"$WORK/server.log" 2>&1 &
     SERVER=$!
     PIDS+=("$SERVER")
     for _ in $(seq 100); do
@@ -102,28 +108,48 @@ stop_ceiling() {
 }
 
 SB="--url ws://127.0.0.1:$PORT/e/bench/ws --label slotboard"
+BS="--url ws://127.0.0.1:$PORT/e/bench/ws --label base"
+# Runs a loadgen scenario against slotboard, then against BASE's build if set.
+both() {
+    start_server; $LOADGEN $SB --pid "$SERVER" "$@"; stop_server
+    if [ -n "${BASE:-}" ]; then
+        start_server "$BASE/slotboard"; $LOADGEN $BS --pid "$SERVER" "$@"; stop_server
+    fi
+}
 CE="--url ws://127.0.0.1:$CEIL_PORT/e/bench/ws --label ceiling"
 
+if want durable; then
 echo "== durable changes, in process (examples/durable.rs)"
 $BIN/examples/durable --writers 1,16,256,1024 --secs 5 --dir "$WORK"
+fi
 
 # A fresh server per scenario, so one does not inherit the other's state.
+if want idle; then
 echo "== idle memory per connection"
-start_server; $LOADGEN $SB --pid "$SERVER" idle --steps "$STEPS"; stop_server
+both idle --steps "$STEPS"
 start_ceiling; $LOADGEN $CE --pid "$CEIL" idle --steps "$STEPS"; stop_ceiling
+fi
 
+if want fanout; then
 echo "== one change to $BIG clients"
-start_server; $LOADGEN $SB --pid "$SERVER" fanout --clients "$BIG" --changes 50 --interval-ms 200; stop_server
+both fanout --clients "$BIG" --changes 50 --interval-ms 200
 start_ceiling; $LOADGEN $CE --pid "$CEIL" fanout --clients "$BIG" --changes 50 --interval-ms 200; stop_ceiling
+fi
 
+if want sustained; then
 echo "== sustained deliveries ($SUS_CLIENTS clients, rates $RATES changes/s)"
-start_server; $LOADGEN $SB --pid "$SERVER" sustained --clients "$SUS_CLIENTS" --senders 20 --rates "$RATES" --secs 10; stop_server
+both sustained --clients "$SUS_CLIENTS" --senders 20 --rates "$RATES" --secs 10
 start_ceiling; $LOADGEN $CE --pid "$CEIL" sustained --clients "$SUS_CLIENTS" --senders 20 --rates "$RATES" --secs 10; stop_ceiling
+fi
 
+if want rush; then
 echo "== opening rush ($RUSH phones, $CLAIMERS claims at once, 720 cells)"
-start_server; $LOADGEN $SB --pid "$SERVER" rush --clients "$RUSH" --claimers "$CLAIMERS" --rooms 20; stop_server
+both rush --clients "$RUSH" --claimers "$CLAIMERS" --rooms 20
+fi
 
+if want storm; then
 echo "== reconnect storm ($BIG clients)"
-start_server; $LOADGEN $SB --pid "$SERVER" --connect-concurrency "$BIG" storm --clients "$BIG"; stop_server
+both --connect-concurrency "$BIG" storm --clients "$BIG"
+fi
 
 echo "== done"

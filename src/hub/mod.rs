@@ -50,6 +50,18 @@ pub struct Frame {
     /// The revision of an `event` frame; `None` for `presence`.
     pub rev: Option<u64>,
     pub text: Utf8Bytes,
+    /// `text` as a whole WebSocket frame, encoded once for every client.
+    pub wire: bytes::Bytes,
+}
+
+impl Frame {
+    fn new(rev: Option<u64>, text: Utf8Bytes) -> Frame {
+        Frame {
+            rev,
+            wire: crate::web::text_frame(text.as_str()),
+            text,
+        }
+    }
 }
 
 /// The board as of one revision, with its JSON, shared by every reader of
@@ -534,10 +546,7 @@ impl Hub {
                     self.since_snapshot += frames.len() as u64;
                     self.snapshot = None;
                     for (rev, text) in frames {
-                        let _ = self.broadcast.send(Frame {
-                            rev: Some(rev),
-                            text: text.clone(),
-                        });
+                        let _ = self.broadcast.send(Frame::new(Some(rev), text.clone()));
                         self.recent.push_back((rev, text));
                         if self.recent.len() > self.options.resume_window {
                             self.recent.pop_front();
@@ -651,10 +660,7 @@ impl Hub {
         if n != self.presence_sent {
             self.presence_sent = n;
             let text = format!(r#"{{"type":"presence","connected":{n}}}"#);
-            let _ = self.broadcast.send(Frame {
-                rev: None,
-                text: Utf8Bytes::from(text),
-            });
+            let _ = self.broadcast.send(Frame::new(None, Utf8Bytes::from(text)));
         }
     }
 

@@ -15,14 +15,15 @@ mod phone;
 pub mod protocol;
 mod socket;
 mod wall;
+mod wire;
 
 pub use protocol::{PROTOCOL, You};
 pub use socket::{Connection, SocketSettings};
+pub use wire::text_frame;
 
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -30,7 +31,9 @@ use axum::routing::get;
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use dashmap::DashMap;
+use futures_util::FutureExt;
 use tokio::sync::watch;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 use crate::auth;
 use crate::config::Config;
@@ -261,13 +264,18 @@ fn origin_allowed(headers: &HeaderMap, config: &Config) -> bool {
     })
 }
 
+/// The socket's read buffer. A phone's frames are a few hundred bytes; a
+/// bigger frame grows the buffer while it is read. tungstenite's default is
+/// 128 KiB.
+const READ_BUFFER: usize = 512;
+
 async fn ws(
     State(state): State<AppState>,
     Path(slug): Path<String>,
     ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     jar: CookieJar,
-    upgrade: WebSocketUpgrade,
+    upgrade: wire::Upgrade,
 ) -> Result<Response, AppError> {
     let event = state.event(&slug)?;
     if !origin_allowed(&headers, &state.config) {
@@ -301,17 +309,17 @@ async fn ws(
         settings: settings.clone(),
     };
     // Small buffers: a phone sends small frames, and at thousands of
-    // connections the per-connection memory is what counts. Frames a bit over
-    // the limit are read whole so they can be closed with 1009 by the
-    // connection itself.
-    Ok(upgrade
-        .read_buffer_size(4 * 1024)
+    // connections the per-connection memory is what counts. Text goes out
+    // without tungstenite's write buffer (see wire.rs), which holds control
+    // frames only. Frames a bit over the limit are read whole so they can be
+    // closed with 1009 by the connection itself.
+    let config = WebSocketConfig::default()
+        .read_buffer_size(READ_BUFFER)
         .write_buffer_size(0)
-        .max_write_buffer_size(1024 * 1024)
-        .max_message_size(settings.max_frame_bytes * 4)
-        .max_frame_size(settings.max_frame_bytes * 4)
-        .on_upgrade(move |socket| async move {
-            let _counted = guard;
-            connection.run(socket).await
-        }))
+        .max_write_buffer_size(64 * 1024)
+        .max_message_size(Some(settings.max_frame_bytes * 4))
+        .max_frame_size(Some(settings.max_frame_bytes * 4));
+    Ok(upgrade.accept(config, move |socket| {
+        connection.run(socket).map(move |()| drop(guard))
+    }))
 }

@@ -11,16 +11,18 @@
 //! `write_timeout`, is dropped.
 
 use std::collections::VecDeque;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, close_code};
-use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
 use tokio::sync::{broadcast, oneshot, watch};
 use tokio::time::{Instant, timeout};
 use tracing::Instrument;
 
 use super::protocol::{self, ErrorCode, Hello, Incoming, Outgoing, Refusal, You};
+use super::wire::{CloseFrame, Message, Transport, Utf8Bytes, WsError, close_code, text_frame};
 use crate::auth;
 use crate::board::{Actor, Limits, ParticipantId, RejectCode, Rejection, Role};
 use crate::hub::{Answer, EventHandle, Frame, Joined};
@@ -139,9 +141,9 @@ impl Bucket {
 impl Connection {
     /// Runs the connection to its end, in a span with the event and (once
     /// known) the participant's public id: never the token or a secret.
-    pub async fn run<S>(self, socket: S)
+    pub fn run<S>(self, socket: S) -> impl Future<Output = ()> + Send
     where
-        S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
+        S: Transport,
     {
         let span = tracing::info_span!(
             "connection",
@@ -149,22 +151,48 @@ impl Connection {
             id = tracing::field::Empty,
             role = tracing::field::Empty,
         );
-        self.serve(socket).instrument(span).await
+        self.serve(socket).instrument(span)
     }
 
-    async fn serve<S>(mut self, mut socket: S)
+    // Every idle connection is a task, so the size of its future is memory
+    // per connection: the stages are boxed, so the task keeps only what the
+    // current one needs, and `serve` and `live` are plain functions
+    // returning an `async move` block, which keeps its arguments in place
+    // (an `async fn` with `mut` arguments keeps a second copy of each).
+    #[expect(
+        clippy::manual_async_fn,
+        reason = "an async fn would copy its arguments"
+    )]
+    fn serve<S>(mut self, mut socket: S) -> impl Future<Output = ()> + Send
     where
-        S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
+        S: Transport,
     {
-        let _counted = self.event.connect();
-        let end = match self.handshake(&mut socket).await {
-            Ok((actor, joined, you)) => self.live(&mut socket, actor, joined, you).await,
-            Err(end) => end,
-        };
-        if let End::Close(code, reason) = end {
+        async move {
+            let _counted = self.event.connect();
+            let end = {
+                let live = match Box::pin(self.handshake(&mut socket)).await {
+                    Ok((actor, joined, you)) => {
+                        Ok(Box::pin(self.live(&mut socket, actor, joined, you)))
+                    }
+                    Err(end) => Err(end),
+                };
+                match live {
+                    Ok(live) => live.await,
+                    Err(end) => end,
+                }
+            };
+            if let End::Close(code, reason) = end {
+                Box::pin(self.close(&mut socket, code, reason)).await;
+            }
+        }
+    }
+
+    /// Sends a close frame and lingers for the client's.
+    async fn close<S: Transport>(&self, socket: &mut S, code: u16, reason: &'static str) {
+        {
             tracing::debug!(code, reason, "closing the connection");
             let frame = CloseFrame {
-                code,
+                code: code.into(),
                 reason: Utf8Bytes::from_static(reason),
             };
             let sent = timeout(
@@ -189,24 +217,20 @@ impl Connection {
         }
     }
 
-    async fn send<S>(&self, socket: &mut S, text: impl Into<Utf8Bytes>) -> Result<(), End>
+    fn send<'a, S>(
+        &'a self,
+        socket: &'a mut S,
+        text: impl AsRef<str>,
+    ) -> impl Future<Output = Result<(), End>> + Send + 'a
     where
-        S: Sink<Message, Error = axum::Error> + Unpin,
+        S: Transport,
     {
-        match timeout(
-            self.settings.write_timeout,
-            socket.send(Message::Text(text.into())),
-        )
-        .await
-        {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(_)) | Err(_) => Err(End::Gone),
-        }
+        self.send_all(socket, vec![text_frame(text.as_ref())])
     }
 
     async fn refuse<S>(&self, socket: &mut S, refusal: Refusal) -> Result<(), End>
     where
-        S: Sink<Message, Error = axum::Error> + Unpin,
+        S: Transport,
     {
         let text = match refusal {
             Refusal::Error { code, message } => Outgoing::Error {
@@ -223,7 +247,7 @@ impl Connection {
     /// `resumed`, and returns who the client is.
     async fn handshake<S>(&mut self, socket: &mut S) -> Result<(Actor, Joined, You), End>
     where
-        S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
+        S: Transport,
     {
         let deadline = Instant::now() + self.settings.handshake_timeout;
         loop {
@@ -267,18 +291,16 @@ impl Connection {
 
     /// Turns a received message into text to parse, `None` for control
     /// frames, or the end of the connection.
-    fn classify(&self, msg: Result<Message, axum::Error>) -> Result<Option<Utf8Bytes>, End> {
+    fn classify(&self, msg: Result<Message, WsError>) -> Result<Option<Utf8Bytes>, End> {
         match msg {
             Ok(Message::Text(text)) if text.len() > self.settings.max_frame_bytes => {
                 Err(End::Close(close_code::SIZE, "frame too large"))
             }
             Ok(Message::Text(text)) => Ok(Some(text)),
             Ok(Message::Binary(_)) => Err(End::Close(close_code::UNSUPPORTED, "text frames only")),
-            Ok(Message::Ping(_) | Message::Pong(_)) => Ok(None),
+            Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_)) => Ok(None),
             Ok(Message::Close(_)) => Err(End::Gone),
-            Err(e) if e.to_string().contains("Space limit exceeded") => {
-                Err(End::Close(close_code::SIZE, "frame too large"))
-            }
+            Err(WsError::Capacity(_)) => Err(End::Close(close_code::SIZE, "frame too large")),
             Err(_) => Err(End::Gone),
         }
     }
@@ -377,7 +399,7 @@ impl Connection {
         you: &You,
     ) -> Result<broadcast::Receiver<Frame>, End>
     where
-        S: Sink<Message, Error = axum::Error> + Unpin,
+        S: Transport,
     {
         match joined {
             Joined::Welcome { snapshot, rx } => {
@@ -394,143 +416,166 @@ impl Connection {
             } => {
                 let text = Outgoing::Resumed { since, rev, you }.to_text();
                 self.send(socket, text).await?;
+                let missed: Vec<Bytes> = missed.iter().map(|m| text_frame(m.as_str())).collect();
                 self.send_all(socket, missed).await?;
                 Ok(rx)
             }
         }
     }
 
-    /// Writes several frames with one flush.
-    async fn send_all<S>(&self, socket: &mut S, frames: Vec<Utf8Bytes>) -> Result<(), End>
+    /// Writes whole frames (see [`text_frame`]) with one flush; a write
+    /// that does not finish within `write_timeout` ends the connection.
+    async fn send_all<S>(&self, socket: &mut S, frames: Vec<Bytes>) -> Result<(), End>
     where
-        S: Sink<Message, Error = axum::Error> + Unpin,
+        S: Transport,
     {
-        let write = async {
-            for f in frames {
-                socket.feed(Message::Text(f)).await?;
-            }
-            socket.flush().await
-        };
-        match timeout(self.settings.write_timeout, write).await {
+        match timeout(self.settings.write_timeout, socket.write_frames(&frames)).await {
             Ok(Ok(())) => Ok(()),
             _ => Err(End::Gone),
         }
     }
 
-    async fn live<S>(&mut self, socket: &mut S, actor: Actor, joined: Joined, you: You) -> End
+    #[expect(clippy::manual_async_fn, reason = "an async fn would copy `you`")]
+    fn live<'a, S>(
+        &'a mut self,
+        socket: &'a mut S,
+        actor: Actor,
+        joined: Joined,
+        mut you: You,
+    ) -> impl Future<Output = End> + Send + 'a
     where
-        S: Stream<Item = Result<Message, axum::Error>> + Sink<Message, Error = axum::Error> + Unpin,
+        S: Transport,
     {
-        let mut rx = match self.catch_up(socket, joined, &you).await {
-            Ok(rx) => rx,
-            Err(end) => return end,
-        };
-        // The hub sends presence only when the count changes, and may have
-        // sent this connection's own change before it was subscribed.
-        if let Err(end) = self
-            .send(socket, presence_text(self.event.connected()))
-            .await
-        {
-            return end;
-        }
-        // A later `welcome` (after a lag) no longer carries the new token.
-        let you = You { token: None, ..you };
-        let mut bucket = Bucket::new(self.settings.commands_per_sec, self.settings.command_burst);
-        let mut pending: VecDeque<Pending> = VecDeque::new();
-        let mut last_heard = Instant::now();
-        let mut lags: VecDeque<Instant> = VecDeque::new();
-        let mut ping = tokio::time::interval_at(
-            Instant::now() + self.settings.ping_interval,
-            self.settings.ping_interval,
-        );
-        loop {
-            tokio::select! {
-                msg = socket.next() => {
-                    let Some(msg) = msg else { return End::Gone };
-                    last_heard = Instant::now();
-                    let text = match self.classify(msg) {
-                        Ok(Some(text)) => text,
-                        Ok(None) => continue,
-                        Err(end) => return end,
-                    };
-                    if let Err(end) = self.on_text(socket, &actor, &text, &mut bucket, &mut pending).await {
-                        return end;
-                    }
-                }
-                answer = async { (&mut pending.front_mut().expect("guarded").rx).await }, if !pending.is_empty() => {
-                    let p = pending.pop_front().expect("guarded");
-                    let text = self.answer_text(&p, answer);
-                    if let Err(end) = self.send(socket, text).await {
-                        return end;
-                    }
-                }
-                frame = rx.recv() => match frame {
-                    Ok(frame) => {
-                        // Take what else is already there, and write it all
-                        // with one flush.
-                        let mut frames = vec![frame.text];
-                        while frames.len() < 64 {
-                            match rx.try_recv() {
-                                Ok(f) => frames.push(f.text),
-                                Err(_) => break,
-                            }
-                        }
-                        if let Err(end) = self.send_all(socket, frames).await {
+        async move {
+            let mut rx = match Box::pin(self.catch_up(socket, joined, &you)).await {
+                Ok(rx) => rx,
+                Err(end) => return end,
+            };
+            // The hub sends presence only when the count changes, and may have
+            // sent this connection's own change before it was subscribed.
+            if let Err(end) = self
+                .send(socket, presence_text(self.event.connected()))
+                .await
+            {
+                return end;
+            }
+            // A later `welcome` (after a lag) no longer carries the new token.
+            you.token = None;
+            let mut bucket =
+                Bucket::new(self.settings.commands_per_sec, self.settings.command_burst);
+            let mut pending: VecDeque<Pending> = VecDeque::new();
+            let mut last_heard = Instant::now();
+            let mut lags: VecDeque<Instant> = VecDeque::new();
+            let mut ping = tokio::time::interval_at(
+                Instant::now() + self.settings.ping_interval,
+                self.settings.ping_interval,
+            );
+            loop {
+                tokio::select! {
+                    msg = socket.next() => {
+                        let Some(msg) = msg else { return End::Gone };
+                        last_heard = Instant::now();
+                        let text = match self.classify(msg) {
+                            Ok(Some(text)) => text,
+                            Ok(None) => continue,
+                            Err(end) => return end,
+                        };
+                        if let Err(end) = Box::pin(self.on_text(socket, &actor, &text, &mut bucket, &mut pending)).await {
                             return end;
                         }
                     }
-                    Err(broadcast::error::RecvError::Lagged(missed)) => {
-                        let now = Instant::now();
-                        lags.retain(|t| now.duration_since(*t) < LAG_WINDOW);
-                        lags.push_back(now);
-                        if lags.len() > MAX_LAGS {
-                            tracing::info!(missed, "dropping a connection that cannot keep up");
-                            self.event.metrics().lag_drops.inc();
-                            return End::Close(close_code::AGAIN, "too slow; reconnect");
-                        }
-                        tracing::debug!(missed, "fell behind the broadcast; sending a fresh welcome");
-                        self.event.metrics().lag_resyncs.inc();
-                        let joined = match self.event.join(None, actor.id.clone()).await {
-                            Ok(j) => j,
-                            Err(_) => return End::Close(close_code::AWAY, "server shutting down"),
-                        };
-                        let you = You { votes: votes_in(&joined, &actor.id), ..you.clone() };
-                        match self.catch_up(socket, joined, &you).await {
-                            Ok(new_rx) => rx = new_rx,
-                            Err(end) => return end,
-                        }
-                    }
-                    Err(broadcast::error::RecvError::Closed) => {
-                        return End::Close(close_code::AWAY, "server shutting down");
-                    }
-                },
-                _ = ping.tick() => {
-                    if last_heard.elapsed() >= self.settings.idle_timeout {
-                        return End::Close(close_code::AWAY, "idle for too long");
-                    }
-                    let sent = timeout(self.settings.write_timeout, socket.send(Message::Ping(Default::default()))).await;
-                    if !matches!(sent, Ok(Ok(()))) {
-                        return End::Gone;
-                    }
-                }
-                _ = self.shutdown.changed() => {
-                    // Finish what is in flight: the hub answers every command
-                    // queued before it stops, so these answers come before
-                    // the close. One that does not come in time is left for
-                    // the client to retry with the same `req`.
-                    while let Some(mut p) = pending.pop_front() {
-                        let Ok(answer) = timeout(self.settings.write_timeout, &mut p.rx).await else {
-                            break;
-                        };
+                    answer = async { (&mut pending.front_mut().expect("guarded").rx).await }, if !pending.is_empty() => {
+                        let p = pending.pop_front().expect("guarded");
                         let text = self.answer_text(&p, answer);
                         if let Err(end) = self.send(socket, text).await {
                             return end;
                         }
                     }
-                    return End::Close(close_code::AWAY, "server shutting down");
+                    frame = rx.recv() => match frame {
+                        Ok(frame) => {
+                            // Take what else is already there, and write it all
+                            // with one flush.
+                            let mut frames = vec![frame.wire];
+                            while frames.len() < 64 {
+                                match rx.try_recv() {
+                                    Ok(f) => frames.push(f.wire),
+                                    Err(_) => break,
+                                }
+                            }
+                            if let Err(end) = self.send_all(socket, frames).await {
+                                return end;
+                            }
+                        }
+                        Err(broadcast::error::RecvError::Lagged(missed)) => {
+                            let now = Instant::now();
+                            lags.retain(|t| now.duration_since(*t) < LAG_WINDOW);
+                            lags.push_back(now);
+                            if lags.len() > MAX_LAGS {
+                                tracing::info!(missed, "dropping a connection that cannot keep up");
+                                self.event.metrics().lag_drops.inc();
+                                return End::Close(close_code::AGAIN, "too slow; reconnect");
+                            }
+                            tracing::debug!(missed, "fell behind the broadcast; sending a fresh welcome");
+                            self.event.metrics().lag_resyncs.inc();
+                            match Box::pin(self.resync(socket, &actor, &you)).await {
+                                Ok(new_rx) => rx = new_rx,
+                                Err(end) => return end,
+                            }
+                        }
+                        Err(broadcast::error::RecvError::Closed) => {
+                            return End::Close(close_code::AWAY, "server shutting down");
+                        }
+                    },
+                    _ = ping.tick() => {
+                        if last_heard.elapsed() >= self.settings.idle_timeout {
+                            return End::Close(close_code::AWAY, "idle for too long");
+                        }
+                        let sent = timeout(self.settings.write_timeout, socket.send(Message::Ping(Default::default()))).await;
+                        if !matches!(sent, Ok(Ok(()))) {
+                            return End::Gone;
+                        }
+                    }
+                    _ = self.shutdown.changed() => {
+                        return Box::pin(self.drain(socket, pending)).await;
+                    }
                 }
             }
         }
+    }
+
+    /// A fresh welcome for a connection that fell behind the broadcast.
+    async fn resync<S: Transport>(
+        &self,
+        socket: &mut S,
+        actor: &Actor,
+        you: &You,
+    ) -> Result<broadcast::Receiver<Frame>, End> {
+        let joined = match self.event.join(None, actor.id.clone()).await {
+            Ok(j) => j,
+            Err(_) => return Err(End::Close(close_code::AWAY, "server shutting down")),
+        };
+        let you = You {
+            votes: votes_in(&joined, &actor.id),
+            ..you.clone()
+        };
+        self.catch_up(socket, joined, &you).await
+    }
+
+    /// On shutdown, finishes what is in flight: the hub answers every command
+    /// queued before it stops, so these answers come before the close. One
+    /// that does not come in time is left for the client to retry with the
+    /// same `req`.
+    async fn drain<S: Transport>(&self, socket: &mut S, mut pending: VecDeque<Pending>) -> End {
+        while let Some(mut p) = pending.pop_front() {
+            let Ok(answer) = timeout(self.settings.write_timeout, &mut p.rx).await else {
+                break;
+            };
+            let text = self.answer_text(&p, answer);
+            if let Err(end) = self.send(socket, text).await {
+                return end;
+            }
+        }
+        End::Close(close_code::AWAY, "server shutting down")
     }
 
     /// The frame for the hub's answer to `p`; counts and logs it.
@@ -571,7 +616,7 @@ impl Connection {
         pending: &mut VecDeque<Pending>,
     ) -> Result<(), End>
     where
-        S: Sink<Message, Error = axum::Error> + Unpin,
+        S: Transport,
     {
         match protocol::parse(text, &self.limits) {
             Ok(Incoming::Command { req, command }) => {

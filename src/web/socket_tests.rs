@@ -18,6 +18,8 @@ use crate::board::{Cell, Command, Description, Host, RoomId, SlotId, Tags, Title
 use crate::config::{Config, Overrides};
 use crate::hub::HubOptions;
 use crate::store::EventStore;
+use futures_util::{Sink, Stream};
+use tokio_tungstenite::tungstenite::protocol::frame::FrameHeader;
 
 // ------------------------------------------------------------ fake socket --
 
@@ -44,7 +46,7 @@ impl Valve {
         }
     }
 
-    fn poll(&self, cx: &mut Context<'_>) -> Poll<Result<(), axum::Error>> {
+    fn poll(&self, cx: &mut Context<'_>) -> Poll<Result<(), WsError>> {
         let mut s = self.0.lock().unwrap();
         if s.shut {
             s.waiting = Some(cx.waker().clone());
@@ -63,7 +65,7 @@ struct FakeSocket {
 }
 
 impl Stream for FakeSocket {
-    type Item = Result<Message, axum::Error>;
+    type Item = Result<Message, WsError>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         self.from_client.poll_recv(cx).map(|m| m.map(Ok))
@@ -71,7 +73,7 @@ impl Stream for FakeSocket {
 }
 
 impl Sink<Message> for FakeSocket {
-    type Error = axum::Error;
+    type Error = WsError;
 
     fn poll_ready(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.valve.poll(cx)
@@ -90,6 +92,24 @@ impl Sink<Message> for FakeSocket {
 
     fn poll_close(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         Poll::Ready(Ok(()))
+    }
+}
+
+impl Transport for FakeSocket {
+    async fn write_frames(&mut self, frames: &[Bytes]) -> std::io::Result<()> {
+        std::future::poll_fn(|cx| self.valve.poll(cx))
+            .await
+            .map_err(std::io::Error::other)?;
+        for frame in frames {
+            // Decode what the real socket would have put on the wire.
+            let mut cursor = std::io::Cursor::new(&frame[..]);
+            let (_, len) = FrameHeader::parse(&mut cursor).unwrap().unwrap();
+            let payload = &frame[cursor.position() as usize..];
+            assert_eq!(payload.len() as u64, len, "a whole frame");
+            let text = std::str::from_utf8(payload).expect("text frames carry UTF-8");
+            let _ = self.to_client.send(Message::Text(text.into()));
+        }
+        Ok(())
     }
 }
 
@@ -241,7 +261,12 @@ impl Peer {
     async fn expect_close(&mut self, code: u16) -> String {
         match self.next_no_ping().await {
             Some(Message::Close(Some(f))) => {
-                assert_eq!(f.code, code, "close code (reason {:?})", f.reason);
+                assert_eq!(
+                    u16::from(f.code),
+                    code,
+                    "close code (reason {:?})",
+                    f.reason
+                );
                 f.reason.as_str().to_owned()
             }
             other => panic!("expected a close with {code}, got {other:?}"),
@@ -502,7 +527,9 @@ async fn a_client_that_lags_gets_a_fresh_welcome_and_is_dropped_after_the_fourth
         v = p.next_no_ping().await;
     }
     match v {
-        Some(Message::Close(Some(f))) => assert_eq!(f.code, close_code::AGAIN, "{:?}", f.reason),
+        Some(Message::Close(Some(f))) => {
+            assert_eq!(u16::from(f.code), close_code::AGAIN, "{:?}", f.reason)
+        }
         other => panic!("the fourth lag within 60s closes with 1013, got {other:?}"),
     }
     p.expect_ended().await;

@@ -477,3 +477,84 @@ async fn schedule_ics_declares_the_timezone_its_times_use() {
     );
     assert!(vtz.find_prop("UID").is_none(), "a VTIMEZONE has no UID");
 }
+
+/// Sends `head` (an HTTP/1.1 request without its final blank line) to the
+/// server as it is, and returns the response's status and body.
+async fn raw_request(camp: &TestServer, head: &str) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = camp
+        .http("")
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    let request = format!("{head}Host: {addr}\r\nConnection: Upgrade, close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.expect("read");
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("a status line");
+    let body = response
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
+    (status, body)
+}
+
+#[tokio::test]
+async fn a_plain_get_of_the_socket_says_it_is_a_websocket() {
+    let camp = TestServer::start().await;
+    let (status, body) = http_get(&camp, "/e/camp/ws").await;
+    assert_eq!(status, 426, "{body}");
+    assert!(body.contains("WebSocket"), "{body}");
+}
+
+#[tokio::test]
+async fn a_malformed_upgrade_gets_a_400_that_says_what_to_fix() {
+    let camp = TestServer::start().await;
+    let key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    let cases = [
+        (
+            format!(
+                "GET /e/camp/ws HTTP/1.1\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 8\r\n{key}"
+            ),
+            "version 13",
+        ),
+        (
+            "GET /e/camp/ws HTTP/1.1\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+                .to_owned(),
+            "Sec-WebSocket-Key",
+        ),
+        (
+            format!(
+                "GET /e/camp/ws HTTP/1.1\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short\r\n"
+            ),
+            "Sec-WebSocket-Key",
+        ),
+        (
+            format!(
+                "POST /e/camp/ws HTTP/1.1\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n{key}Content-Length: 0\r\n"
+            ),
+            "GET",
+        ),
+    ];
+    for (head, hint) in cases {
+        let (status, body) = raw_request(&camp, &head).await;
+        if head.starts_with("POST") {
+            // The route only has GET: the router answers before the upgrade.
+            assert_eq!(status, 405, "{head}: {body}");
+            continue;
+        }
+        assert_eq!(status, 400, "{head}: {body}");
+        assert!(body.contains(hint), "{head}: {body}");
+    }
+    // The server is still fine.
+    let mut c = camp.participant().await;
+    c.claim_ok("sat-0930", "amphi", "Still here").await;
+}
