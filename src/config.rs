@@ -166,6 +166,11 @@ pub struct ServerConfig {
     pub max_connections: Option<usize>,
     /// Descriptors kept for everything but WebSockets (journals, HTTP).
     pub reserved_fds: u64,
+    /// Connections the kernel may hold for the server before it accepts
+    /// them (capped by `net.core.somaxconn`). A venue's phones all come back
+    /// at once after a wifi drop; a short queue makes them wait for SYN
+    /// retries (1 s, then 3 s).
+    pub listen_backlog: u32,
     /// Reverse proxies (IPs or CIDR blocks) whose `X-Forwarded-For` is
     /// believed. Stored normalized.
     pub trusted_proxies: Vec<String>,
@@ -191,6 +196,7 @@ impl Default for ServerConfig {
             max_connections_per_ip: 5000,
             max_connections: None,
             reserved_fds: 256,
+            listen_backlog: 8192,
             trusted_proxies: Vec::new(),
         }
     }
@@ -543,6 +549,7 @@ fn validate_server(mut s: ServerConfig, o: &Overrides) -> Checked<ServerConfig> 
     at_least_one("broadcast_buffer", s.broadcast_buffer as u64)?;
     at_least_one("write_timeout_secs", s.write_timeout_secs)?;
     at_least_one("max_connections_per_ip", s.max_connections_per_ip as u64)?;
+    at_least_one("listen_backlog", s.listen_backlog.into())?;
     if s.max_connections == Some(0) {
         return Err(invalid(
             "server.max_connections",

@@ -129,11 +129,24 @@ impl Server {
     }
 }
 
+/// A listening socket with this accept queue (tokio's `bind` uses 1024).
+pub fn listen(addr: std::net::SocketAddr, backlog: u32) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    // As `TcpListener::bind` does: a restarted server can listen again at
+    // once, even with connections of the last one in TIME_WAIT.
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(backlog)
+}
+
 /// `slotboard serve`: runs until SIGTERM or Ctrl-C.
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let bind = config.server.bind;
-    let listener = TcpListener::bind(bind)
-        .await
+    let listener = listen(bind, config.server.listen_backlog)
         .with_context(|| format!("cannot listen on {bind} (is another server running there?)"))?;
     let public = config.server.public_url.clone();
     let slugs: Vec<String> = config.events.iter().map(|e| e.slug.clone()).collect();

@@ -49,18 +49,22 @@ pub enum Answer {
 pub struct Frame {
     /// The revision of an `event` frame; `None` for `presence`.
     pub rev: Option<u64>,
-    pub text: Utf8Bytes,
-    /// `text` as a whole WebSocket frame, encoded once for every client.
+    /// The frame's text as a whole WebSocket frame, encoded once for every
+    /// client.
     pub wire: bytes::Bytes,
 }
 
 impl Frame {
-    fn new(rev: Option<u64>, text: Utf8Bytes) -> Frame {
+    fn new(rev: Option<u64>, text: &str) -> Frame {
         Frame {
             rev,
-            wire: crate::web::text_frame(text.as_str()),
-            text,
+            wire: crate::web::text_frame(text),
         }
+    }
+
+    /// The frame's text.
+    pub fn text(&self) -> &str {
+        crate::web::frame_text(&self.wire)
     }
 }
 
@@ -546,7 +550,7 @@ impl Hub {
                     self.since_snapshot += frames.len() as u64;
                     self.snapshot = None;
                     for (rev, text) in frames {
-                        let _ = self.broadcast.send(Frame::new(Some(rev), text.clone()));
+                        let _ = self.broadcast.send(Frame::new(Some(rev), &text));
                         self.recent.push_back((rev, text));
                         if self.recent.len() > self.options.resume_window {
                             self.recent.pop_front();
@@ -660,7 +664,7 @@ impl Hub {
         if n != self.presence_sent {
             self.presence_sent = n;
             let text = format!(r#"{{"type":"presence","connected":{n}}}"#);
-            let _ = self.broadcast.send(Frame::new(None, Utf8Bytes::from(text)));
+            let _ = self.broadcast.send(Frame::new(None, &text));
         }
     }
 

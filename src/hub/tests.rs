@@ -116,7 +116,7 @@ async fn next_event(rx: &mut broadcast::Receiver<Frame>) -> (u64, Value) {
     loop {
         let frame = rx.recv().await.expect("the broadcast goes on");
         if let Some(rev) = frame.rev {
-            let v: Value = serde_json::from_str(&frame.text).unwrap();
+            let v: Value = serde_json::from_str(frame.text()).unwrap();
             assert_eq!(v["type"], "event");
             assert_eq!(v["rev"], rev, "the frame's rev is the one it carries");
             return (rev, v);
@@ -216,10 +216,7 @@ async fn a_burst_of_fifty_claims_is_acked_in_submission_order() {
     for (i, line) in text.lines().enumerate() {
         let frame = wall.recv().await.unwrap();
         let req = format!("c-{i}");
-        assert_eq!(
-            Record::line_from_frame(frame.text.as_str(), Some(&req)),
-            line
-        );
+        assert_eq!(Record::line_from_frame(frame.text(), Some(&req)), line);
     }
     // Group commit: the fifty changes shared fsyncs.
     let stats = handle.stats();

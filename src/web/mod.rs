@@ -19,7 +19,7 @@ mod wire;
 
 pub use protocol::{PROTOCOL, You};
 pub use socket::{Connection, SocketSettings};
-pub use wire::text_frame;
+pub use wire::{frame_text, text_frame};
 
 use std::sync::Arc;
 

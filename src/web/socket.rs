@@ -470,6 +470,12 @@ impl Connection {
                 Instant::now() + self.settings.ping_interval,
                 self.settings.ping_interval,
             );
+            // One wait for shutdown for the whole loop: a fresh one on every
+            // turn would join and leave the shared waiting list each time,
+            // that is twice per delivery for every connection of the server.
+            let mut shutdown_rx = self.shutdown.clone();
+            let shutdown = shutdown_rx.changed();
+            tokio::pin!(shutdown);
             loop {
                 tokio::select! {
                     msg = socket.next() => {
@@ -535,7 +541,7 @@ impl Connection {
                             return End::Gone;
                         }
                     }
-                    _ = self.shutdown.changed() => {
+                    _ = &mut shutdown => {
                         return Box::pin(self.drain(socket, pending)).await;
                     }
                 }

@@ -75,6 +75,16 @@ pub fn text_frame(text: &str) -> Bytes {
     out.freeze()
 }
 
+/// The text of a frame made by [`text_frame`].
+pub fn frame_text(frame: &[u8]) -> &str {
+    let header = match frame.get(1).map(|b| b & 0x7f) {
+        Some(126) => 4,
+        Some(127) => 10,
+        _ => 2,
+    };
+    std::str::from_utf8(&frame[header..]).expect("text_frame holds a str")
+}
+
 /// What a connection needs from its socket: messages in, control messages
 /// out through the sink, and text frames out through [`Self::write_frames`].
 pub trait Transport:
@@ -224,6 +234,9 @@ impl Wake for ReadGate {
 /// An upgraded connection's socket.
 pub struct Socket {
     ws: WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>,
+    /// Whether tungstenite was used since its last flush, so it may hold a
+    /// control frame it owes (a read can queue a pong).
+    dirty: bool,
     gate: Arc<ReadGate>,
     /// Wakes `gate`: the waker the read side is polled with.
     gate_waker: Waker,
@@ -238,6 +251,7 @@ impl Socket {
         });
         Socket {
             ws,
+            dirty: false,
             gate_waker: Waker::from(gate.clone()),
             gate,
         }
@@ -254,6 +268,7 @@ impl Stream for Socket {
             // Nothing happened on the read side since it last said Pending.
             return Poll::Pending;
         }
+        this.dirty = true;
         let mut gated = Context::from_waker(&this.gate_waker);
         let polled = Pin::new(&mut this.ws).poll_next(&mut gated);
         if polled.is_ready() {
@@ -272,7 +287,9 @@ impl Sink<Message> for Socket {
     }
 
     fn start_send(self: Pin<&mut Self>, item: Message) -> Result<(), WsError> {
-        Pin::new(&mut self.get_mut().ws).start_send(item)
+        let this = self.get_mut();
+        this.dirty = true;
+        Pin::new(&mut this.ws).start_send(item)
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), WsError>> {
@@ -288,10 +305,13 @@ impl Transport for Socket {
     async fn write_frames(&mut self, frames: &[Bytes]) -> io::Result<()> {
         // tungstenite may still hold part of a control frame it owes (a pong,
         // a close): it goes out first, whole, so frames never interleave.
-        self.ws.flush().await.map_err(|e| match e {
-            WsError::Io(e) => e,
-            other => io::Error::other(other),
-        })?;
+        if self.dirty {
+            self.ws.flush().await.map_err(|e| match e {
+                WsError::Io(e) => e,
+                other => io::Error::other(other),
+            })?;
+            self.dirty = false;
+        }
         let io = self.ws.get_mut();
         let mut slices: Vec<IoSlice<'_>> = frames.iter().map(|f| IoSlice::new(f)).collect();
         let mut rest = &mut slices[..];
@@ -330,6 +350,7 @@ mod tests {
             assert_eq!(header.opcode, OpCode::Data(Data::Text));
             assert_eq!(header.mask, None, "a server's frames are not masked");
             assert_eq!(payload, text.as_bytes(), "length {len}");
+            assert_eq!(frame_text(&frame), text, "length {len}");
         }
     }
 }

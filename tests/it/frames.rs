@@ -559,3 +559,57 @@ async fn a_flood_of_commands_is_rate_limited_but_answered_and_the_connection_liv
     let a = phone.answer("after-flood").await;
     assert!(a["type"] == "ack" || a["code"] == "rate_limited", "{a}");
 }
+
+/// The server's pongs (written by tungstenite) and its text frames (written
+/// straight to the socket) never interleave: a client that pings between
+/// commands gets every pong and every answer, each frame whole.
+#[tokio::test]
+async fn pongs_and_answers_share_the_socket_without_tearing() {
+    use futures_util::{SinkExt, StreamExt};
+    let camp = roomy_camp().await;
+    let (mut phone, session) = phone_with_session(&camp).await;
+    let mut watcher = camp.participant().await;
+    const N: usize = 50;
+    for i in 0..N {
+        phone
+            .ws
+            .send(Message::Ping(format!("ping-{i}").into_bytes().into()))
+            .await
+            .unwrap();
+        let edit = json!({"op":"edit","req":format!("e{i}"),"session":session,"title":format!("Take {i}")});
+        phone
+            .ws
+            .send(Message::text(edit.to_string()))
+            .await
+            .unwrap();
+    }
+    let (mut pongs, mut acks) = (Vec::new(), 0);
+    while pongs.len() < N || acks < N {
+        let msg = tokio::time::timeout(PATIENCE, phone.ws.next())
+            .await
+            .expect("the server answers in time")
+            .expect("the socket stays open")
+            .expect("every frame is whole");
+        match msg {
+            Message::Pong(p) => pongs.push(String::from_utf8(p.to_vec()).unwrap()),
+            Message::Text(t) => {
+                let v: Value = serde_json::from_str(&t).expect("whole JSON");
+                if v["type"] == "ack" {
+                    acks += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    let expected: Vec<String> = (0..N).map(|i| format!("ping-{i}")).collect();
+    assert_eq!(pongs, expected, "every ping answered, in order");
+    let mut last = watcher.expect_event().await;
+    while last["rev"] != N as u64 + 1 {
+        last = watcher.expect_event().await;
+    }
+    assert_eq!(
+        last["change"]["session"]["title"],
+        format!("Take {}", N - 1),
+        "{last}"
+    );
+}
