@@ -532,9 +532,8 @@ async fn a_malformed_upgrade_gets_a_400_that_says_what_to_fix() {
             "Sec-WebSocket-Key",
         ),
         (
-            format!(
-                "GET /e/camp/ws HTTP/1.1\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short\r\n"
-            ),
+            "GET /e/camp/ws HTTP/1.1\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short\r\n"
+                .to_owned(),
             "Sec-WebSocket-Key",
         ),
         (
