@@ -180,22 +180,63 @@ fn token(i: usize) -> String {
 }
 
 fn ws_config() -> WebSocketConfig {
+    // Small: tungstenite zeroes the free part of its read buffer before each
+    // read, and this generator shares the cores with the server it measures.
     WebSocketConfig::default()
-        .read_buffer_size(16 * 1024)
+        .read_buffer_size(4 * 1024)
         .write_buffer_size(0)
+}
+
+/// The TCP connection of client `i`. Against a loopback server each client
+/// connects from its own address in 127.0.0.0/8: phones come from many
+/// addresses, and tens of thousands of connections (and the last run's
+/// TIME_WAITs) from one address make the kernel's search for a free port
+/// the generator's biggest cost.
+async fn tcp_connect(url: &str, i: usize) -> std::io::Result<TcpStream> {
+    let authority = url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_default();
+    let addr: std::net::SocketAddr = match authority.parse() {
+        Ok(a) => a,
+        Err(_) => {
+            let mut found = tokio::net::lookup_host(authority).await?;
+            found
+                .next()
+                .ok_or_else(|| std::io::Error::other("no address"))?
+        }
+    };
+    let stream = match addr.ip() {
+        std::net::IpAddr::V4(ip) if ip.is_loopback() => {
+            let socket = tokio::net::TcpSocket::new_v4()?;
+            let source =
+                std::net::Ipv4Addr::new(127, 1 + (i / 250 % 250) as u8, (i % 250) as u8, 1);
+            socket.bind((source, 0).into())?;
+            socket.connect(addr).await?
+        }
+        _ => TcpStream::connect(addr).await?,
+    };
+    stream.set_nodelay(true)?;
+    Ok(stream)
 }
 
 /// Connects client `i`, says hello, waits for `welcome` or `resumed`.
 /// Returns the socket, the rev to continue from, and the connect time (us).
 async fn connect(sh: &Shared, i: usize, since: Option<u64>) -> (Ws, u64, u64) {
     let t0 = now_us();
-    let (mut ws, _) = match tokio_tungstenite::connect_async_with_config(
-        &sh.url,
-        Some(ws_config()),
-        true,
-    )
-    .await
-    {
+    let connected = match tcp_connect(&sh.url, i).await {
+        Ok(tcp) => {
+            tokio_tungstenite::client_async_with_config(
+                sh.url.as_str(),
+                MaybeTlsStream::Plain(tcp),
+                Some(ws_config()),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    };
+    let (mut ws, _) = match connected {
         Ok(x) => x,
         Err(e) => {
             let text = e.to_string();
