@@ -82,6 +82,12 @@ enum Scenario {
         rates: Vec<u64>,
         #[arg(long, default_value_t = 10)]
         secs: u64,
+        /// Misbehaving clients beside the measured ones, in three equal
+        /// kinds: never read; read one byte a second (with a 4 KiB receive
+        /// buffer); vanish in the middle of a frame (never read or write
+        /// again). They are not among the measured `clients`.
+        #[arg(long, default_value_t = 0)]
+        bad: usize,
     },
     /// The opening rush: `claimers` of the clients claim different cells at once.
     Rush {
@@ -658,9 +664,10 @@ async fn fanout(args: &Args, n: usize, changes: usize, interval: Duration) {
     );
 }
 
-async fn sustained(args: &Args, n: usize, senders: usize, rates: &[u64], secs: u64) {
+async fn sustained(args: &Args, n: usize, senders: usize, rates: &[u64], secs: u64, bad: usize) {
     let sh = Shared::new(&args.url, n);
     let (clients, _) = open_many(&sh, 0..n, args.connect_concurrency, None).await;
+    let bad_clients = open_bad(&sh, n, bad).await;
     let sessions = claim_cells(&sh, &clients, senders, 20).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let mut windows = Vec::new();
@@ -697,6 +704,16 @@ async fn sustained(args: &Args, n: usize, senders: usize, rates: &[u64], secs: u
         tokio::time::sleep(Duration::from_secs(2)).await;
     }
     close_all(&sh, clients).await;
+    if bad > 0 {
+        // open_connections: those the server still holds, all of them bad
+        // ones now that the measured clients are gone.
+        println!(
+            "RESULT {} bad_clients n={bad} {}",
+            args.label,
+            server_drops(&args.url).await
+        );
+    }
+    drop(bad_clients);
     let samples = sh.samples.lock().unwrap();
     for (rate, start, end, sent, usage) in windows {
         let (s_ms, e_ms) = ((start / 1000) as u32, (end / 1000) as u32);
@@ -707,7 +724,7 @@ async fn sustained(args: &Args, n: usize, senders: usize, rates: &[u64], secs: u
             .collect();
         let secs = (end - start) as f64 / 1e6;
         println!(
-            "RESULT {} sustained clients={n} senders={senders} rate={rate} sent={sent} deliveries_per_s={:.0} expected_per_s={:.0} {} {} {usage}",
+            "RESULT {} sustained clients={n} bad={bad} senders={senders} rate={rate} sent={sent} deliveries_per_s={:.0} expected_per_s={:.0} {} {} {usage}",
             args.label,
             lat.len() as f64 / secs,
             sent as f64 * n as f64 / secs,
@@ -715,6 +732,125 @@ async fn sustained(args: &Args, n: usize, senders: usize, rates: &[u64], secs: u
             integrity(&sh),
         );
     }
+}
+
+/// The misbehaving clients of `sustained --bad`; they stay until dropped.
+struct BadClients {
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Drop for BadClients {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+/// A WebSocket opened by hand on a raw socket, so it can misbehave below
+/// the WebSocket layer: upgrade, then a `hello` (masked with a zero key,
+/// which leaves the bytes as they are).
+async fn raw_ws(sh: &Shared, i: usize, recv_buffer: Option<u32>) -> std::io::Result<TcpStream> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let authority = sh
+        .url
+        .split("://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or_default();
+    let path = sh.url.splitn(4, '/').nth(3).unwrap_or_default();
+    let addr: std::net::SocketAddr = authority.parse().map_err(std::io::Error::other)?;
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    if let Some(size) = recv_buffer {
+        socket.set_recv_buffer_size(size)?;
+    }
+    let mut stream = socket.connect(addr).await?;
+    let request = format!(
+        "GET /{path} HTTP/1.1\r\nHost: {authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await?;
+    // The response's head; no frame comes before the hello.
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        let mut b = [0u8; 1];
+        if stream.read(&mut b).await? == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        head.push(b[0]);
+    }
+    let hello = format!(r#"{{"op":"hello","protocol":1,"token":"{}"}}"#, token(i));
+    let mut frame = vec![0x81, 0x80 | hello.len() as u8, 0, 0, 0, 0];
+    frame.extend_from_slice(hello.as_bytes());
+    stream.write_all(&frame).await?;
+    Ok(stream)
+}
+
+async fn open_bad(sh: &Arc<Shared>, first: usize, n: usize) -> BadClients {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut tasks = Vec::new();
+    for k in 0..n {
+        let i = first + k;
+        let task = match k % 3 {
+            // Never reads: a phone in a pocket whose app froze.
+            0 => {
+                let (ws, _, _) = connect(sh, i, None).await;
+                tokio::spawn(async move {
+                    let _held = ws;
+                    std::future::pending::<()>().await
+                })
+            }
+            // Reads one byte a second through a small window.
+            1 => {
+                let mut stream = raw_ws(sh, i, Some(4096))
+                    .await
+                    .expect("bad client connects");
+                tokio::spawn(async move {
+                    let mut b = [0u8; 1];
+                    while let Ok(1) = stream.read(&mut b).await {
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                })
+            }
+            // Starts a frame and is never heard of again.
+            _ => {
+                let mut stream = raw_ws(sh, i, None).await.expect("bad client connects");
+                stream
+                    .write_all(&[0x81, 0xfe])
+                    .await
+                    .expect("half a header");
+                tokio::spawn(async move {
+                    let _held = stream;
+                    std::future::pending::<()>().await
+                })
+            }
+        };
+        tasks.push(task);
+    }
+    BadClients { tasks }
+}
+
+/// What the server's /metrics says of connections it let go, if it has one.
+async fn server_drops(ws_url: &str) -> String {
+    let base = ws_url.replacen("ws://", "http://", 1);
+    let base = base.split("/e/").next().unwrap_or_default();
+    let Ok(r) = reqwest::get(format!("{base}/metrics")).await else {
+        return "server_metrics=none".to_owned();
+    };
+    let text = r.text().await.unwrap_or_default();
+    let sum = |name: &str| -> f64 {
+        text.lines()
+            .filter(|l| l.starts_with(name))
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .sum()
+    };
+    format!(
+        "write_stall_drops={} lag_resyncs={} lag_drops={} open_connections={}",
+        sum("slotboard_write_stall_drops_total"),
+        sum("slotboard_broadcast_lag_resyncs_total"),
+        sum("slotboard_broadcast_lag_drops_total"),
+        sum("slotboard_connections{"),
+    )
 }
 
 async fn rush(args: &Args, n: usize, claimers: usize, rooms: usize) {
@@ -824,7 +960,8 @@ fn main() {
                 senders,
                 rates,
                 secs,
-            } => sustained(&args, *clients, *senders, rates, *secs).await,
+                bad,
+            } => sustained(&args, *clients, *senders, rates, *secs, *bad).await,
             Scenario::Rush {
                 clients,
                 claimers,

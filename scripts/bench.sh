@@ -7,7 +7,7 @@
 #   scripts/bench.sh            # the full table (about 5 minutes)
 #   SCALE=small scripts/bench.sh   # a quick pass at a tenth of the clients
 #   ONLY=idle,fanout scripts/bench.sh   # some scenarios: durable, idle,
-#                                       # fanout, sustained, rush, storm
+#                                       # fanout, sustained, slow, rush, storm
 #   BASE=/tmp/old scripts/bench.sh  # also run an older build's slotboard
 #                                   # (BASE/slotboard), labelled "base", in
 #                                   # the same run, for ratios
@@ -19,10 +19,10 @@ cd "$(dirname "$0")/.."
 PORT=${PORT:-18080}
 CEIL_PORT=${CEIL_PORT:-18090}
 if [ "${SCALE:-full}" = small ]; then
-    BIG=1000 MID=500 STEPS=100,500,1000 SUS_CLIENTS=500 RATES=50,100 RUSH=200 CLAIMERS=100
+    BIG=1000 MID=500 STEPS=100,500,1000 SUS_CLIENTS=500 RATES=50,100 RUSH=200 CLAIMERS=100 BAD=30
 else
     BIG=10000 MID=5000 STEPS=1000,5000,10000 SUS_CLIENTS=${SUS_CLIENTS:-2000} \
-        RATES=${RATES:-50,100,150,200,300} RUSH=1000 CLAIMERS=500
+        RATES=${RATES:-50,100,150,200,300} RUSH=1000 CLAIMERS=500 BAD=300
 fi
 
 # Each side needs a descriptor per connection: raise the soft limit to the
@@ -81,7 +81,7 @@ EOF
 start_server() {
     rm -rf "$WORK/data"
     SLOTBOARD_ORGANISER_TOKEN=bench-organiser-secret RUST_LOG=${RUST_LOG:-warn} \
-        "${1:-$BIN/slotboard}" serve --config "$CONF" >"$WORK/server.log" 2>&1 &
+        "${1:-$BIN/slotboard}" serve --config "${SERVER_CONF:-$CONF}" >"$WORK/server.log" 2>&1 &
     SERVER=$!
     PIDS+=("$SERVER")
     for _ in $(seq 100); do
@@ -140,6 +140,17 @@ if want sustained; then
 echo "== sustained deliveries ($SUS_CLIENTS clients, rates $RATES changes/s)"
 both sustained --clients "$SUS_CLIENTS" --senders 20 --rates "$RATES" --secs 10
 start_ceiling; $LOADGEN $CE --pid "$CEIL" sustained --clients "$SUS_CLIENTS" --senders 20 --rates "$RATES" --secs 10; stop_ceiling
+fi
+
+if want slow; then
+# The shipped ping/idle timers here (20 s / 60 s), not the bench's 600 s:
+# they are what lets go of clients that stopped answering.
+echo "== slow and dead clients beside the load ($SUS_CLIENTS clients, 150 changes/s, 80 s)"
+SERVER_CONF=$WORK/slow.toml
+grep -v '^idle_timeout_secs' "$CONF" >"$SERVER_CONF"
+start_server; $LOADGEN $SB --pid "$SERVER" sustained --clients "$SUS_CLIENTS" --senders 20 --rates 150 --secs 80 --bad 0; stop_server
+start_server; $LOADGEN $SB --pid "$SERVER" sustained --clients "$SUS_CLIENTS" --senders 20 --rates 150 --secs 80 --bad "$BAD"; stop_server
+unset SERVER_CONF
 fi
 
 if want rush; then

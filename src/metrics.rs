@@ -23,6 +23,7 @@
 //! | `ack_seconds` | histogram | event | from the hub taking a command to its answer |
 //! | `broadcast_lag_resyncs_total` | counter | event | connections that fell behind and got a fresh `welcome` |
 //! | `broadcast_lag_drops_total` | counter | event | connections dropped as hopelessly behind |
+//! | `write_stall_drops_total` | counter | event | connections dropped because a write to them stalled for `write_timeout` |
 //! | `journal_bytes` | gauge | event | size of `journal.jsonl` (since the last snapshot) |
 //! | `journal_healthy` | gauge | event | 1, or 0 while the last journal write failed |
 
@@ -83,6 +84,7 @@ pub struct Metrics {
     ack_seconds: Histograms,
     lag_resyncs: Family<EventLabel, Counter>,
     lag_drops: Family<EventLabel, Counter>,
+    write_stall_drops: Family<EventLabel, Counter>,
     journal_bytes: Family<EventLabel, Gauge>,
     journal_healthy: Family<EventLabel, Gauge>,
 }
@@ -111,6 +113,7 @@ impl Metrics {
             ack_seconds: Family::new_with_constructor(latency_histogram),
             lag_resyncs: Family::default(),
             lag_drops: Family::default(),
+            write_stall_drops: Family::default(),
             journal_bytes: Family::default(),
             journal_healthy: Family::default(),
             registry: Registry::default(),
@@ -156,6 +159,11 @@ impl Metrics {
             m.lag_drops.clone(),
         );
         registry.register(
+            "write_stall_drops",
+            "Connections dropped because a write to them stalled for write_timeout",
+            m.write_stall_drops.clone(),
+        );
+        registry.register(
             "journal_bytes",
             "Size of journal.jsonl, the changes since the last snapshot",
             m.journal_bytes.clone(),
@@ -179,6 +187,7 @@ impl Metrics {
             ack_seconds: self.ack_seconds.get_or_create(&label).clone(),
             lag_resyncs: self.lag_resyncs.get_or_create(&label).clone(),
             lag_drops: self.lag_drops.get_or_create(&label).clone(),
+            write_stall_drops: self.write_stall_drops.get_or_create(&label).clone(),
             journal_bytes: self.journal_bytes.get_or_create(&label).clone(),
             commands: self.commands.clone(),
             rejects: self.rejects.clone(),
@@ -224,6 +233,8 @@ pub struct EventMetrics {
     pub lag_resyncs: Counter,
     /// A laggard was dropped.
     pub lag_drops: Counter,
+    /// A connection whose write stalled for `write_timeout` was dropped.
+    pub write_stall_drops: Counter,
     /// Size of `journal.jsonl`.
     pub journal_bytes: Gauge,
 }

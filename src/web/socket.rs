@@ -431,7 +431,12 @@ impl Connection {
     {
         match timeout(self.settings.write_timeout, socket.write_frames(&frames)).await {
             Ok(Ok(())) => Ok(()),
-            _ => Err(End::Gone),
+            Ok(Err(_)) => Err(End::Gone),
+            Err(_) => {
+                tracing::debug!("dropping a connection whose write stalled");
+                self.event.metrics().write_stall_drops.inc();
+                Err(End::Gone)
+            }
         }
     }
 

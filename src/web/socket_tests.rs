@@ -455,6 +455,7 @@ async fn a_peer_that_stops_accepting_writes_is_dropped_after_the_write_timeout()
         "dropped after {}s, the write timeout is 10s",
         secs(took)
     );
+    assert_eq!(p.event.metrics().write_stall_drops.get(), 1, "counted");
     // The board did not wait for it.
     assert_eq!(p.someone_claims().await, 2);
 }
