@@ -947,7 +947,7 @@ async fn stalled_clients(
     write_timeout_secs: u64,
 ) -> bool {
     let extra = format!(
-        "write_timeout_secs = {write_timeout_secs}\ncommands_per_sec = 100000\ncommand_burst = 100000"
+        "write_timeout_secs = {write_timeout_secs}\ncommands_per_sec = 100000\ncommand_burst = 100000\nip_commands_per_sec = 100000\nip_command_burst = 100000"
     );
     let mut site = Site::new(bin, 20, &extra);
     let server = match site.start().await {

@@ -58,6 +58,8 @@ commands_per_sec = 100000
 command_burst = 100000
 idle_timeout_secs = 600
 max_connections_per_ip = 100000
+ip_commands_per_sec = 1000000
+ip_command_burst = 1000000
 
 [[events]]
 slug = "bench"

@@ -161,6 +161,12 @@ pub struct ServerConfig {
     /// Open WebSockets from one client IP; more get HTTP 429. High by default:
     /// a whole venue behind one NAT is one IP.
     pub max_connections_per_ip: usize,
+    /// Commands a second from one client IP, all its connections together;
+    /// more get `rate_limited`. High by default, for the same reason.
+    pub ip_commands_per_sec: u32,
+    /// Commands one client IP may send at once (an opening rush of a whole
+    /// venue behind one NAT).
+    pub ip_command_burst: u32,
     /// Open WebSockets in all; more get HTTP 503. Unset: what the open-file
     /// limit allows, less `reserved_fds`.
     pub max_connections: Option<usize>,
@@ -194,6 +200,8 @@ impl Default for ServerConfig {
             broadcast_buffer: 1024,
             write_timeout_secs: 10,
             max_connections_per_ip: 5000,
+            ip_commands_per_sec: 1000,
+            ip_command_burst: 5000,
             max_connections: None,
             reserved_fds: 256,
             listen_backlog: 8192,
@@ -550,6 +558,8 @@ fn validate_server(mut s: ServerConfig, o: &Overrides) -> Checked<ServerConfig> 
     at_least_one("write_timeout_secs", s.write_timeout_secs)?;
     at_least_one("max_connections_per_ip", s.max_connections_per_ip as u64)?;
     at_least_one("listen_backlog", s.listen_backlog.into())?;
+    at_least_one("ip_commands_per_sec", s.ip_commands_per_sec.into())?;
+    at_least_one("ip_command_burst", s.ip_command_burst.into())?;
     if s.max_connections == Some(0) {
         return Err(invalid(
             "server.max_connections",

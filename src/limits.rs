@@ -14,7 +14,11 @@
 //! ignored, so it cannot be used to dodge the cap.
 //!
 //! Every accepted upgrade holds a [`ConnGuard`]; dropping it (the socket
-//! closed, or the upgrade never completed) gives the place back.
+//! closed, or the upgrade never completed) gives the place back. The guard
+//! also draws on its IP's command budget ([`ConnGuard::take_command`]): a
+//! token bucket shared by every connection from that IP, so that opening
+//! many connections does not multiply one machine's command rate. Its
+//! default is high for the same reason as the cap's.
 
 use std::net::IpAddr;
 use std::sync::Mutex;
@@ -108,6 +112,10 @@ fn canonical(ip: IpAddr) -> IpAddr {
 pub struct ConnSettings {
     /// Open WebSockets from one client IP.
     pub max_per_ip: usize,
+    /// Commands a second from one client IP, all its connections together.
+    pub ip_commands_per_sec: u32,
+    /// Commands one client IP may send at once.
+    pub ip_command_burst: u32,
     /// Open WebSockets in all; beyond it upgrades get 503.
     pub max_total: usize,
     /// Peers whose `X-Forwarded-For` is believed.
@@ -143,7 +151,7 @@ impl Refused {
 #[derive(Debug)]
 pub struct ConnLimits {
     settings: ConnSettings,
-    per_ip: DashMap<IpAddr, usize>,
+    per_ip: DashMap<IpAddr, PerIp>,
     total: AtomicUsize,
     /// When a per-IP refusal was last logged, per IP.
     logged: DashMap<IpAddr, Instant>,
@@ -151,6 +159,17 @@ pub struct ConnLimits {
     logged_full: Mutex<Option<Instant>>,
     /// Refusal log lines written.
     log_lines: AtomicUsize,
+}
+
+/// What is known of one client IP while it has connections open.
+#[derive(Debug)]
+struct PerIp {
+    open: usize,
+    /// Its command budget: tokens, refilled at `ip_commands_per_sec`.
+    tokens: f64,
+    refilled: Instant,
+    /// When running out of budget was last logged.
+    logged: Option<Instant>,
 }
 
 /// One admitted connection; gives its place back when dropped.
@@ -192,6 +211,8 @@ impl ConnLimits {
         }
         std::sync::Arc::new(ConnLimits::new(ConnSettings {
             max_per_ip: server.max_connections_per_ip,
+            ip_commands_per_sec: server.ip_commands_per_sec,
+            ip_command_burst: server.ip_command_burst,
             max_total,
             trusted_proxies: server.trusted_proxy_nets(),
         }))
@@ -213,7 +234,7 @@ impl ConnLimits {
 
     /// Open connections from `ip`.
     pub fn open_from(&self, ip: IpAddr) -> usize {
-        self.per_ip.get(&canonical(ip)).map_or(0, |n| *n)
+        self.per_ip.get(&canonical(ip)).map_or(0, |p| p.open)
     }
 
     /// The client's IP: the peer, or, when the peer is a trusted proxy, the
@@ -262,14 +283,19 @@ impl ConnLimits {
         }
         let max = self.settings.max_per_ip;
         {
-            let mut count = self.per_ip.entry(ip).or_insert(0);
-            if *count >= max {
-                drop(count);
+            let mut entry = self.per_ip.entry(ip).or_insert_with(|| PerIp {
+                open: 0,
+                tokens: f64::from(self.settings.ip_command_burst),
+                refilled: Instant::now(),
+                logged: None,
+            });
+            if entry.open >= max {
+                drop(entry);
                 self.total.fetch_sub(1, Ordering::AcqRel);
                 self.log_per_ip(ip);
                 return Err(Refused::PerIp { max });
             }
-            *count += 1;
+            entry.open += 1;
         }
         Ok(ConnGuard {
             limits: self.clone(),
@@ -320,11 +346,54 @@ impl ConnLimits {
     }
 }
 
+impl ConnGuard {
+    /// Takes one command from the budget of this connection's IP; `false`
+    /// when that IP is over its rate (logged at most once a minute per IP).
+    pub fn take_command(&self) -> bool {
+        self.take_command_at(Instant::now())
+    }
+
+    fn take_command_at(&self, now: Instant) -> bool {
+        let settings = &self.limits.settings;
+        let Some(mut ip) = self.limits.per_ip.get_mut(&self.ip) else {
+            return true;
+        };
+        let elapsed = now.saturating_duration_since(ip.refilled).as_secs_f64();
+        ip.refilled = now;
+        ip.tokens = (ip.tokens + elapsed * f64::from(settings.ip_commands_per_sec))
+            .min(f64::from(settings.ip_command_burst));
+        if ip.tokens >= 1.0 {
+            ip.tokens -= 1.0;
+            return true;
+        }
+        if ip
+            .logged
+            .is_none_or(|at| now.saturating_duration_since(at) >= LOG_EVERY)
+        {
+            ip.logged = Some(now);
+            self.limits.log_lines.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(
+                ip = %self.ip,
+                rate = settings.ip_commands_per_sec,
+                burst = settings.ip_command_burst,
+                "rate limiting an address over its command rate \
+                 (logged at most once a minute per address)"
+            );
+        }
+        false
+    }
+
+    /// The IP's command rate, for the message of a refusal.
+    pub fn ip_commands_per_sec(&self) -> u32 {
+        self.limits.settings.ip_commands_per_sec
+    }
+}
+
 impl Drop for ConnGuard {
     fn drop(&mut self) {
         if let Entry::Occupied(mut o) = self.limits.per_ip.entry(self.ip) {
-            *o.get_mut() -= 1;
-            if *o.get() == 0 {
+            o.get_mut().open -= 1;
+            if o.get().open == 0 {
                 o.remove();
             }
         }
@@ -386,6 +455,8 @@ mod tests {
     fn limits(max_per_ip: usize, max_total: usize, trusted: &[&str]) -> Arc<ConnLimits> {
         Arc::new(ConnLimits::new(ConnSettings {
             max_per_ip,
+            ip_commands_per_sec: 10,
+            ip_command_burst: 20,
             max_total,
             trusted_proxies: trusted.iter().map(|s| IpNet::parse(s).unwrap()).collect(),
         }))
@@ -525,5 +596,35 @@ mod tests {
         assert_eq!(connection_budget(Some(100_000), 256, Some(50)), 50);
         assert_eq!(connection_budget(None, 256, None), usize::MAX);
         assert_eq!(connection_budget(None, 256, Some(7)), 7);
+    }
+
+    #[test]
+    fn connections_from_one_ip_share_its_command_budget() {
+        // 10 a second, 20 at once (see `limits`).
+        let l = limits(100, 100, &[]);
+        let a = l.admit(ip("192.0.2.1")).unwrap();
+        let b = l.admit(ip("192.0.2.1")).unwrap();
+        let other = l.admit(ip("192.0.2.2")).unwrap();
+        let t0 = Instant::now();
+        let taken = (0..30)
+            .filter(|i| if i % 2 == 0 { &a } else { &b }.take_command_at(t0))
+            .count();
+        assert_eq!(taken, 20, "two connections, one burst");
+        assert!(!a.take_command_at(t0) && !b.take_command_at(t0));
+        assert!(other.take_command_at(t0), "another address has its own");
+        assert_eq!(l.refusals_logged(), 1, "logged once, not per command");
+        // A tenth of a second later, one more token.
+        let later = t0 + Duration::from_millis(100);
+        assert!(b.take_command_at(later));
+        assert!(!a.take_command_at(later));
+        // The budget never grows past the burst.
+        let much_later = t0 + Duration::from_secs(3600);
+        let taken = (0..100).filter(|_| a.take_command_at(much_later)).count();
+        assert_eq!(taken, 20);
+        // Once every connection of the address is gone, so is its entry.
+        drop((a, b));
+        assert_eq!(l.open_from(ip("192.0.2.1")), 0);
+        let again = l.admit(ip("192.0.2.1")).unwrap();
+        assert!(again.take_command_at(much_later), "a fresh budget");
     }
 }

@@ -31,7 +31,6 @@ use axum::routing::get;
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use dashmap::DashMap;
-use futures_util::FutureExt;
 use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
@@ -307,6 +306,7 @@ async fn ws(
             .map(|c| c.value().to_owned()),
         shutdown: state.shutdown.clone(),
         settings: settings.clone(),
+        admission: Some(guard),
     };
     // Small buffers: a phone sends small frames, and at thousands of
     // connections the per-connection memory is what counts. Text goes out
@@ -319,7 +319,5 @@ async fn ws(
         .max_write_buffer_size(64 * 1024)
         .max_message_size(Some(settings.max_frame_bytes * 4))
         .max_frame_size(Some(settings.max_frame_bytes * 4));
-    Ok(upgrade.accept(config, move |socket| {
-        connection.run(socket).map(move |()| drop(guard))
-    }))
+    Ok(upgrade.accept(config, move |socket| connection.run(socket)))
 }

@@ -62,6 +62,9 @@ pub struct Connection {
     pub cookie_token: Option<String>,
     /// The organiser session from the admin page's login cookie, if any.
     pub organiser_session: Option<String>,
+    /// The connection's place under the per-IP limits, and its IP's command
+    /// budget; `None` where nothing limits it (unit tests).
+    pub admission: Option<crate::limits::ConnGuard>,
     pub shutdown: watch::Receiver<bool>,
 }
 
@@ -633,20 +636,29 @@ impl Connection {
             Ok(Incoming::Command { req, command }) => {
                 let op = command.op();
                 let span = tracing::debug_span!("command", op);
-                if !bucket.take() {
+                let over = if !bucket.take() {
+                    Some(format!(
+                        "more than {} commands a second; slow down",
+                        self.settings.commands_per_sec
+                    ))
+                } else if let Some(admission) = &self.admission
+                    && !admission.take_command()
+                {
+                    Some(format!(
+                        "more than {} commands a second from your network; retry in a moment",
+                        admission.ip_commands_per_sec()
+                    ))
+                } else {
+                    None
+                };
+                if let Some(message) = over {
                     self.event
                         .metrics()
                         .answered(op, Err(RejectCode::RateLimited));
                     span.in_scope(|| {
                         tracing::debug!(outcome = "reject", code = "rate_limited", "answered")
                     });
-                    let r = Rejection::new(
-                        RejectCode::RateLimited,
-                        format!(
-                            "more than {} commands a second; slow down",
-                            self.settings.commands_per_sec
-                        ),
-                    );
+                    let r = Rejection::new(RejectCode::RateLimited, message);
                     return self.send(socket, protocol::reject_text(&req, &r)).await;
                 }
                 let rx = self

@@ -193,6 +193,7 @@ impl Peer {
             limits: Limits::default(),
             cookie_token: None,
             organiser_session: None,
+            admission: None,
             shutdown: shutdown_rx,
         };
         let task = tokio::spawn(connection.run(socket));

@@ -250,6 +250,53 @@ async fn a_rate_limited_connection_is_logged_once_not_per_message() {
     assert!(!log.contains(&phone.token), "{log}");
 }
 
+#[tokio::test]
+async fn connections_from_one_address_share_its_command_rate() {
+    // Behind a trusted proxy, so X-Forwarded-For says who is who.
+    let camp = TestServer::start_with(
+        "ip_commands_per_sec = 1\nip_command_burst = 3\ntrusted_proxies = [\"127.0.0.1\"]",
+    )
+    .await;
+    let venue = [("x-forwarded-for", "203.0.113.7")];
+    let (mut a, mut b) = (
+        join_with(&camp, &venue).await,
+        join_with(&camp, &venue).await,
+    );
+    let mut elsewhere = join_with(&camp, &[("x-forwarded-for", "198.51.100.9")]).await;
+    // Ten commands from the venue's address, five on each connection, each
+    // well within its own connection's rate: the address's burst is three,
+    // and ten frames in one go outrun one token a second.
+    let mut sent = Vec::new();
+    for _ in 0..5 {
+        for c in [&mut a, &mut b] {
+            let req = c.next_req();
+            c.send(json!({"op":"vote","req":req,"session":"s_99","on":true}))
+                .await;
+            sent.push(req);
+        }
+    }
+    let mut limited = Vec::new();
+    for (i, req) in sent.iter().enumerate() {
+        let c = if i % 2 == 0 { &mut a } else { &mut b };
+        let answer = c.answer(req).await;
+        if answer["code"] == "rate_limited" {
+            limited.push(answer);
+        }
+    }
+    assert!(limited.len() >= 5, "{limited:?}");
+    assert!(
+        limited
+            .iter()
+            .all(|r| r["message"].as_str().unwrap().contains("from your network")),
+        "{limited:?}"
+    );
+    // Another address is not affected.
+    let answer = elsewhere
+        .command(json!({"op":"vote","session":"s_99","on":true}))
+        .await;
+    assert_ne!(answer["code"], "rate_limited", "{answer}");
+}
+
 fn check(extra_server: &str) -> Result<Config, String> {
     let dir = tempfile::tempdir().unwrap();
     let text = config_text(dir.path(), extra_server);
@@ -263,6 +310,9 @@ fn the_new_keys_have_safe_defaults_and_bad_values_are_clear_errors() {
     assert_eq!(c.server.max_connections, None);
     assert_eq!(c.server.reserved_fds, 256);
     assert!(c.server.trusted_proxies.is_empty());
+    assert_eq!(c.server.ip_commands_per_sec, 1000);
+    assert_eq!(c.server.ip_command_burst, 5000);
+    assert_eq!(c.server.listen_backlog, 8192);
 
     let c = check("trusted_proxies = [\" 10.0.0.0/8\", \"::1\", \"192.0.2.7/32\"]").unwrap();
     assert_eq!(c.server.trusted_proxies, ["10.0.0.0/8", "::1", "192.0.2.7"]);
@@ -279,6 +329,17 @@ fn the_new_keys_have_safe_defaults_and_bad_values_are_clear_errors() {
             "refuse every",
         ),
         ("reserved_fds = 3", "server.reserved_fds", "at least 16"),
+        (
+            "ip_commands_per_sec = 0",
+            "server.ip_commands_per_sec",
+            "at least 1",
+        ),
+        (
+            "ip_command_burst = 0",
+            "server.ip_command_burst",
+            "at least 1",
+        ),
+        ("listen_backlog = 0", "server.listen_backlog", "at least 1"),
         (
             "trusted_proxies = [\"proxy.example\"]",
             "server.trusted_proxies[0]",

@@ -352,7 +352,7 @@ async fn small_buffer_socket(camp: &TestServer, hello: Value) -> Ws {
 async fn a_client_that_stops_reading_is_dropped_while_the_others_get_every_event() {
     let camp = TestServer::start_with(
         "write_timeout_secs = 1\nbroadcast_buffer = 64\n\
-         commands_per_sec = 100000\ncommand_burst = 100000",
+         commands_per_sec = 100000\ncommand_burst = 100000\nip_commands_per_sec = 100000\nip_command_burst = 100000",
     )
     .await;
     let mut watcher = camp.viewer().await;

@@ -691,7 +691,7 @@ async fn sigterm_during_a_burst_answers_what_it_journaled_and_loses_no_ack() {
     const PHONES: usize = 8;
     const EDITS: usize = 60;
     let site = Site::new(
-        "commands_per_sec = 100000\ncommand_burst = 100000",
+        "commands_per_sec = 100000\ncommand_burst = 100000\nip_commands_per_sec = 100000\nip_command_burst = 100000",
         &sunday(),
     );
     let mut server = site.start(&[], None).await;
