@@ -1,6 +1,6 @@
 //! The ceiling: a minimal tokio-tungstenite broadcast server with no
 //! application logic, speaking just enough of slotboard's protocol for the
-//! load generator (hello -> welcome; claim/edit -> ack + one `event` frame to
+//! load generator (hello -> welcome; claim/edit/vote -> ack + one `event` frame to
 //! everyone). No journal, no rules, no rate limits, no pings: whatever
 //! slotboard reaches is measured as a ratio of this (docs/benchmarks.md).
 //!
@@ -92,6 +92,7 @@ async fn serve(state: Arc<State>, stream: TcpStream) -> Result<(), Box<dyn std::
                 let (kind, id) = match field(&cmd, "op") {
                     "claim" => ("claimed", None),
                     "edit" => ("edited", Some(field(&cmd, "session"))),
+                    "vote" => ("voted", Some(field(&cmd, "session"))),
                     _ => continue,
                 };
                 let title = serde_json::to_string(field(&cmd, "title"))?;
@@ -102,9 +103,16 @@ async fn serve(state: Arc<State>, stream: TcpStream) -> Result<(), Box<dyn std::
                     let r = *rev;
                 let id = id.map_or(format!("s_{r}"), str::to_owned);
                 // The same shape and size as slotboard's event frame.
-                let frame = format!(
+                let frame = if kind == "voted" {
+                    let on = cmd.get("on").and_then(|v| v.as_bool()).unwrap_or(true);
+                    format!(
+                        r#"{{"type":"event","rev":{r},"change":{{"kind":"voted","session":"{id}","votes":1,"voter":"p_0123456789abcdef","on":{on}}},"at":"2026-12-05T08:31:07.118Z","by":"p_0123456789abcdef"}}"#
+                    )
+                } else {
+                    format!(
                     r#"{{"type":"event","rev":{r},"change":{{"kind":"{kind}","session":{{"id":"{id}","slot":"d0-s00","room":"r00","title":{title},"host":"loadgen","description":"","tags":[],"owner":"p_0123456789abcdef","votes":0}}}},"at":"2026-12-05T08:31:07.118Z","by":"p_0123456789abcdef"}}"#
-                );
+                )
+                };
                     let _ = state.tx.send(Utf8Bytes::from(frame));
                     r
                 };

@@ -128,6 +128,11 @@ struct Shared {
     resyncs: AtomicU64,
     /// Every stamped delivery: (send time in ms, latency in us).
     samples: Mutex<Vec<(u32, u32)>>,
+    /// Deliveries of changes without a stamp (votes): (rev, arrival us),
+    /// matched after the run with `sent_at`.
+    unstamped: Mutex<Vec<(u32, u64)>>,
+    /// Per rev: when the change was sent (us), from its sender's ack.
+    sent_at: Vec<AtomicU64>,
     /// Per rev: the last arrival (us) and how many clients got it.
     last_arrival: Vec<AtomicU64>,
     arrivals: Vec<AtomicU32>,
@@ -150,6 +155,8 @@ impl Shared {
             dups: AtomicU64::new(0),
             resyncs: AtomicU64::new(0),
             samples: Mutex::new(Vec::new()),
+            unstamped: Mutex::new(Vec::new()),
+            sent_at: (0..MAX_REVS).map(|_| AtomicU64::new(0)).collect(),
             last_arrival: (0..MAX_REVS).map(|_| AtomicU64::new(0)).collect(),
             arrivals: (0..MAX_REVS).map(|_| AtomicU32::new(0)).collect(),
             rev: (0..clients).map(|_| AtomicU64::new(0)).collect(),
@@ -315,6 +322,7 @@ async fn run_client(
     sh.open.fetch_add(1, Ordering::Relaxed);
     let (mut sink, mut stream) = ws.split();
     let mut samples: Vec<(u32, u32)> = Vec::new();
+    let mut unstamped: Vec<(u32, u64)> = Vec::new();
     let mut acks: Vec<(u64, u64)> = Vec::new();
     loop {
         tokio::select! {
@@ -351,6 +359,8 @@ async fn run_client(
                     if let Some(sent) = num_after(&t, r#""title":"L"#) {
                         sh.deliveries.fetch_add(1, Ordering::Relaxed);
                         samples.push(((sent / 1000) as u32, now.saturating_sub(sent) as u32));
+                    } else if t.contains(r#""kind":"voted""#) {
+                        unstamped.push((rev as u32, now));
                     }
                     if i == 0
                         && t.contains(r#""kind":"claimed""#)
@@ -365,6 +375,12 @@ async fn run_client(
                 } else if t.starts_with(r#"{"type":"ack""#) {
                     if let Some(sent) = num_after(&t, r#""req":"r"#) {
                         acks.push((sent, now));
+                        if let Some(r) = num_after(&t, r#""rev":"#)
+                            .and_then(|r| usize::try_from(r).ok())
+                            .filter(|r| *r < MAX_REVS)
+                        {
+                            sh.sent_at[r].store(sent, Ordering::Relaxed);
+                        }
                     }
                 } else if t.starts_with(r#"{"type":"reject""#) {
                     sh.rejects.lock().unwrap().push(t.to_string());
@@ -381,6 +397,7 @@ async fn run_client(
     }
     sh.open.fetch_sub(1, Ordering::Relaxed);
     sh.samples.lock().unwrap().extend(samples);
+    sh.unstamped.lock().unwrap().extend(unstamped);
     sh.acks.lock().unwrap().extend(acks);
 }
 
@@ -493,13 +510,18 @@ impl Meter {
 }
 
 fn integrity(sh: &Shared) -> String {
-    format!(
+    let rejects = sh.rejects.lock().unwrap();
+    let mut s = format!(
         "gaps={} dups={} resyncs={} rejects={}",
         sh.gaps.load(Ordering::Relaxed),
         sh.dups.load(Ordering::Relaxed),
         sh.resyncs.load(Ordering::Relaxed),
-        sh.rejects.lock().unwrap().len()
-    )
+        rejects.len()
+    );
+    if let Some(first) = rejects.first() {
+        s.push_str(&format!(" first_reject={first}"));
+    }
+    s
 }
 
 /// Waits until `cond` holds, polling, or gives up after `limit`.
@@ -573,6 +595,11 @@ fn cell(k: usize, rooms: usize) -> (String, String) {
 fn edit(session: &str, seq: u64) -> String {
     let t = now_us();
     format!(r#"{{"op":"edit","req":"r{t}-{seq}","session":"{session}","title":"L{t}-{seq}"}}"#)
+}
+
+fn vote(session: &str, seq: u64, on: bool) -> String {
+    let t = now_us();
+    format!(r#"{{"op":"vote","req":"r{t}-{seq}","session":"{session}","on":{on}}}"#)
 }
 
 // -------------------------------------------------------------- scenarios --
@@ -671,6 +698,9 @@ async fn sustained(args: &Args, n: usize, senders: usize, rates: &[u64], secs: u
     let sessions = claim_cells(&sh, &clients, senders, 20).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let mut windows = Vec::new();
+    // Each sender's sequence goes on from one rate to the next, so its
+    // votes keep alternating on and off.
+    let mut next_seq = vec![0u64; sessions.len()];
     for &rate in rates {
         let meter = Meter::start(args.pid);
         let start = now_us();
@@ -680,23 +710,34 @@ async fn sustained(args: &Args, n: usize, senders: usize, rates: &[u64], secs: u
         for (k, session) in sessions.iter().enumerate() {
             let tx = clients[k].tx.clone();
             let session = session.clone();
+            // Each sender also votes for the next sender's session, on and
+            // off in turn: half the changes are edits, half votes.
+            let other = sessions[(k + 1) % sessions.len()].clone();
+            let first = next_seq[k];
             tasks.push(tokio::spawn(async move {
                 // Spread the senders over one period.
                 tokio::time::sleep(per_sender.mul_f64(k as f64 / senders as f64)).await;
                 let mut tick = tokio::time::interval(per_sender);
                 tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-                let mut seq = 0;
+                let mut seq = first;
                 while Instant::now() < end {
                     tick.tick().await;
-                    let _ = tx.send(edit(&session, seq));
+                    let frame = match seq % 4 {
+                        1 => vote(&other, seq, true),
+                        3 => vote(&other, seq, false),
+                        _ => edit(&session, seq),
+                    };
+                    let _ = tx.send(frame);
                     seq += 1;
                 }
                 seq
             }));
         }
         let mut sent = 0;
-        for t in tasks {
-            sent += t.await.expect("sender");
+        for (k, t) in tasks.into_iter().enumerate() {
+            let last = t.await.expect("sender");
+            sent += last - next_seq[k];
+            next_seq[k] = last;
         }
         let usage = meter.report();
         windows.push((rate, start, now_us(), sent, usage));
@@ -714,7 +755,21 @@ async fn sustained(args: &Args, n: usize, senders: usize, rates: &[u64], secs: u
         );
     }
     drop(bad_clients);
-    let samples = sh.samples.lock().unwrap();
+    let mut samples = sh.samples.lock().unwrap().clone();
+    // Votes: their send time is known from their sender's ack, by rev.
+    let mut votes = 0;
+    for &(rev, at) in sh.unstamped.lock().unwrap().iter() {
+        let sent = sh.sent_at[rev as usize].load(Ordering::Relaxed);
+        if sent > 0 {
+            samples.push(((sent / 1000) as u32, at.saturating_sub(sent) as u32));
+            votes += 1;
+        }
+    }
+    let unmatched = sh.unstamped.lock().unwrap().len() - votes;
+    println!(
+        "RESULT {} sustained_votes vote_deliveries={votes} without_a_known_send_time={unmatched}",
+        args.label
+    );
     for (rate, start, end, sent, usage) in windows {
         let (s_ms, e_ms) = ((start / 1000) as u32, (end / 1000) as u32);
         let lat: Vec<u64> = samples
@@ -724,7 +779,7 @@ async fn sustained(args: &Args, n: usize, senders: usize, rates: &[u64], secs: u
             .collect();
         let secs = (end - start) as f64 / 1e6;
         println!(
-            "RESULT {} sustained clients={n} bad={bad} senders={senders} rate={rate} sent={sent} deliveries_per_s={:.0} expected_per_s={:.0} {} {} {usage}",
+            "RESULT {} sustained clients={n} bad={bad} senders={senders} rate={rate} mix=edit+vote sent={sent} deliveries_per_s={:.0} expected_per_s={:.0} {} {} {usage}",
             args.label,
             lat.len() as f64 / secs,
             sent as f64 * n as f64 / secs,
