@@ -82,6 +82,14 @@ impl Server {
         let app = web::router(state);
         let mut stop = shutdown_rx;
         let serving = tokio::spawn(async move {
+            // No Nagle: an event is sent when it happens, not held back until
+            // the client acknowledges the last one (a phone may delay its
+            // ACKs by tens of milliseconds).
+            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+                if let Err(e) = tcp.set_nodelay(true) {
+                    tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+                }
+            });
             axum::serve(
                 listener,
                 app.into_make_service_with_connect_info::<SocketAddr>(),

@@ -13,6 +13,7 @@
 use std::collections::VecDeque;
 use std::future::Future;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -432,7 +433,15 @@ impl Connection {
     where
         S: Transport,
     {
-        match timeout(self.settings.write_timeout, socket.write_frames(&frames)).await {
+        let mut write = std::pin::pin!(socket.write_frames(&frames));
+        // Nearly every write finishes at once (the socket has room): only
+        // one that has to wait gets a deadline, so a delivery sets no timer.
+        let first = std::future::poll_fn(|cx| Poll::Ready(write.as_mut().poll(cx))).await;
+        let written = match first {
+            Poll::Ready(result) => Ok(result),
+            Poll::Pending => timeout(self.settings.write_timeout, write).await,
+        };
+        match written {
             Ok(Ok(())) => Ok(()),
             Ok(Err(_)) => Err(End::Gone),
             Err(_) => {

@@ -313,6 +313,13 @@ impl Transport for Socket {
             self.dirty = false;
         }
         let io = self.ws.get_mut();
+        if let [frame] = frames {
+            // The common case (one change): no slices to build.
+            io.write_all(frame).await?;
+            return io.flush().await;
+        }
+        // A heap vector, not an array: this future is part of every idle
+        // connection's state.
         let mut slices: Vec<IoSlice<'_>> = frames.iter().map(|f| IoSlice::new(f)).collect();
         let mut rest = &mut slices[..];
         while !rest.is_empty() {
