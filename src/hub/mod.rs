@@ -220,6 +220,7 @@ impl EventHandle {
             connected: connected.clone(),
             presence_sent: 0,
             healthy: healthy.clone(),
+            failed_bytes: 0,
             counters: counters.clone(),
             metrics: metrics.clone(),
         };
@@ -402,6 +403,8 @@ struct Hub {
     connected: Arc<AtomicUsize>,
     presence_sent: usize,
     healthy: Arc<AtomicBool>,
+    /// Bytes of the last journal write that failed: what a probe tries.
+    failed_bytes: usize,
     counters: Arc<Counters>,
     metrics: EventMetrics,
 }
@@ -410,12 +413,17 @@ struct Hub {
 /// of a batch while still sharing one fsync among many.
 const MAX_BATCH: usize = 1_024;
 
+/// How often a hub whose journal fails checks whether it works again.
+const PROBE_EVERY: Duration = Duration::from_secs(2);
+
 impl Hub {
     async fn run(mut self, mut rx: mpsc::Receiver<Msg>) {
         let mut presence = tokio::time::interval(Duration::from_secs(1));
         presence.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut clock = tokio::time::interval(crate::lifecycle::CHECK_EVERY);
         clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut probe = tokio::time::interval(PROBE_EVERY);
+        probe.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut batch = Vec::with_capacity(64);
         loop {
             tokio::select! {
@@ -434,9 +442,33 @@ impl Hub {
                 _ = clock.tick(), if self.end_is_due() => {
                     let _ = self.process(&mut Vec::new()).await;
                 }
+                // While the journal fails, find out when it would work
+                // again, so /healthz recovers even if nobody writes (a load
+                // balancer that trusts it would otherwise keep everyone out).
+                _ = probe.tick(), if !self.healthy.load(Ordering::Relaxed) => self.probe().await,
             }
         }
         self.write_snapshot().await;
+    }
+
+    /// Tries whether the write that failed would succeed now.
+    async fn probe(&mut self) {
+        let store = self
+            .store
+            .take()
+            .expect("the store is home between batches");
+        let bytes = self.failed_bytes;
+        let (store, result) = tokio::task::spawn_blocking(move || {
+            let r = store.probe(bytes);
+            (store, r)
+        })
+        .await
+        .expect("probes do not panic");
+        self.store = Some(store);
+        if result.is_ok() {
+            tracing::info!(event = %self.head.slug, "the journal can be written again");
+            self.healthy.store(true, Ordering::Relaxed);
+        }
     }
 
     /// Handles one batch; returns the shutdown reply if the batch asked to stop.
@@ -526,6 +558,7 @@ impl Hub {
                 .take()
                 .expect("the store is home between batches");
             let started = std::time::Instant::now();
+            let failed_bytes = lines.len();
             let (store, result) = tokio::task::spawn_blocking(move || {
                 let r = store.append(lines.as_bytes());
                 (store, r)
@@ -561,6 +594,7 @@ impl Hub {
                     tracing::error!(error = %e, event = %self.head.slug,
                         "journal write failed; the batch was refused and the board is unchanged");
                     self.healthy.store(false, Ordering::Relaxed);
+                    self.failed_bytes = failed_bytes;
                     self.board = before.expect("a batch with changes had commands");
                     for (who, req) in &remembered {
                         self.acks.remove(who, req);

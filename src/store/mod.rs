@@ -204,6 +204,28 @@ impl EventStore {
         self.journal.len()
     }
 
+    /// Whether an append of `bytes` bytes would succeed now, without
+    /// touching the journal: as many bytes written at the journal's length
+    /// into a scratch file beside it, synced, then removed. It fails as that
+    /// append would for a full disk, a read-only folder, an I/O error or a
+    /// file-size limit.
+    pub fn probe(&self, bytes: usize) -> io::Result<()> {
+        use std::io::{Seek, SeekFrom};
+        let path = self.dir.join(".probe");
+        let result = (|| {
+            let mut file = fs::OpenOptions::new()
+                .create(true)
+                .write(true)
+                .truncate(true)
+                .open(&path)?;
+            file.seek(SeekFrom::Start(self.journal.len()))?;
+            file.write_all(&vec![b'\n'; bytes.max(1)])?;
+            file.sync_data()
+        })();
+        let _ = fs::remove_file(&path);
+        result
+    }
+
     /// Writes a snapshot of `board`, then seals the journal into `history/`
     /// and starts an empty one. A crash at any point leaves a folder that
     /// `open` replays to the same board.
