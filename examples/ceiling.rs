@@ -1,6 +1,6 @@
 //! The ceiling: a minimal tokio-tungstenite broadcast server with no
 //! application logic, speaking just enough of slotboard's protocol for the
-//! load generator (hello -> welcome; claim/edit/vote -> ack + one `event` frame to
+//! load generator (hello -> welcome; claim/edit/vote/release -> ack + one `event` frame to
 //! everyone). No journal, no rules, no rate limits, no pings: whatever
 //! slotboard reaches is measured as a ratio of this (docs/benchmarks.md).
 //!
@@ -93,6 +93,7 @@ async fn serve(state: Arc<State>, stream: TcpStream) -> Result<(), Box<dyn std::
                     "claim" => ("claimed", None),
                     "edit" => ("edited", Some(field(&cmd, "session"))),
                     "vote" => ("voted", Some(field(&cmd, "session"))),
+                    "release" => ("released", Some(field(&cmd, "session"))),
                     _ => continue,
                 };
                 let title = serde_json::to_string(field(&cmd, "title"))?;
@@ -103,7 +104,11 @@ async fn serve(state: Arc<State>, stream: TcpStream) -> Result<(), Box<dyn std::
                     let r = *rev;
                 let id = id.map_or(format!("s_{r}"), str::to_owned);
                 // The same shape and size as slotboard's event frame.
-                let frame = if kind == "voted" {
+                let frame = if kind == "released" {
+                    format!(
+                        r#"{{"type":"event","rev":{r},"change":{{"kind":"released","session":"{id}"}},"at":"2026-12-05T08:31:07.118Z","by":"p_0123456789abcdef"}}"#
+                    )
+                } else if kind == "voted" {
                     let on = cmd.get("on").and_then(|v| v.as_bool()).unwrap_or(true);
                     format!(
                         r#"{{"type":"event","rev":{r},"change":{{"kind":"voted","session":"{id}","votes":1,"voter":"p_0123456789abcdef","on":{on}}},"at":"2026-12-05T08:31:07.118Z","by":"p_0123456789abcdef"}}"#

@@ -19,6 +19,7 @@
 //! `since`). Everything goes to the URL given (use 127.0.0.1) and stops by
 //! itself. Run it with a raised `ulimit -n` (scripts/bench.sh does).
 
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -128,7 +129,7 @@ struct Shared {
     resyncs: AtomicU64,
     /// Every stamped delivery: (send time in ms, latency in us).
     samples: Mutex<Vec<(u32, u32)>>,
-    /// Deliveries of changes without a stamp (votes): (rev, arrival us),
+    /// Deliveries of changes without a stamp (votes, releases): (rev, arrival us),
     /// matched after the run with `sent_at`.
     unstamped: Mutex<Vec<(u32, u64)>>,
     /// Per rev: when the change was sent (us), from its sender's ack.
@@ -143,6 +144,9 @@ struct Shared {
     rejects: Mutex<Vec<String>>,
     /// Session ids of claims titled `C<k>`, found by client 0.
     sessions: Mutex<Vec<Option<String>>>,
+    /// Per client: the sessions of its paced claims (`sustained`) that it
+    /// has seen claimed and not released yet.
+    own_claims: Vec<Mutex<VecDeque<String>>>,
     open: AtomicUsize,
 }
 
@@ -163,6 +167,7 @@ impl Shared {
             acks: Mutex::new(Vec::new()),
             rejects: Mutex::new(Vec::new()),
             sessions: Mutex::new(vec![None; clients]),
+            own_claims: (0..clients).map(|_| Mutex::new(VecDeque::new())).collect(),
             open: AtomicUsize::new(0),
         })
     }
@@ -359,8 +364,14 @@ async fn run_client(
                     if let Some(sent) = num_after(&t, r#""title":"L"#) {
                         sh.deliveries.fetch_add(1, Ordering::Relaxed);
                         samples.push(((sent / 1000) as u32, now.saturating_sub(sent) as u32));
-                    } else if t.contains(r#""kind":"voted""#) {
+                    } else if t.contains(r#""kind":"voted""#) || t.contains(r#""kind":"released""#) {
                         unstamped.push((rev as u32, now));
+                    }
+                    if t.contains(r#""kind":"claimed""#)
+                        && t.contains(&format!(r#"-c{i}","#))
+                        && let Some(id) = str_after(&t, r#""session":{"id":""#)
+                    {
+                        sh.own_claims[i].lock().unwrap().push_back(id.to_owned());
                     }
                     if i == 0
                         && t.contains(r#""kind":"claimed""#)
@@ -597,6 +608,21 @@ fn edit(session: &str, seq: u64) -> String {
     format!(r#"{{"op":"edit","req":"r{t}-{seq}","session":"{session}","title":"L{t}-{seq}"}}"#)
 }
 
+/// A paced claim by sender `k`, stamped like an edit and marked `-c<k>` so
+/// that the sender can find its session and release it later.
+fn paced_claim(k: usize, cell_index: usize, seq: u64) -> String {
+    let t = now_us();
+    let (slot, room) = cell(cell_index, 20);
+    format!(
+        r#"{{"op":"claim","req":"r{t}-{seq}","slot":"{slot}","room":"{room}","title":"L{t}-{seq}-c{k}","host":"loadgen"}}"#
+    )
+}
+
+fn release(session: &str, seq: u64) -> String {
+    let t = now_us();
+    format!(r#"{{"op":"release","req":"r{t}-{seq}","session":"{session}"}}"#)
+}
+
 fn vote(session: &str, seq: u64, on: bool) -> String {
     let t = now_us();
     format!(r#"{{"op":"vote","req":"r{t}-{seq}","session":"{session}","on":{on}}}"#)
@@ -710,10 +736,13 @@ async fn sustained(args: &Args, n: usize, senders: usize, rates: &[u64], secs: u
         for (k, session) in sessions.iter().enumerate() {
             let tx = clients[k].tx.clone();
             let session = session.clone();
-            // Each sender also votes for the next sender's session, on and
-            // off in turn: half the changes are edits, half votes.
+            // Each sender edits its session, votes for the next sender's on
+            // and off in turn, and claims then releases cells of its own
+            // (the 20 x 36 board less the senders' cells, dealt round).
             let other = sessions[(k + 1) % sessions.len()].clone();
             let first = next_seq[k];
+            let sh = sh.clone();
+            let pool = (20 * 36 - senders) / senders;
             tasks.push(tokio::spawn(async move {
                 // Spread the senders over one period.
                 tokio::time::sleep(per_sender.mul_f64(k as f64 / senders as f64)).await;
@@ -722,9 +751,18 @@ async fn sustained(args: &Args, n: usize, senders: usize, rates: &[u64], secs: u
                 let mut seq = first;
                 while Instant::now() < end {
                     tick.tick().await;
-                    let frame = match seq % 4 {
+                    let frame = match seq % 6 {
                         1 => vote(&other, seq, true),
-                        3 => vote(&other, seq, false),
+                        4 => vote(&other, seq, false),
+                        2 => {
+                            let j = (seq / 6) as usize % pool;
+                            paced_claim(k, senders + k + j * senders, seq)
+                        }
+                        5 => match sh.own_claims[k].lock().unwrap().pop_front() {
+                            Some(id) => release(&id, seq),
+                            // Its claim has not come back yet.
+                            None => edit(&session, seq),
+                        },
                         _ => edit(&session, seq),
                     };
                     let _ = tx.send(frame);
@@ -756,7 +794,8 @@ async fn sustained(args: &Args, n: usize, senders: usize, rates: &[u64], secs: u
     }
     drop(bad_clients);
     let mut samples = sh.samples.lock().unwrap().clone();
-    // Votes: their send time is known from their sender's ack, by rev.
+    // Votes and releases: their send time is known from their sender's ack,
+    // by rev.
     let mut votes = 0;
     for &(rev, at) in sh.unstamped.lock().unwrap().iter() {
         let sent = sh.sent_at[rev as usize].load(Ordering::Relaxed);
@@ -767,7 +806,7 @@ async fn sustained(args: &Args, n: usize, senders: usize, rates: &[u64], secs: u
     }
     let unmatched = sh.unstamped.lock().unwrap().len() - votes;
     println!(
-        "RESULT {} sustained_votes vote_deliveries={votes} without_a_known_send_time={unmatched}",
+        "RESULT {} sustained_unstamped vote_and_release_deliveries={votes} without_a_known_send_time={unmatched}",
         args.label
     );
     for (rate, start, end, sent, usage) in windows {
@@ -779,7 +818,7 @@ async fn sustained(args: &Args, n: usize, senders: usize, rates: &[u64], secs: u
             .collect();
         let secs = (end - start) as f64 / 1e6;
         println!(
-            "RESULT {} sustained clients={n} bad={bad} senders={senders} rate={rate} mix=edit+vote sent={sent} deliveries_per_s={:.0} expected_per_s={:.0} {} {} {usage}",
+            "RESULT {} sustained clients={n} bad={bad} senders={senders} rate={rate} mix=edit+vote+claim+release sent={sent} deliveries_per_s={:.0} expected_per_s={:.0} {} {} {usage}",
             args.label,
             lat.len() as f64 / secs,
             sent as f64 * n as f64 / secs,
