@@ -89,7 +89,7 @@ pub enum Joined {
     Resumed {
         since: u64,
         rev: u64,
-        missed: Vec<Utf8Bytes>,
+        missed: Vec<Frame>,
         rx: broadcast::Receiver<Frame>,
         /// The sessions the joining participant wants to attend, as of `rev`.
         votes: Vec<SessionId>,
@@ -196,7 +196,7 @@ impl EventHandle {
         metrics.journal_len(store.journal_len());
         let mut recent = VecDeque::with_capacity(options.resume_window.min(loaded.recent.len()));
         for (rev, line) in loaded.recent {
-            recent.push_back((rev, Utf8Bytes::from(line)));
+            recent.push_back(Frame::new(Some(rev), &line));
             if recent.len() > options.resume_window {
                 recent.pop_front();
             }
@@ -395,7 +395,7 @@ struct Hub {
     store: Option<EventStore>,
     broadcast: broadcast::Sender<Frame>,
     /// The last `resume_window` event frames, for `since`.
-    recent: VecDeque<(u64, Utf8Bytes)>,
+    recent: VecDeque<Frame>,
     acks: AckCache,
     options: HubOptions,
     snapshot: Option<Arc<Snapshot>>,
@@ -583,8 +583,9 @@ impl Hub {
                     self.since_snapshot += frames.len() as u64;
                     self.snapshot = None;
                     for (rev, text) in frames {
-                        let _ = self.broadcast.send(Frame::new(Some(rev), &text));
-                        self.recent.push_back((rev, text));
+                        let frame = Frame::new(Some(rev), &text);
+                        self.recent.push_back(frame.clone());
+                        let _ = self.broadcast.send(frame);
                         if self.recent.len() > self.options.resume_window {
                             self.recent.pop_front();
                         }
@@ -633,7 +634,11 @@ impl Hub {
                 }
                 Msg::Recent { limit, reply } => {
                     let skip = self.recent.len().saturating_sub(limit);
-                    let frames = self.recent.iter().skip(skip).map(|(_, t)| t.clone());
+                    let frames = self
+                        .recent
+                        .iter()
+                        .skip(skip)
+                        .map(|f| Utf8Bytes::from(f.text().to_owned()));
                     let frames = frames.collect();
                     let _ = reply.send((self.current(), frames));
                 }
@@ -658,13 +663,13 @@ impl Hub {
         let rev = self.board.rev();
         if let Some(since) = since {
             // Resumable when every change after `since` is still in memory.
-            let oldest_kept = self.recent.front().map_or(rev + 1, |(r, _)| *r);
+            let oldest_kept = self.recent.front().and_then(|f| f.rev).unwrap_or(rev + 1);
             if since <= rev && since + 1 >= oldest_kept {
                 let missed = self
                     .recent
                     .iter()
-                    .filter(|(r, _)| *r > since)
-                    .map(|(_, t)| t.clone())
+                    .filter(|f| f.rev.is_some_and(|r| r > since))
+                    .cloned()
                     .collect();
                 return Joined::Resumed {
                     since,

@@ -136,7 +136,7 @@ fn welcome(joined: Joined) -> (Arc<Snapshot>, broadcast::Receiver<Frame>) {
 struct Resumed {
     since: u64,
     rev: u64,
-    missed: Vec<Utf8Bytes>,
+    missed: Vec<Frame>,
     rx: broadcast::Receiver<Frame>,
 }
 
@@ -322,7 +322,7 @@ async fn a_resume_gets_exactly_the_missed_frames() {
             .unwrap(),
     );
     assert_eq!((r.since, r.rev), (45, 50));
-    let missed: Vec<&str> = r.missed.iter().map(Utf8Bytes::as_str).collect();
+    let missed: Vec<&str> = r.missed.iter().map(Frame::text).collect();
     let frames: Vec<String> = lines[45..50]
         .iter()
         .map(|l| serde_json::from_str::<Record>(l).unwrap().to_frame())
@@ -396,7 +396,7 @@ async fn a_resume_from_beyond_the_window_gets_a_welcome() {
             .unwrap(),
     );
     assert_eq!(r.missed.len(), 10, "the window holds the last 10 changes");
-    let first: Value = serde_json::from_str(&r.missed[0]).unwrap();
+    let first: Value = serde_json::from_str(r.missed[0].text()).unwrap();
     assert_eq!(first["rev"], 21);
 }
 
@@ -617,7 +617,7 @@ fn after_a_crash_the_journal_alone_keeps_acks_and_revs() {
             .missed
             .iter()
             .map(|t| {
-                serde_json::from_str::<Value>(t).unwrap()["rev"]
+                serde_json::from_str::<Value>(t.text()).unwrap()["rev"]
                     .as_u64()
                     .unwrap()
             })

@@ -1,7 +1,8 @@
 //! One WebSocket connection: hello, then commands in and frames out.
 //!
-//! The task is generic over any `Stream + Sink` of messages, so its logic does
-//! not depend on a real socket. One `select!` loop reads the client, writes
+//! The task is generic over [`Transport`] (messages in, control messages out,
+//! text frames written whole), so its logic does not depend on a real socket;
+//! `wire.rs` has the real one. One `select!` loop reads the client, writes
 //! answers as the hub gives them, forwards the event's broadcast, pings, and
 //! watches for shutdown; when any of them ends the connection, all end.
 //!
@@ -193,31 +194,29 @@ impl Connection {
 
     /// Sends a close frame and lingers for the client's.
     async fn close<S: Transport>(&self, socket: &mut S, code: u16, reason: &'static str) {
-        {
-            tracing::debug!(code, reason, "closing the connection");
-            let frame = CloseFrame {
-                code: code.into(),
-                reason: Utf8Bytes::from_static(reason),
-            };
-            let sent = timeout(
-                self.settings.write_timeout,
-                socket.send(Message::Close(Some(frame))),
-            )
-            .await;
-            if matches!(sent, Ok(Ok(()))) {
-                // The closing handshake: read and drop what the client still
-                // sends until its own close. Hanging up on unread bytes would
-                // reset the connection, and a reset can cost the client the
-                // last answers and the close frame itself.
-                let linger = async {
-                    while let Some(Ok(m)) = socket.next().await {
-                        if matches!(m, Message::Close(_)) {
-                            break;
-                        }
+        tracing::debug!(code, reason, "closing the connection");
+        let frame = CloseFrame {
+            code: code.into(),
+            reason: Utf8Bytes::from_static(reason),
+        };
+        let sent = timeout(
+            self.settings.write_timeout,
+            socket.send(Message::Close(Some(frame))),
+        )
+        .await;
+        if matches!(sent, Ok(Ok(()))) {
+            // The closing handshake: read and drop what the client still
+            // sends until its own close. Hanging up on unread bytes would
+            // reset the connection, and a reset can cost the client the last
+            // answers and the close frame itself.
+            let linger = async {
+                while let Some(Ok(m)) = socket.next().await {
+                    if matches!(m, Message::Close(_)) {
+                        break;
                     }
-                };
-                let _ = timeout(CLOSE_LINGER.min(self.settings.write_timeout), linger).await;
-            }
+                }
+            };
+            let _ = timeout(CLOSE_LINGER.min(self.settings.write_timeout), linger).await;
         }
     }
 
@@ -420,7 +419,8 @@ impl Connection {
             } => {
                 let text = Outgoing::Resumed { since, rev, you }.to_text();
                 self.send(socket, text).await?;
-                let missed: Vec<Bytes> = missed.iter().map(|m| text_frame(m.as_str())).collect();
+                // Encoded once, when the hub made them.
+                let missed: Vec<Bytes> = missed.into_iter().map(|f| f.wire).collect();
                 self.send_all(socket, missed).await?;
                 Ok(rx)
             }
