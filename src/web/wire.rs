@@ -105,22 +105,24 @@ pub struct Upgrade {
 
 /// Why a request is not a WebSocket upgrade this server takes.
 #[derive(Debug)]
-pub struct NotAnUpgrade(&'static str);
+pub enum NotAnUpgrade {
+    /// Not an upgrade at all (a browser opening the address): 426.
+    Plain,
+    /// An upgrade that is not right: 400, with what to fix.
+    Malformed(&'static str),
+}
 
 impl IntoResponse for NotAnUpgrade {
     fn into_response(self) -> Response {
-        let status = if self.0.starts_with("this address") {
-            StatusCode::UPGRADE_REQUIRED
-        } else {
-            StatusCode::BAD_REQUEST
-        };
-        let mut response = (status, self.0).into_response();
-        if status == StatusCode::UPGRADE_REQUIRED {
-            response
-                .headers_mut()
-                .insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+        match self {
+            NotAnUpgrade::Plain => (
+                StatusCode::UPGRADE_REQUIRED,
+                [(header::UPGRADE, HeaderValue::from_static("websocket"))],
+                "this address is the board's WebSocket: connect with a WebSocket client (Upgrade: websocket, Connection: Upgrade)",
+            )
+                .into_response(),
+            NotAnUpgrade::Malformed(what) => (StatusCode::BAD_REQUEST, what).into_response(),
         }
-        response
     }
 }
 
@@ -141,12 +143,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Upgrade {
         if !header_has_token(headers, header::UPGRADE, "websocket")
             || !header_has_token(headers, header::CONNECTION, "upgrade")
         {
-            return Err(NotAnUpgrade(
-                "this address is the board's WebSocket: connect with a WebSocket client (Upgrade: websocket, Connection: Upgrade)",
-            ));
+            return Err(NotAnUpgrade::Plain);
         }
         if parts.method != Method::GET || parts.version != Version::HTTP_11 {
-            return Err(NotAnUpgrade(
+            return Err(NotAnUpgrade::Malformed(
                 "a WebSocket upgrade is an HTTP/1.1 GET request",
             ));
         }
@@ -155,7 +155,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Upgrade {
             .map(|v| v.as_bytes())
             != Some(b"13")
         {
-            return Err(NotAnUpgrade(
+            return Err(NotAnUpgrade::Malformed(
                 "this server speaks WebSocket version 13: send Sec-WebSocket-Version: 13",
             ));
         }
@@ -163,13 +163,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Upgrade {
             .get(header::SEC_WEBSOCKET_KEY)
             .filter(|k| k.len() == 24)
             .cloned()
-            .ok_or(NotAnUpgrade(
+            .ok_or(NotAnUpgrade::Malformed(
                 "the upgrade needs a Sec-WebSocket-Key header (16 random bytes in base64)",
             ))?;
         let on_upgrade = parts
             .extensions
             .remove::<hyper::upgrade::OnUpgrade>()
-            .ok_or(NotAnUpgrade("this connection cannot be upgraded"))?;
+            .ok_or(NotAnUpgrade::Malformed(
+                "this connection cannot be upgraded",
+            ))?;
         Ok(Upgrade { key, on_upgrade })
     }
 }
