@@ -121,7 +121,9 @@ impl Bucket {
         }
     }
 
-    fn take(&mut self) -> bool {
+    /// Takes a token; the first refusal is logged, naming the event and the
+    /// participant's public id (the connection's span is at debug level).
+    fn take(&mut self, event: &str, actor: &Actor) -> bool {
         let now = Instant::now();
         let elapsed = now.duration_since(self.last).as_secs_f64();
         self.last = now;
@@ -133,6 +135,8 @@ impl Bucket {
             if !self.logged {
                 self.logged = true;
                 tracing::info!(
+                    event,
+                    id = %actor.id.0,
                     rate = self.rate,
                     burst = self.burst,
                     "rate limiting this connection (logged once per connection)"
@@ -150,7 +154,9 @@ impl Connection {
     where
         S: Transport,
     {
-        let span = tracing::info_span!(
+        // At debug level: an enabled span costs every connection memory and
+        // every poll of it an enter and an exit.
+        let span = tracing::debug_span!(
             "connection",
             event = %self.event.config.slug,
             id = tracing::field::Empty,
@@ -534,7 +540,12 @@ impl Connection {
                             lags.retain(|t| now.duration_since(*t) < LAG_WINDOW);
                             lags.push_back(now);
                             if lags.len() > MAX_LAGS {
-                                tracing::info!(missed, "dropping a connection that cannot keep up");
+                                tracing::info!(
+                                    event = %self.event.config.slug,
+                                    id = %actor.id.0,
+                                    missed,
+                                    "dropping a connection that cannot keep up"
+                                );
                                 self.event.metrics().lag_drops.inc();
                                 return End::Close(close_code::AGAIN, "too slow; reconnect");
                             }
@@ -645,7 +656,7 @@ impl Connection {
             Ok(Incoming::Command { req, command }) => {
                 let op = command.op();
                 let span = tracing::debug_span!("command", op);
-                let over = if !bucket.take() {
+                let over = if !bucket.take(&self.event.config.slug, actor) {
                     Some(format!(
                         "more than {} commands a second; slow down",
                         self.settings.commands_per_sec
@@ -688,7 +699,7 @@ impl Connection {
             Err(refusal) => {
                 // Junk costs a token too, so a flood of it is answered at
                 // most at the command rate.
-                if bucket.take() {
+                if bucket.take(&self.event.config.slug, actor) {
                     if let Refusal::Reject { rejection, .. } = &refusal {
                         self.event.metrics().rejected(rejection.code);
                     }
