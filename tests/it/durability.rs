@@ -4,15 +4,11 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use crate::common::*;
+use crate::process::{Running, Site};
 
 // ---------------------------------------------------------------- helpers --
 
@@ -21,163 +17,6 @@ fn cell(i: usize) -> (&'static str, &'static str) {
     const SLOTS: [&str; 3] = ["sat-0930", "sat-1030", "sat-1130"];
     const ROOMS: [&str; 4] = ["amphi", "ouessant", "brehat", "sein"];
     (SLOTS[i / 4], ROOMS[i % 4])
-}
-
-/// A data folder, its config file and the logs of every run of the binary.
-struct Site {
-    tmp: tempfile::TempDir,
-    runs: AtomicUsize,
-}
-
-impl Site {
-    fn new() -> Site {
-        let site = Site {
-            tmp: tempfile::tempdir().unwrap(),
-            runs: AtomicUsize::new(0),
-        };
-        fs::create_dir_all(site.data()).unwrap();
-        fs::write(site.config(), config_text(&site.data(), "")).unwrap();
-        site
-    }
-
-    fn data(&self) -> PathBuf {
-        self.tmp.path().join("data")
-    }
-
-    fn config(&self) -> PathBuf {
-        self.tmp.path().join("slotboard.toml")
-    }
-
-    fn event_dir(&self) -> PathBuf {
-        self.data().join("events").join("camp")
-    }
-
-    fn journal(&self) -> PathBuf {
-        self.event_dir().join("journal.jsonl")
-    }
-
-    /// Starts the binary on `port`, its output going to a log file of its own.
-    fn spawn(&self, port: u16) -> Running {
-        let run = self.runs.fetch_add(1, Ordering::Relaxed);
-        let log = self.tmp.path().join(format!("run-{run}.log"));
-        let out = fs::File::create(&log).unwrap();
-        let err = out.try_clone().unwrap();
-        let mut cmd = clean_command(env!("CARGO_BIN_EXE_slotboard"));
-        let child = cmd
-            .arg("--config")
-            .arg(self.config())
-            .arg("--bind")
-            .arg(format!("127.0.0.1:{port}"))
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .spawn()
-            .expect("the slotboard binary runs");
-        Running {
-            child,
-            addr: SocketAddr::from(([127, 0, 0, 1], port)),
-            log,
-        }
-    }
-
-    /// Starts the server and waits until `/healthz` answers 200.
-    async fn start(&self) -> Running {
-        let mut last_log = String::new();
-        for _ in 0..5 {
-            // A port that was free a moment ago; if someone takes it first,
-            // the binary exits and the next attempt picks another.
-            let mut running = self.spawn(free_port());
-            if running.wait_healthy().await {
-                return running;
-            }
-            last_log = running.log_text();
-        }
-        panic!("the server did not start in 5 attempts; last log:\n{last_log}");
-    }
-
-    /// Runs the binary expecting it to stop by itself; returns its status
-    /// and everything it printed.
-    async fn run_to_exit(&self) -> (ExitStatus, String) {
-        let mut running = self.spawn(free_port());
-        let status = running.wait_exit().await;
-        (status, running.log_text())
-    }
-}
-
-/// A port that was free a moment ago (the listener is dropped at once).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A running server process; killed if the test ends without stopping it.
-struct Running {
-    child: Child,
-    addr: SocketAddr,
-    log: PathBuf,
-}
-
-impl Running {
-    fn ws_url(&self) -> String {
-        format!("ws://{}/e/camp/ws", self.addr)
-    }
-
-    fn log_text(&self) -> String {
-        fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// Waits until the server is healthy; kills it if it never is.
-    async fn wait_healthy(&mut self) -> bool {
-        let base = format!("http://{}", self.addr);
-        let ok = wait_healthy(&mut self.child, &base).await;
-        if !ok {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-        ok
-    }
-
-    /// Waits (bounded) for the process to exit by itself.
-    async fn wait_exit(&mut self) -> ExitStatus {
-        for _ in 0..(PATIENCE.as_millis() / 20) {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        let _ = self.child.kill();
-        panic!(
-            "the process did not exit within {PATIENCE:?}; log:\n{}",
-            self.log_text()
-        );
-    }
-
-    /// SIGKILL: no chance to flush, snapshot or say goodbye.
-    fn kill(mut self) {
-        self.child.kill().expect("SIGKILL");
-        self.child.wait().unwrap();
-    }
-
-    fn terminate(&self) {
-        let status = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status()
-            .expect("kill(1) runs");
-        assert!(status.success());
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
 }
 
 async fn newcomer(server: &Running) -> Client {
@@ -358,9 +197,9 @@ async fn burst(phones: &mut [Phone], cycle: usize, acked: &mut Acked) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_right_after_a_burst_loses_no_acked_change_three_times_over() {
-    let site = Site::new();
+    let site = Site::new("", "");
     let mut acked = Acked::default();
-    let mut server = site.start().await;
+    let mut server = site.start(&[], None).await;
     let mut phones = Vec::new();
     for i in 0..10 {
         let client = newcomer(&server).await;
@@ -378,7 +217,7 @@ async fn sigkill_right_after_a_burst_loses_no_acked_change_three_times_over() {
         // The last ack is in: pull the plug at once.
         server.kill();
 
-        server = site.start().await;
+        server = site.start(&[], None).await;
         let wall = newcomer(&server).await;
         acked.check(&wall.welcome, &format!("after SIGKILL {cycle}"));
 
@@ -430,8 +269,8 @@ async fn sigkill_right_after_a_burst_loses_no_acked_change_three_times_over() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_closes_sockets_exits_zero_and_leaves_a_snapshot() {
-    let site = Site::new();
-    let mut server = site.start().await;
+    let site = Site::new("", "");
+    let mut server = site.start(&[], None).await;
     let mut phone = newcomer(&server).await;
     let mut titles = Vec::new();
     for i in 0..3 {
@@ -466,7 +305,7 @@ async fn sigterm_closes_sockets_exits_zero_and_leaves_a_snapshot() {
         "the journal was sealed into history/"
     );
 
-    let server = site.start().await;
+    let server = site.start(&[], None).await;
     let wall = newcomer(&server).await;
     assert_eq!(wall.welcome["rev"], 3);
     let mut found: Vec<String> = wall.welcome["sessions"]
@@ -482,7 +321,7 @@ async fn sigterm_closes_sockets_exits_zero_and_leaves_a_snapshot() {
 
 /// Three acked claims, then SIGKILL: a journal of three lines.
 async fn three_claims_then_sigkill(site: &Site) {
-    let server = site.start().await;
+    let server = site.start(&[], None).await;
     let mut phone = newcomer(&server).await;
     for i in 0..3 {
         let (slot, room) = cell(i);
@@ -495,7 +334,7 @@ async fn three_claims_then_sigkill(site: &Site) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_corrupted_journal_line_stops_the_server_and_touches_nothing() {
-    let site = Site::new();
+    let site = Site::new("", "");
     three_claims_then_sigkill(&site).await;
     let text = fs::read_to_string(site.journal()).unwrap();
     let lines: Vec<&str> = text.lines().collect();
@@ -524,14 +363,14 @@ async fn a_corrupted_journal_line_stops_the_server_and_touches_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_torn_last_line_is_dropped_with_a_warning_and_the_server_starts() {
-    let site = Site::new();
+    let site = Site::new("", "");
     three_claims_then_sigkill(&site).await;
     let full = fs::read_to_string(site.journal()).unwrap();
     let mut torn = full.clone();
     torn.push_str(&full.lines().next().unwrap()[..30]);
     fs::write(site.journal(), &torn).unwrap();
 
-    let server = site.start().await;
+    let server = site.start(&[], None).await;
     assert!(
         server.log_text().contains("torn"),
         "the cut is logged as a warning:\n{}",

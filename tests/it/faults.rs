@@ -5,151 +5,15 @@
 
 use std::collections::HashMap;
 use std::fs;
-use std::io::Read;
-use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 
 use serde_json::{Value, json};
 use tokio::net::TcpSocket;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use crate::common::*;
+use crate::process::Site;
 
 // ------------------------------------------------------------- disk faults --
-
-/// The binary on its own data folder, started through bash with SIGXFSZ
-/// ignored and a *soft* file-size limit: a journal write past the limit
-/// fails (EFBIG) like a full disk, and raising the soft limit from outside
-/// (`prlimit --pid`) is the disk coming back, without a restart.
-struct Limited {
-    tmp: tempfile::TempDir,
-    child: Child,
-    addr: SocketAddr,
-    log: PathBuf,
-}
-
-impl Limited {
-    fn spawn(tmp: tempfile::TempDir, port: u16, max_file_kib: Option<u64>) -> Limited {
-        let data = tmp.path().join("data");
-        fs::create_dir_all(&data).unwrap();
-        let config = tmp.path().join("slotboard.toml");
-        fs::write(&config, config_text(&data, "")).unwrap();
-        let log = tmp.path().join(format!("run-{port}.log"));
-        let limit = max_file_kib.map_or(String::new(), |k| format!("ulimit -S -f {k}; "));
-        let script = format!("trap '' XFSZ; {limit}exec \"$0\" \"$@\" 2>&1");
-        let mut cmd = clean_command("bash");
-        let mut child = cmd
-            .arg("-c")
-            .arg(script)
-            .arg(env!("CARGO_BIN_EXE_slotboard"))
-            .arg("--config")
-            .arg(&config)
-            .arg("--bind")
-            .arg(format!("127.0.0.1:{port}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("bash runs the slotboard binary");
-        // The log goes through a pipe, so the file-size limit spares it.
-        let mut out = child.stdout.take().unwrap();
-        let mut file = fs::File::create(&log).unwrap();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = out.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                let _ = std::io::Write::write_all(&mut file, &buf[..n]);
-            }
-        });
-        Limited {
-            tmp,
-            child,
-            addr: SocketAddr::from(([127, 0, 0, 1], port)),
-            log,
-        }
-    }
-
-    /// Starts the binary (retrying on another port if this one was taken)
-    /// and waits for `/healthz` to answer 200.
-    async fn start(mut tmp: tempfile::TempDir, max_file_kib: Option<u64>) -> Limited {
-        for _ in 0..5 {
-            let mut server = Limited::spawn(tmp, free_port(), max_file_kib);
-            if server.wait_healthy().await {
-                return server;
-            }
-            let _ = server.child.kill();
-            let _ = server.child.wait();
-            tmp = server.into_tmp();
-        }
-        panic!("the server did not start in 5 attempts");
-    }
-
-    fn into_tmp(mut self) -> tempfile::TempDir {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let tmp = tempfile::tempdir().unwrap();
-        std::mem::replace(&mut self.tmp, tmp)
-    }
-
-    async fn wait_healthy(&mut self) -> bool {
-        let base = self.url("");
-        wait_healthy(&mut self.child, &base).await
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    fn ws_url(&self) -> String {
-        format!("ws://{}/e/camp/ws", self.addr)
-    }
-
-    fn journal(&self) -> PathBuf {
-        self.tmp.path().join("data/events/camp/journal.jsonl")
-    }
-
-    fn log_text(&self) -> String {
-        fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// The disk comes back: the soft file-size limit is lifted.
-    fn recover_disk(&self) {
-        let status = Command::new("prlimit")
-            .arg("--pid")
-            .arg(self.child.id().to_string())
-            .arg("--fsize=unlimited")
-            .status()
-            .expect("prlimit(1) runs");
-        assert!(status.success(), "prlimit raised the soft limit");
-    }
-
-    /// SIGKILL, and the data folder back for the next run.
-    fn kill(mut self) -> tempfile::TempDir {
-        self.child.kill().expect("SIGKILL");
-        self.child.wait().unwrap();
-        self.into_tmp()
-    }
-}
-
-impl Drop for Limited {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 fn cell(i: usize) -> (&'static str, &'static str) {
     const SLOTS: [&str; 3] = ["sat-0930", "sat-1030", "sat-1130"];
@@ -173,7 +37,8 @@ fn reqs_in(journal: &std::path::Path) -> HashMap<String, usize> {
 async fn a_failing_journal_refuses_writes_keeps_reads_and_recovers_by_itself() {
     // Files of at most 3 KiB: a few claims with long descriptions fit, then
     // the journal write fails.
-    let server = Limited::start(tempfile::tempdir().unwrap(), Some(3)).await;
+    let site = Site::new("", "");
+    let server = site.start(&[], Some(3)).await;
     let mut phone = Client::join(&server.ws_url(), json!({"op":"hello","protocol":1})).await;
     let mut wall = Client::join(
         &server.ws_url(),
@@ -244,19 +109,19 @@ async fn a_failing_journal_refuses_writes_keeps_reads_and_recovers_by_itself() {
         "a newcomer gets the durable state"
     );
     assert_eq!(
-        reqs_in(&server.journal()).get(&failed_req),
+        reqs_in(&site.journal()).get(&failed_req),
         None,
         "nothing of a refused write stays in the journal"
     );
     assert!(
-        fs::read(server.journal()).unwrap().ends_with(b"\n"),
+        fs::read(site.journal()).unwrap().ends_with(b"\n"),
         "the failed write was cut back to whole lines"
     );
 
     // The disk comes back. Nothing else is done: /healthz turns 200 by
     // itself, before anyone writes (a load balancer that trusts it would
     // otherwise keep everyone out for good).
-    server.recover_disk();
+    server.lift_file_size_limit();
     let deadline = tokio::time::Instant::now() + PATIENCE;
     loop {
         let r = reqwest::get(server.url("/healthz")).await.unwrap();
@@ -270,7 +135,7 @@ async fn a_failing_journal_refuses_writes_keeps_reads_and_recovers_by_itself() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(
-        reqs_in(&server.journal()).get(&failed_req),
+        reqs_in(&site.journal()).get(&failed_req),
         None,
         "the check wrote nothing into the journal"
     );
@@ -316,12 +181,12 @@ async fn a_failing_journal_refuses_writes_keeps_reads_and_recovers_by_itself() {
         1,
         "no duplicate: {titles:?}"
     );
-    assert_eq!(reqs_in(&server.journal()).get(&failed_req), Some(&1));
+    assert_eq!(reqs_in(&site.journal()).get(&failed_req), Some(&1));
     assert!(server.log_text().contains("journal write failed"));
 
     // Nothing acked is lost across a crash: SIGKILL, start without a limit.
-    let tmp = server.kill();
-    let server = Limited::start(tmp, None).await;
+    server.kill();
+    let server = site.start(&[], None).await;
     let viewer = Client::join(
         &server.ws_url(),
         json!({"op":"hello","protocol":1,"role":"viewer"}),

@@ -13,6 +13,7 @@ mod http;
 mod lifecycle;
 mod ops;
 mod phone;
+mod process;
 mod protocol;
 mod rules;
 mod wall;

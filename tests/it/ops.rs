@@ -4,18 +4,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
-use std::io::Read;
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::path::Path;
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::common::*;
+use crate::process::Site;
 
 // ------------------------------------------------------- metrics parsing --
 
@@ -304,173 +300,6 @@ fn sunday() -> String {
     )
 }
 
-/// A data folder, its config file and the logs of every run of the binary.
-struct Site {
-    tmp: tempfile::TempDir,
-    runs: AtomicUsize,
-}
-
-impl Site {
-    fn new(extra_server: &str, extra_event: &str) -> Site {
-        let site = Site {
-            tmp: tempfile::tempdir().unwrap(),
-            runs: AtomicUsize::new(0),
-        };
-        fs::create_dir_all(site.data()).unwrap();
-        let text = config_text(&site.data(), extra_server) + extra_event;
-        fs::write(site.config(), text).unwrap();
-        site
-    }
-
-    fn data(&self) -> PathBuf {
-        self.tmp.path().join("data")
-    }
-
-    fn config(&self) -> PathBuf {
-        self.tmp.path().join("slotboard.toml")
-    }
-
-    fn event_dir(&self) -> PathBuf {
-        self.data().join("events").join("camp")
-    }
-
-    /// Starts the binary on `port` through bash (for `ulimit -f`, with
-    /// SIGXFSZ ignored so an over-long write fails instead of killing the
-    /// process). Its output goes through a pipe, copied to a log file by
-    /// this process, so the file-size limit does not apply to the log.
-    fn spawn(&self, port: u16, env: &[(&str, &str)], max_file_kib: Option<u64>) -> Running {
-        let run = self.runs.fetch_add(1, Ordering::Relaxed);
-        let log = self.tmp.path().join(format!("run-{run}.log"));
-        let limit = max_file_kib.map_or(String::new(), |k| format!("ulimit -f {k}; "));
-        let script = format!("trap '' XFSZ; {limit}exec \"$0\" \"$@\" 2>&1");
-        let mut cmd = clean_command("bash");
-        cmd.envs(env.iter().copied());
-        let mut child = cmd
-            .arg("-c")
-            .arg(script)
-            .arg(env!("CARGO_BIN_EXE_slotboard"))
-            .arg("--config")
-            .arg(self.config())
-            .arg("--bind")
-            .arg(format!("127.0.0.1:{port}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("bash runs the slotboard binary");
-        let mut out = child.stdout.take().unwrap();
-        let mut file = fs::File::create(&log).unwrap();
-        let copier = std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = out.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                let _ = std::io::Write::write_all(&mut file, &buf[..n]);
-            }
-        });
-        Running {
-            child,
-            addr: SocketAddr::from(([127, 0, 0, 1], port)),
-            log,
-            copier: Some(copier),
-        }
-    }
-
-    /// Starts the server and waits until `/healthz` answers 200.
-    async fn start(&self, env: &[(&str, &str)], max_file_kib: Option<u64>) -> Running {
-        let mut last_log = String::new();
-        for _ in 0..5 {
-            let mut running = self.spawn(free_port(), env, max_file_kib);
-            if running.wait_healthy().await {
-                return running;
-            }
-            last_log = running.log_text();
-        }
-        panic!("the server did not start in 5 attempts; last log:\n{last_log}");
-    }
-}
-
-/// A port that was free a moment ago (the listener is dropped at once).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A running server process; killed if the test ends without stopping it.
-struct Running {
-    child: Child,
-    addr: SocketAddr,
-    log: PathBuf,
-    copier: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Running {
-    fn base(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    fn ws_url(&self) -> String {
-        format!("ws://{}/e/camp/ws", self.addr)
-    }
-
-    /// Everything the process printed so far (all of it once it exited).
-    fn log_text(&self) -> String {
-        fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// Waits until the server is healthy; kills it if it never is.
-    async fn wait_healthy(&mut self) -> bool {
-        let base = self.base();
-        let ok = wait_healthy(&mut self.child, &base).await;
-        if !ok {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-        ok
-    }
-
-    /// Waits (bounded) for the process to exit, and for its output to be
-    /// copied to the log.
-    async fn wait_exit(&mut self) -> ExitStatus {
-        for _ in 0..(PATIENCE.as_millis() / 20) {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                if let Some(c) = self.copier.take() {
-                    c.join().unwrap();
-                }
-                return status;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        let _ = self.child.kill();
-        panic!(
-            "the process did not exit within {PATIENCE:?}; log:\n{}",
-            self.log_text()
-        );
-    }
-
-    fn terminate(&self) {
-        let status = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status()
-            .expect("kill(1) runs");
-        assert!(status.success());
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
-
 /// Every journaled change in the folder (history segments and the journal),
 /// as `req -> rev` for the lines that carry a `req`.
 fn journaled_reqs(event_dir: &Path) -> HashMap<String, u64> {
@@ -526,14 +355,12 @@ async fn healthz_fails_when_the_journal_cannot_be_written() {
     let failed = failed.expect("a 2 KiB journal fills up within 12 claims");
     assert!(failed >= 1, "the first claims fit");
 
-    let r = reqwest::get(format!("{}/healthz", server.base()))
-        .await
-        .unwrap();
+    let r = reqwest::get(server.url("/healthz")).await.unwrap();
     assert_eq!(r.status().as_u16(), 503);
     let body = r.text().await.unwrap();
     assert!(body.contains("camp"), "names the event: {body}");
 
-    let s = scrape(&server.base()).await;
+    let s = scrape(&server.url("")).await;
     let ev = ("event", "camp");
     assert_eq!(sample(&s, "slotboard_journal_healthy", &[ev]), Some(0.0));
     assert_eq!(
@@ -609,7 +436,7 @@ async fn debug_logs_hold_no_token_secret_or_session_text() {
         guess.expect_error().await;
         let http = http_client();
         let login = http
-            .post(format!("{}/e/camp/admin/login", server.base()))
+            .post(server.url("/e/camp/admin/login"))
             .header("content-type", "application/x-www-form-urlencoded")
             .body(format!("secret={ORGANISER}"))
             .send()
