@@ -133,6 +133,16 @@ fn welcome(joined: Joined) -> (Arc<Snapshot>, broadcast::Receiver<Frame>) {
     }
 }
 
+/// A wall joins afresh: its welcome and its receiver.
+async fn wall_joins(handle: &EventHandle) -> (Arc<Snapshot>, broadcast::Receiver<Frame>) {
+    welcome(
+        handle
+            .join(None, ParticipantId::from("p_wall"))
+            .await
+            .unwrap(),
+    )
+}
+
 struct Resumed {
     since: u64,
     rev: u64,
@@ -186,12 +196,7 @@ async fn claims(handle: &EventHandle, range: std::ops::Range<usize>) -> Vec<Answ
 async fn a_burst_of_fifty_claims_is_acked_in_submission_order() {
     let tmp = tempfile::tempdir().unwrap();
     let handle = spawn(tmp.path(), options());
-    let (_, mut wall) = welcome(
-        handle
-            .join(None, ParticipantId::from("p_wall"))
-            .await
-            .unwrap(),
-    );
+    let (_, mut wall) = wall_joins(&handle).await;
 
     let answers = claims(&handle, 0..50).await;
     let expected: Vec<Answer> = (1..=50).map(ack).collect();
@@ -237,12 +242,7 @@ async fn a_welcome_after_a_batch_is_followed_by_exactly_the_next_event() {
     let answers = claims(&handle, 0..20).await;
     assert_eq!(answers.last(), Some(&ack(20)));
 
-    let (snapshot, mut rx) = welcome(
-        handle
-            .join(None, ParticipantId::from("p_wall"))
-            .await
-            .unwrap(),
-    );
+    let (snapshot, mut rx) = wall_joins(&handle).await;
     assert_eq!(snapshot.board.rev(), 20, "the welcome is at the last ack");
     let state: Value = serde_json::from_str(&snapshot.json).unwrap();
     assert_eq!(state["rev"], 20);
@@ -263,12 +263,7 @@ async fn a_welcome_after_a_batch_is_followed_by_exactly_the_next_event() {
 async fn a_join_queued_behind_a_batch_sees_the_whole_batch() {
     let tmp = tempfile::tempdir().unwrap();
     let handle = spawn(tmp.path(), options());
-    let (_, mut early) = welcome(
-        handle
-            .join(None, ParticipantId::from("p_wall"))
-            .await
-            .unwrap(),
-    );
+    let (_, mut early) = wall_joins(&handle).await;
 
     // Ten claims and a join, all queued before the actor runs.
     let mut pending = Vec::new();
@@ -279,12 +274,7 @@ async fn a_join_queued_behind_a_batch_sees_the_whole_batch() {
                 .await,
         );
     }
-    let (snapshot, mut late) = welcome(
-        handle
-            .join(None, ParticipantId::from("p_wall"))
-            .await
-            .unwrap(),
-    );
+    let (snapshot, mut late) = wall_joins(&handle).await;
     assert_eq!(
         snapshot.board.rev(),
         10,
@@ -538,12 +528,7 @@ async fn every_snapshot_every_changes_the_journal_is_sealed_and_a_restart_contin
         ack(7)
     );
     // And revs carry on without a gap.
-    let (_, mut rx) = welcome(
-        handle
-            .join(None, ParticipantId::from("p_wall"))
-            .await
-            .unwrap(),
-    );
+    let (_, mut rx) = wall_joins(&handle).await;
     assert_eq!(
         handle.command(person(7), req("c-7"), claim(7)).await,
         ack(8)
@@ -634,12 +619,7 @@ fn after_a_crash_the_journal_alone_keeps_acks_and_revs() {
 async fn nothing_is_told_before_it_is_on_disk() {
     let tmp = tempfile::tempdir().unwrap();
     let handle = spawn(tmp.path(), options());
-    let (_, mut wall) = welcome(
-        handle
-            .join(None, ParticipantId::from("p_wall"))
-            .await
-            .unwrap(),
-    );
+    let (_, mut wall) = wall_joins(&handle).await;
     for i in 0..20 {
         let rx = handle
             .submit(person(i), req(&format!("c-{i}")), claim(i))
