@@ -19,15 +19,19 @@
 //! - [`metrics`]: the Prometheus counters behind `/metrics`.
 //! - [`i18n`]: French and English.
 //! - [`config`], [`auth`]: the config file, tokens and the organiser secret.
+//! - [`clock`], [`ids`]: the time of day and the random form ids, injected
+//!   (tests hand the server a clock they move).
 //! - [`server`]: start, serve, shut down; `main.rs` only parses the CLI.
 #![forbid(unsafe_code)]
 
 pub mod auth;
 pub mod board;
+pub mod clock;
 pub mod config;
 pub mod export;
 pub mod hub;
 pub mod i18n;
+pub mod ids;
 pub mod lifecycle;
 pub mod limits;
 pub mod metrics;

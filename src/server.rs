@@ -14,8 +14,10 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::hub::{EventHandle, HubOptions};
+use crate::ids::IdSource;
 use crate::lifecycle;
 use crate::web::{self, AppState, SocketSettings};
 
@@ -29,9 +31,36 @@ pub struct Server {
     drain: std::time::Duration,
 }
 
+/// What a server takes from the world besides its config: the time of day
+/// and the random ids of forms. Tests hand in a clock they move.
+#[derive(Clone)]
+pub struct Sources {
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn IdSource>,
+}
+
+impl Default for Sources {
+    fn default() -> Self {
+        Sources {
+            clock: crate::clock::system(),
+            ids: crate::ids::random(),
+        }
+    }
+}
+
 impl Server {
-    /// Opens the data of every event and serves on `listener`.
+    /// Opens the data of every event and serves on `listener`, on the
+    /// system's clock.
     pub async fn start(config: Config, listener: TcpListener) -> anyhow::Result<Server> {
+        Server::start_with(config, listener, Sources::default()).await
+    }
+
+    /// [`Server::start`] with the clock and ids given.
+    pub async fn start_with(
+        config: Config,
+        listener: TcpListener,
+        sources: Sources,
+    ) -> anyhow::Result<Server> {
         let addr = listener.local_addr()?;
         let config = Arc::new(config);
         let events = Arc::new(DashMap::new());
@@ -41,6 +70,7 @@ impl Server {
             snapshot_every: config.server.snapshot_every,
             broadcast_buffer: config.server.broadcast_buffer,
             metrics: metrics.clone(),
+            clock: sources.clock.clone(),
             ..HubOptions::default()
         };
         for event in &config.events {
@@ -78,6 +108,8 @@ impl Server {
             shutdown: shutdown_rx.clone(),
             metrics,
             conn_limits,
+            clock: sources.clock,
+            ids: sources.ids,
         };
         let app = web::router(state);
         let mut stop = shutdown_rx;

@@ -134,6 +134,8 @@ pub struct HubOptions {
     pub queue: usize,
     /// Where the hub counts what it does, for `/metrics`.
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// The time of day: the `at` of each record, and when the event ends.
+    pub clock: Arc<dyn crate::clock::Clock>,
 }
 
 impl Default for HubOptions {
@@ -144,6 +146,7 @@ impl Default for HubOptions {
             broadcast_buffer: 1_024,
             queue: 4_096,
             metrics: Arc::default(),
+            clock: crate::clock::system(),
         }
     }
 }
@@ -159,6 +162,7 @@ pub struct EventHandle {
     healthy: Arc<AtomicBool>,
     counters: Arc<Counters>,
     metrics: EventMetrics,
+    clock: Arc<dyn crate::clock::Clock>,
 }
 
 /// What a hub has done since it started.
@@ -193,6 +197,7 @@ impl EventHandle {
         let healthy = Arc::new(AtomicBool::new(true));
         let counters = Arc::new(Counters::default());
         let metrics = options.metrics.event(&config.slug);
+        let clock = options.clock.clone();
         metrics.journal_len(store.journal_len());
         let mut recent = VecDeque::with_capacity(options.resume_window.min(loaded.recent.len()));
         for (rev, line) in loaded.recent {
@@ -233,7 +238,13 @@ impl EventHandle {
             healthy,
             counters,
             metrics,
+            clock,
         }
+    }
+
+    /// The time of day, on the clock the server was given.
+    pub fn now(&self) -> jiff::Timestamp {
+        self.clock.now()
     }
 
     /// Sends a command and waits for its answer (after the change is on disk).
@@ -477,7 +488,7 @@ impl Hub {
         let before = (ending || batch.iter().any(|m| matches!(m, Msg::Command { .. })))
             .then(|| self.board.clone());
         let received = std::time::Instant::now();
-        let at = jiff::Timestamp::now().to_string();
+        let at = self.options.clock.now().to_string();
         let mut lines = String::new();
         let mut frames: Vec<(u64, Utf8Bytes)> = Vec::new();
         // Each answer, whether it was decided in this batch (and so depends
@@ -656,7 +667,7 @@ impl Hub {
         !self.board.is_ended()
             && self
                 .ends_at
-                .is_some_and(|end| jiff::Timestamp::now() >= end)
+                .is_some_and(|end| self.options.clock.now() >= end)
     }
 
     fn join(&mut self, since: Option<u64>, who: &ParticipantId) -> Joined {

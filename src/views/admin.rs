@@ -11,12 +11,11 @@ use std::collections::BTreeMap;
 use maud::{Markup, html};
 use serde::Serialize;
 
-use super::{Page, json_block, lang_for, lang_switch, layout, offered};
+use super::{FormReqs, Page, json_block, lang_for, lang_switch, layout, offered};
 use crate::board::{Board, Cell, Change, Grid, Session, SessionId, Slot};
 use crate::config::EventConfig;
 use crate::hub::Snapshot;
 use crate::i18n::Lang;
-use crate::web::forms;
 
 /// One line of the audit log, ready to show.
 pub struct AuditLine {
@@ -44,6 +43,10 @@ pub struct AdminView<'a> {
     pub undo_hint: Option<&'a str>,
     /// The announcement's length limit.
     pub announcement_max: usize,
+    /// The time the page is rendered at.
+    pub now: jiff::Timestamp,
+    /// The `req`s of the page's forms.
+    pub reqs: &'a FormReqs,
 }
 
 /// `/e/{event}/admin` without a valid organiser cookie.
@@ -113,8 +116,7 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, view: &AdminView<'
         languages: &langs,
     };
     let open = board.is_open();
-    let ended = crate::lifecycle::state(event, board, jiff::Timestamp::now())
-        == crate::lifecycle::State::Ended;
+    let ended = crate::lifecycle::state(event, board, view.now) == crate::lifecycle::State::Ended;
     let announcement = board.announcement().unwrap_or("");
     let state: serde_json::Value =
         serde_json::from_str(&snap.json).unwrap_or(serde_json::Value::Null);
@@ -161,7 +163,7 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, view: &AdminView<'
                     div class="control-open" {
                     p id="open-state" { (open_state(lang, open)) }
                     form id="open-form" method="post" action={ "/e/" (slug) "/admin/open" } data-op="set_open" {
-                        input type="hidden" name="req" value=(forms::new_req());
+                        input type="hidden" name="req" value=(view.reqs.next());
                         input type="hidden" name="open" value=(if open { "false" } else { "true" });
                         button type="submit" {
                             @if open { (lang.t("Close the board", "Fermer le tableau")) }
@@ -170,7 +172,7 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, view: &AdminView<'
                     }
                     }
                     form id="announce-form" method="post" action={ "/e/" (slug) "/admin/announce" } data-op="announce" {
-                        input type="hidden" name="req" value=(forms::new_req());
+                        input type="hidden" name="req" value=(view.reqs.next());
                         p {
                             label for="announce-text" { (lang.t("Announcement on the wall", "Annonce sur le mur")) }
                             input type="text" id="announce-text" name="text" value=(announcement)
@@ -186,7 +188,7 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, view: &AdminView<'
                         }
                     }
                     }
-                    (end_form(lang, slug, ended))
+                    (end_form(lang, slug, ended, view.reqs))
                 }
 
                 section id="board" aria-labelledby="board-h" {
@@ -198,13 +200,13 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, view: &AdminView<'
                         ))
                     }
                     div id="pick-status" class="pick-status" role="status" hidden {}
-                    (grid(lang, event, board))
+                    (grid(lang, event, board, view.reqs))
                 }
 
                 section id="tools" aria-labelledby="tools-h" {
                     h2 id="tools-h" { (lang.t("Move or swap by form", "Déplacer ou échanger par formulaire")) }
-                    (move_form(lang, slug, board))
-                    (swap_form(lang, slug, board))
+                    (move_form(lang, slug, board, view.reqs))
+                    (swap_form(lang, slug, board, view.reqs))
                 }
 
                 section id="log" aria-labelledby="log-h" {
@@ -246,13 +248,13 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, view: &AdminView<'
 
 /// "Close the event for good", behind a confirmation: the organiser types
 /// the event's name (a plain form, no JS needed; the server checks it).
-fn end_form(lang: Lang, slug: &str, ended: bool) -> Markup {
+fn end_form(lang: Lang, slug: &str, ended: bool, reqs: &FormReqs) -> Markup {
     html! {
         @if !ended {
             details id="end-event" class="end-event" {
                 summary { (lang.t("Close the event for good…", "Clôturer l'événement définitivement…")) }
                 form id="end-form" method="post" action={ "/e/" (slug) "/admin/end" } {
-                    input type="hidden" name="req" value=(forms::new_req());
+                    input type="hidden" name="req" value=(reqs.next());
                     p id="end-help" {
                         (lang.t(
                             "This cannot be undone: the board becomes read-only for everyone, organisers included, and its programme is published in the archive at ",
@@ -368,7 +370,7 @@ fn audit_line(lang: Lang, me: &str, line: &AuditLine) -> Markup {
 }
 
 /// The admin grid: the shared cell contract plus a form per control.
-fn grid(lang: Lang, event: &EventConfig, board: &Board) -> Markup {
+fn grid(lang: Lang, event: &EventConfig, board: &Board, reqs: &FormReqs) -> Markup {
     let g = board.grid();
     html! {
         @for day in &event.days {
@@ -392,7 +394,7 @@ fn grid(lang: Lang, event: &EventConfig, board: &Board) -> Markup {
                                     th scope="row" { (slot.start) "–" (slot.end) }
                                     @for room in &g.rooms {
                                         @let cell = Cell { slot: slot.id.clone(), room: room.id.clone() };
-                                        (grid_cell(lang, event, board, &cell))
+                                        (grid_cell(lang, event, board, &cell, reqs))
                                     }
                                 }
                             }
@@ -404,7 +406,13 @@ fn grid(lang: Lang, event: &EventConfig, board: &Board) -> Markup {
     }
 }
 
-fn grid_cell(lang: Lang, event: &EventConfig, board: &Board, cell: &Cell) -> Markup {
+fn grid_cell(
+    lang: Lang,
+    event: &EventConfig,
+    board: &Board,
+    cell: &Cell,
+    reqs: &FormReqs,
+) -> Markup {
     let slug = event.slug.as_str();
     let locked = board.is_locked(cell);
     let session = board.session_at(cell);
@@ -431,16 +439,16 @@ fn grid_cell(lang: Lang, event: &EventConfig, board: &Board, cell: &Cell) -> Mar
                 @if let Some(s) = session {
                     (action_form(slug, "release", "release", &[("session", s.id.as_str())],
                         lang.t("Remove", "Retirer"),
-                        &format!("{} « {} »", lang.t("Remove", "Retirer"), s.title.as_str())))
+                        &format!("{} « {} »", lang.t("Remove", "Retirer"), s.title.as_str()), reqs))
                 }
                 @if locked {
                     (action_form(slug, "unlock", "unlock", &[("slot", slot), ("room", room)],
                         lang.t("Unlock", "Déverrouiller"),
-                        &format!("{} {}", lang.t("Unlock", "Déverrouiller"), where_)))
+                        &format!("{} {}", lang.t("Unlock", "Déverrouiller"), where_), reqs))
                 } @else {
                     (action_form(slug, "lock", "lock", &[("slot", slot), ("room", room)],
                         lang.t("Lock", "Verrouiller"),
-                        &format!("{} {}", lang.t("Lock", "Verrouiller"), where_)))
+                        &format!("{} {}", lang.t("Lock", "Verrouiller"), where_), reqs))
                 }
             }
         }
@@ -469,10 +477,11 @@ fn action_form(
     hidden: &[(&str, &str)],
     label: &str,
     aria: &str,
+    reqs: &FormReqs,
 ) -> Markup {
     html! {
         form class="inline" method="post" action={ "/e/" (slug) "/admin/" (op) } data-op=(op) {
-            input type="hidden" name="req" value=(forms::new_req());
+            input type="hidden" name="req" value=(reqs.next());
             @for (k, v) in hidden { input type="hidden" name=(k) value=(v); }
             button type="submit" data-action=(action) aria-label=(aria) { (label) }
         }
@@ -493,11 +502,11 @@ fn session_options(lang: Lang, board: &Board, placeholder: &str) -> Markup {
     }
 }
 
-fn move_form(lang: Lang, slug: &str, board: &Board) -> Markup {
+fn move_form(lang: Lang, slug: &str, board: &Board, reqs: &FormReqs) -> Markup {
     let g = board.grid();
     html! {
         form id="move-form" class="tool" method="post" action={ "/e/" (slug) "/admin/move" } data-op="move" {
-            input type="hidden" name="req" value=(forms::new_req());
+            input type="hidden" name="req" value=(reqs.next());
             fieldset {
                 legend { (lang.t("Move a session to a free cell", "Déplacer une session vers une case libre")) }
                 p {
@@ -524,10 +533,10 @@ fn move_form(lang: Lang, slug: &str, board: &Board) -> Markup {
     }
 }
 
-fn swap_form(lang: Lang, slug: &str, board: &Board) -> Markup {
+fn swap_form(lang: Lang, slug: &str, board: &Board, reqs: &FormReqs) -> Markup {
     html! {
         form id="swap-form" class="tool" method="post" action={ "/e/" (slug) "/admin/swap" } data-op="swap" {
-            input type="hidden" name="req" value=(forms::new_req());
+            input type="hidden" name="req" value=(reqs.next());
             fieldset {
                 legend { (lang.t("Swap two sessions", "Échanger deux sessions")) }
                 p {

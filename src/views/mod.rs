@@ -16,6 +16,32 @@ use serde::Serialize;
 use crate::config::EventConfig;
 use crate::i18n::Lang;
 
+/// The `req`s of one rendered page's forms: a base handed over by the web
+/// layer (which draws it from its injected id source) and a counter, so a
+/// view makes no random ids of its own and two forms of a page never share
+/// one.
+pub struct FormReqs {
+    base: String,
+    next: std::cell::Cell<u32>,
+}
+
+impl FormReqs {
+    /// The forms of one page, numbered from `base`.
+    pub fn new(base: String) -> FormReqs {
+        FormReqs {
+            base,
+            next: std::cell::Cell::new(0),
+        }
+    }
+
+    /// The `req` of the next form.
+    pub fn next(&self) -> String {
+        let n = self.next.get();
+        self.next.set(n + 1);
+        format!("{}-{n}", self.base)
+    }
+}
+
 /// The language to render an event's page in: the asked one if the event
 /// offers it, else the event's first.
 pub fn lang_for(event: &EventConfig, asked: Lang) -> Lang {

@@ -19,7 +19,6 @@ use super::{Page, json_block, lang_for, lang_switch, layout, offered};
 use crate::board::{Board, Cell, Limits, ParticipantId, RoomId, Session, SlotId};
 use crate::config::EventConfig;
 use crate::i18n::Lang;
-use crate::web::forms;
 
 /// The outcome of a command, shown as `#notice`.
 #[derive(Debug, Clone, Default)]
@@ -61,6 +60,8 @@ pub struct View<'a> {
     pub claim: Option<ClaimForm>,
     /// The host name remembered on this browser (prefills the claim form).
     pub host: Option<String>,
+    /// The `req`s of the page's forms.
+    pub reqs: &'a super::FormReqs,
 }
 
 /// Where a slot stands against the clock.
@@ -471,8 +472,8 @@ fn session_block(v: &View<'_>, lang: Lang, s: &Session) -> Markup {
     }
 }
 
-fn hidden_req() -> Markup {
-    html! { input type="hidden" name="req" value=(forms::new_req()); }
+fn hidden_req(v: &View<'_>) -> Markup {
+    html! { input type="hidden" name="req" value=(v.reqs.next()); }
 }
 
 fn vote_form(v: &View<'_>, lang: Lang, s: &Session, voted: bool) -> Markup {
@@ -480,7 +481,7 @@ fn vote_form(v: &View<'_>, lang: Lang, s: &Session, voted: bool) -> Markup {
         form class="vote-form" method="post" action={ "/e/" (v.event.slug) "/vote" } data-op="vote" {
             input type="hidden" name="session" value=(s.id);
             input type="hidden" name="on" value=(if voted { "false" } else { "true" });
-            (hidden_req())
+            (hidden_req(v))
             button type="submit" class="vote" data-session=(s.id) aria-pressed=(if voted { "true" } else { "false" }) {
                 span class="check" aria-hidden="true" { (if voted { "✓ " } else { "+ " }) }
                 (lang.t("I want to go", "J'y vais"))
@@ -503,7 +504,7 @@ fn claim_form(v: &View<'_>, lang: Lang, form: &ClaimForm) -> Markup {
             p class="form-title" { (lang.t("Propose a session", "Proposer une session")) ": " (cell_label(lang, v.board, &form.cell)) }
             input type="hidden" name="slot" value=(form.cell.slot);
             input type="hidden" name="room" value=(form.cell.room);
-            (hidden_req())
+            (hidden_req(v))
             label for="claim-title" { (lang.t("Title", "Titre")) }
             input id="claim-title" name="title" type="text" required maxlength=(v.limits.title)
                 value=(form.title) autocomplete="off" autofocus;
@@ -575,7 +576,7 @@ fn mine_item(v: &View<'_>, lang: Lang, s: &Session) -> Markup {
                         input type="hidden" name="session" value=(s.id);
                         input type="hidden" name="slot" value=(s.slot);
                         input type="hidden" name="room" value=(bigger.id);
-                        (hidden_req())
+                        (hidden_req(v))
                         button type="submit" { (lang.t("Move it to", "La déplacer en")) " " (bigger.name) }
                     }
                 }
@@ -584,7 +585,7 @@ fn mine_item(v: &View<'_>, lang: Lang, s: &Session) -> Markup {
                 summary { (lang.t("Edit", "Modifier")) }
                 form method="post" action={ "/e/" (slug) "/edit" } data-op="edit" {
                     input type="hidden" name="session" value=(s.id);
-                    (hidden_req())
+                    (hidden_req(v))
                     label for={ "edit-title-" (s.id) } { (lang.t("Title", "Titre")) }
                     input id={ "edit-title-" (s.id) } name="title" type="text" required maxlength=(v.limits.title) value=(s.title.as_str());
                     label for={ "edit-host-" (s.id) } { (lang.t("Hosted by", "Animée par")) }
@@ -599,7 +600,7 @@ fn mine_item(v: &View<'_>, lang: Lang, s: &Session) -> Markup {
                 } @else {
                     form method="post" action={ "/e/" (slug) "/move" } data-op="move" {
                         input type="hidden" name="session" value=(s.id);
-                        (hidden_req())
+                        (hidden_req(v))
                         label for={ "move-to-" (s.id) } { (lang.t("To the free cell", "Vers la case libre")) }
                         select id={ "move-to-" (s.id) } name="to" {
                             @for c in &free {
@@ -612,7 +613,7 @@ fn mine_item(v: &View<'_>, lang: Lang, s: &Session) -> Markup {
             }
             form class="release" method="post" action={ "/e/" (slug) "/release" } data-op="release" {
                 input type="hidden" name="session" value=(s.id);
-                (hidden_req())
+                (hidden_req(v))
                 button type="submit" class="danger" { (lang.t("Release (free the cell)", "Libérer la case")) }
             }
         }
@@ -820,7 +821,7 @@ fn alternative(v: &View<'_>, lang: Lang, n: &Notice, c: &Cell) -> Markup {
                 input type="hidden" name="room" value=(c.room);
                 input type="hidden" name="title" value=(title);
                 input type="hidden" name="host" value=(host);
-                (hidden_req())
+                (hidden_req(v))
                 button type="submit" { (lang.t("Take", "Prendre")) " " (label) }
             }
         },

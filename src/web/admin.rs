@@ -102,7 +102,7 @@ async fn page(
 ) -> Result<Response, AppError> {
     let event = state.event(&slug)?;
     let jar = with_token(&state, jar);
-    let Some(actor) = forms::organiser(&event.config, &jar) else {
+    let Some(actor) = forms::organiser(&event.config, &jar, state.clock.now()) else {
         return Ok((
             jar,
             NO_STORE,
@@ -133,6 +133,8 @@ async fn page(
         audit: &audit,
         undo_hint: hint.as_deref(),
         announcement_max: state.config.limits.announcement,
+        now: state.clock.now(),
+        reqs: &views::FormReqs::new(state.ids.form_base()),
     };
     Ok((
         jar,
@@ -163,7 +165,7 @@ async fn login(
     let session = event
         .config
         .organiser()
-        .new_session(&slug, jiff::Timestamp::now().as_second());
+        .new_session(&slug, state.clock.now().as_second());
     let cookie = Cookie::build((ORGANISER_COOKIE, session))
         .http_only(true)
         .same_site(SameSite::Strict)
@@ -199,7 +201,7 @@ async fn act(
         "open" => "set_open",
         _ => return Ok(super::not_found(lang).await),
     };
-    let Some(actor) = forms::organiser(&event.config, &jar) else {
+    let Some(actor) = forms::organiser(&event.config, &jar, state.clock.now()) else {
         return Ok(not_logged_in(lang, &event.config, wants_json(&headers)));
     };
     if wire == "announce" && fields.remove("clear").is_some() {
@@ -250,7 +252,7 @@ async fn undo(
 ) -> Result<Response, AppError> {
     let event = state.event(&slug)?;
     let json = wants_json(&headers);
-    let Some(actor) = forms::organiser(&event.config, &jar) else {
+    let Some(actor) = forms::organiser(&event.config, &jar, state.clock.now()) else {
         return Ok(not_logged_in(lang, &event.config, json));
     };
     let outcome = undo_last(&event, actor).await?;
@@ -285,7 +287,7 @@ async fn undo_hint(
     jar: CookieJar,
 ) -> Result<Response, AppError> {
     let event = state.event(&slug)?;
-    if forms::organiser(&event.config, &jar).is_none() {
+    if forms::organiser(&event.config, &jar, state.clock.now()).is_none() {
         return Ok(not_logged_in(lang, &event.config, true));
     }
     let lang = views::lang_for(&event.config, lang);

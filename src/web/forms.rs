@@ -44,11 +44,6 @@ pub fn command(
     protocol::command(op, &Value::Object(obj), limits)
 }
 
-/// A fresh `req` for a form being rendered.
-pub fn new_req() -> String {
-    format!("f-{}", &auth::new_token()[..16])
-}
-
 /// The `req` a form posted, if it is a usable one.
 pub fn req_of(fields: &HashMap<String, String>) -> Option<String> {
     fields
@@ -73,10 +68,10 @@ pub fn participant(state: &AppState, jar: CookieJar) -> (Actor, CookieJar) {
 }
 
 /// The organiser logged in on this browser for `event`, if any; acting under
-/// their participant id.
-pub fn organiser(event: &EventConfig, jar: &CookieJar) -> Option<Actor> {
+/// their participant id; `now` decides whether the session has expired.
+pub fn organiser(event: &EventConfig, jar: &CookieJar, now: jiff::Timestamp) -> Option<Actor> {
     let session = jar.get(ORGANISER_COOKIE)?;
-    let now = jiff::Timestamp::now().as_second();
+    let now = now.as_second();
     if !event
         .organiser()
         .verify_session(&event.slug, session.value(), now)

@@ -56,6 +56,10 @@ pub struct AppState {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// Open WebSockets per client IP and in all (`crate::limits`).
     pub conn_limits: Arc<crate::limits::ConnLimits>,
+    /// The time of day of every page and organiser session.
+    pub clock: Arc<dyn crate::clock::Clock>,
+    /// Where the `req`s of rendered forms come from.
+    pub ids: Arc<dyn crate::ids::IdSource>,
 }
 
 /// The application: every route of slotboard.
@@ -138,7 +142,7 @@ async fn index(State(state): State<AppState>, lang: Lang) -> Response {
     if let [only] = state.config.events.as_slice() {
         return Redirect::to(&format!("/e/{}", only.slug)).into_response();
     }
-    let now = jiff::Timestamp::now();
+    let now = state.clock.now();
     let events: Vec<_> = (state.config.events.iter())
         .map(|e| {
             let closed = state.events.get(&e.slug).is_some_and(|h| h.is_ended());

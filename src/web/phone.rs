@@ -161,10 +161,11 @@ async fn render(
         me: &actor.id,
         device_url: device_url(state, slug, &token),
         limits: &state.config.limits,
-        now: jiff::Timestamp::now(),
+        now: state.clock.now(),
         notice: r.notice,
         claim: r.claim,
         host,
+        reqs: &views::FormReqs::new(state.ids.form_base()),
     };
     let html = views::phone::page(&view);
     Ok(no_store((r.status, jar, html).into_response()))

@@ -336,11 +336,9 @@ impl Connection {
         let config = &self.event.config;
         let logged_in = wanted == Role::Organiser
             && self.organiser_session.as_deref().is_some_and(|s| {
-                config.organiser().verify_session(
-                    &config.slug,
-                    s,
-                    jiff::Timestamp::now().as_second(),
-                )
+                config
+                    .organiser()
+                    .verify_session(&config.slug, s, self.event.now().as_second())
             });
         let organiser = match &hello.organiser {
             _ if logged_in => true,

@@ -42,7 +42,7 @@ async fn page(
         None => None,
     };
     let info = WallInfo {
-        now: jiff::Timestamp::now(),
+        now: state.clock.now(),
         public_url: &state.config.server.public_url,
         presence: event.connected(),
         last_change,
