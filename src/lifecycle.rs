@@ -18,23 +18,21 @@
 //! The board itself has no clock (it only knows the `Ended` change); this
 //! module is where the time is read against the config.
 //!
-//! The module also holds the start-up check that a config change cannot
-//! orphan a board: [`open_store`] names every session and lock that sits in
-//! a room or slot the config no longer has, and says what to do.
+//! The module also decides the start-up check that a config change cannot
+//! orphan a board: [`orphans_in`] names every session and lock that sits in
+//! a room or slot the config no longer has, and [`orphan_message`] says what
+//! to do (`store::orphans` reads the folder and asks them).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use jiff::Timestamp;
 use jiff::civil::Date;
 
-use crate::board::{Board, BoardState, Cell, Change, RejectCode, Rejection, SessionId};
+use crate::board::{Board, BoardState, Cell, Change, Grid, RejectCode, Rejection, SessionId};
 use crate::config::EventConfig;
-use crate::hub::EventHandle;
 use crate::record::Record;
-use crate::store::{EventStore, Loaded};
 
 /// How often a hub looks at the clock to end its event when nobody writes.
 pub const CHECK_EVERY: Duration = Duration::from_secs(30);
@@ -128,31 +126,6 @@ pub fn end_change() -> Change {
 }
 
 // ---------------------------------------------------------------------------
-// The archive when an event ends.
-
-/// Archives the event once it has ended: at once if it had already ended
-/// before this start and its archive is missing, else when its board ends
-/// (an organiser's `end`, or its last slot passing). A failure is logged by
-/// the archive and never touches the live board; `slotboard archive EVENT`
-/// writes it again by hand.
-pub fn archive_when_ended(handle: EventHandle, data_dir: PathBuf, public_url: String) {
-    let mut ended = handle.ended_watch();
-    let already = *ended.borrow_and_update();
-    tokio::spawn(async move {
-        let board_json =
-            crate::store::archive::archive_dir(&data_dir, &handle.config.slug).join("board.json");
-        if already && board_json.exists() {
-            return;
-        }
-        if !already && ended.wait_for(|e| *e).await.is_err() {
-            return; // The hub stopped first (shutdown).
-        }
-        // The archive logs its own outcome.
-        let _ = crate::store::archive::archive_event(&handle, &data_dir, &public_url).await;
-    });
-}
-
-// ---------------------------------------------------------------------------
 // Start-up: a config change must not orphan a board.
 
 /// A session (or a lock) of the data folder in a cell the config lacks.
@@ -166,55 +139,29 @@ pub struct Orphan {
     pub current: bool,
 }
 
-/// Opens an event's folder like [`EventStore::open`]; when that fails
-/// because sessions or locks sit in rooms or slots that the config no longer
-/// has, the error names each of them (id, title, slot, room) and says how to
-/// fix the config. Other errors are returned as they are.
-pub fn open_store(dir: &Path, event: &EventConfig) -> anyhow::Result<(EventStore, Loaded)> {
-    match EventStore::open(dir, event.grid()) {
-        Ok(opened) => Ok(opened),
-        Err(e) => {
-            let orphans = orphans(dir, event);
-            if orphans.is_empty() {
-                Err(e.into())
-            } else {
-                Err(anyhow::anyhow!(orphan_message(dir, event, &orphans)))
-            }
-        }
-    }
-}
-
-/// What in `dir` (snapshot, then journal) sits in a cell of no room or no
-/// slot of `event`. Read-only; unreadable files give no orphan (the store's
-/// own error then says what is wrong with them).
-pub fn orphans(dir: &Path, event: &EventConfig) -> Vec<Orphan> {
-    #[derive(serde::Deserialize)]
-    struct SnapshotFile {
-        board: BoardState,
-    }
-    let grid = event.grid();
+/// What sits in a cell of no room or no slot of `grid`, given what an
+/// event's folder holds: the board of its snapshot (if any) and the records
+/// of its journal after it. Pure: `store::orphans` reads the files.
+pub fn orphans_in(
+    grid: &Grid,
+    snapshot: Option<BoardState>,
+    journal: impl IntoIterator<Item = Record>,
+) -> Vec<Orphan> {
     let fits = |c: &Cell| grid.room(&c.room).is_some() && grid.slot(&c.slot).is_some();
     let mut sessions: BTreeMap<SessionId, (String, Cell)> = BTreeMap::new();
     let mut locks: Vec<Cell> = Vec::new();
     let mut rev = 0;
-    if let Some(snap) = std::fs::read(dir.join("snapshot.json"))
-        .ok()
-        .and_then(|b| serde_json::from_slice::<SnapshotFile>(&b).ok())
-    {
-        rev = snap.board.rev;
-        for s in snap.board.sessions {
+    if let Some(snap) = snapshot {
+        rev = snap.rev;
+        for s in snap.sessions {
             let cell = s.cell();
             sessions.insert(s.id, (s.title.as_str().to_owned(), cell));
         }
-        locks = snap.board.locks;
+        locks = snap.locks;
     }
     // Cells that an older line of the journal has, and that make it unreadable.
     let mut past: Vec<Orphan> = Vec::new();
-    let journal = std::fs::read(dir.join("journal.jsonl")).unwrap_or_default();
-    for line in journal.split(|&b| b == b'\n') {
-        let Ok(record) = serde_json::from_slice::<Record>(line) else {
-            continue;
-        };
+    for record in journal {
         if record.rev <= rev {
             continue;
         }
@@ -301,15 +248,11 @@ pub fn orphans(dir: &Path, event: &EventConfig) -> Vec<Orphan> {
     found
 }
 
-/// The start-up error for orphans: what sits where, what is missing from
-/// the config, and the two ways out.
-pub fn orphan_message(dir: &Path, event: &EventConfig, orphans: &[Orphan]) -> String {
-    let grid = event.grid();
+/// The start-up error for orphans: what sits where (`place` names the
+/// event's folder), what is missing from the config, and the two ways out.
+pub fn orphan_message(place: &str, grid: &Grid, orphans: &[Orphan]) -> String {
     // The caller names the event ("cannot open the data of event ...").
-    let mut m = format!(
-        "the config no longer has rooms or slots that its board uses ({}):\n",
-        dir.display()
-    );
+    let mut m = format!("the config no longer has rooms or slots that its board uses ({place}):\n");
     for o in orphans {
         let what = match &o.session {
             Some((id, title)) => format!("session {id} \"{title}\""),
@@ -478,32 +421,30 @@ mod tests {
         assert_eq!(other.message, "taken");
     }
 
-    /// A folder written with a grid of rooms amphi + atelier, read with a
-    /// config of amphi alone.
-    fn orphaned_folder(snapshot: bool) -> (tempfile::TempDir, EventConfig) {
+    #[test]
+    fn a_session_in_a_room_the_grid_lacks_is_an_orphan_named_in_the_message() {
         let e = event("Europe/Paris", &[("2026-12-05", &[("09:30", "10:15")])]);
-        let mut grid = e.grid();
-        grid.rooms.push(crate::board::Room {
+        let mut wide = e.grid();
+        wide.rooms.push(crate::board::Room {
             id: RoomId::from("atelier"),
             name: "Atelier".into(),
             capacity: 5,
         });
-        let dir = tempfile::tempdir().unwrap();
-        let (mut store, loaded) = EventStore::open(dir.path(), grid).unwrap();
-        let mut board = loaded.board;
+        let mut board = Board::new(wide);
         let alice = Actor {
             id: ParticipantId::from("p_alice"),
             role: Role::Participant,
         };
         let limits = Limits::default();
+        let cell = Cell {
+            slot: SlotId::from("s0"),
+            room: RoomId::from("atelier"),
+        };
         let change = board
             .execute(
                 &alice,
                 &Command::Claim {
-                    cell: Cell {
-                        slot: SlotId::from("s0"),
-                        room: RoomId::from("atelier"),
-                    },
+                    cell: cell.clone(),
                     title: Title::parse("Rust & WebSockets", &limits).unwrap(),
                     host: Host::parse("Maël", &limits).unwrap(),
                     description: Description::empty(),
@@ -518,53 +459,23 @@ mod tests {
             by: Some(alice.id.clone()),
             req: None,
         };
-        store
-            .append(format!("{}\n", record.to_frame()).as_bytes())
-            .unwrap();
-        if snapshot {
-            store.snapshot(&board, Vec::new()).unwrap();
-        }
-        (dir, e)
-    }
-
-    #[test]
-    fn a_session_in_a_removed_room_stops_the_start_with_its_name_from_the_journal() {
-        let (dir, e) = orphaned_folder(false);
-        let before = std::fs::read(dir.path().join("journal.jsonl")).unwrap();
-        let err = open_store(dir.path(), &e).err().unwrap().to_string();
-        for part in [
-            "s_1",
-            "\"Rust & WebSockets\"",
-            "slot \"s0\"",
-            "room \"atelier\"",
-            "the room is not in the config",
-            "put these rooms and slots back",
-        ] {
-            assert!(err.contains(part), "{part:?} missing from: {err}");
-        }
-        assert_eq!(
-            std::fs::read(dir.path().join("journal.jsonl")).unwrap(),
-            before,
-            "nothing changed on disk"
+        let grid = e.grid();
+        let found = orphans_in(&grid, None, [record.clone()]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].cell, cell);
+        assert!(found[0].current);
+        let message = orphan_message("data/events/camp", &grid, &found);
+        assert!(message.contains("\"Rust & WebSockets\""), "{message}");
+        assert!(
+            message.contains("the room is not in the config"),
+            "{message}"
         );
-    }
-
-    #[test]
-    fn a_session_in_a_removed_room_stops_the_start_with_its_name_from_the_snapshot() {
-        let (dir, e) = orphaned_folder(true);
-        assert_eq!(
-            std::fs::read(dir.path().join("journal.jsonl")).unwrap(),
-            b"",
-            "the session is only in the snapshot"
+        // The same change already in the snapshot: nothing left in the journal.
+        let snapshot = board.state();
+        assert_eq!(orphans_in(&grid, Some(snapshot), [record]).len(), 1);
+        assert!(
+            orphans_in(&grid, None, []).is_empty(),
+            "an empty folder has none"
         );
-        let err = open_store(dir.path(), &e).err().unwrap().to_string();
-        for part in [
-            "s_1",
-            "\"Rust & WebSockets\"",
-            "slot \"s0\"",
-            "room \"atelier\"",
-        ] {
-            assert!(err.contains(part), "{part:?} missing from: {err}");
-        }
     }
 }

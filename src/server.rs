@@ -18,7 +18,6 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::hub::{EventHandle, HubOptions};
 use crate::ids::IdSource;
-use crate::lifecycle;
 use crate::web::{self, AppState, SocketSettings};
 
 /// A running server.
@@ -71,22 +70,25 @@ impl Server {
             broadcast_buffer: config.server.broadcast_buffer,
             metrics: metrics.clone(),
             clock: sources.clock.clone(),
+            framing: web::text_frame,
             ..HubOptions::default()
         };
         for event in &config.events {
             let dir = config.server.data_dir.join("events").join(&event.slug);
             // Refuses a config that would orphan sessions, naming them.
             let checked = event.clone();
-            let opened = tokio::task::spawn_blocking(move || lifecycle::open_store(&dir, &checked))
-                .await?
-                .with_context(|| format!("cannot open the data of event {:?}", event.slug))?;
+            let opened = tokio::task::spawn_blocking(move || {
+                crate::store::orphans::open_checked(&dir, &checked)
+            })
+            .await?
+            .with_context(|| format!("cannot open the data of event {:?}", event.slug))?;
             let (store, loaded) = opened;
             tracing::info!(event = %event.slug, rev = loaded.board.rev(),
                 sessions = loaded.board.sessions().count(), "board loaded");
             let handle =
                 EventHandle::spawn(Arc::new(event.clone()), store, loaded, options.clone());
             let (data, url) = (&config.server.data_dir, &config.server.public_url);
-            lifecycle::archive_when_ended(handle.clone(), data.clone(), url.clone());
+            crate::hub::archiving::archive_when_ended(handle.clone(), data.clone(), url.clone());
             events.insert(event.slug.clone(), handle);
         }
         let (shutdown, shutdown_rx) = watch::channel(false);

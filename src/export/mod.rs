@@ -11,16 +11,19 @@
 //! - [`frab_xml`], [`frab_json`]: the frab/pretalx `schedule.xml` and
 //!   `schedule.json` that conference apps (Giggity, ConfClerk, ...) read.
 //! - [`static_html`]: a static, self-contained, printable programme.
+//! - [`state`]: `board.json`, the state of `welcome`, and `presence`.
 
 mod csv;
 mod frab;
 mod html;
 mod ics;
+pub mod state;
 
 pub use self::csv::csv;
 pub use self::frab::{frab_json, frab_xml};
 pub use self::html::static_html;
 pub use self::ics::{ics, ics_session};
+pub use self::state::{EventHead, board_json, presence_json, state_json};
 
 use jiff::Timestamp;
 use jiff::Zoned;

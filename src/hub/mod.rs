@@ -16,18 +16,19 @@
 //! receives next follow each other without a gap or an overlap.
 
 mod acks;
+pub mod archiving;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use axum::extract::ws::Utf8Bytes;
-use serde::Serialize;
+use bytes::Bytes;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 use crate::board::{Actor, Board, Command, ParticipantId, RejectCode, Rejection, SessionId};
 use crate::config::EventConfig;
+use crate::export::{EventHead, state_json};
 use crate::metrics::EventMetrics;
 use crate::record::Record;
 use crate::store::EventStore;
@@ -44,27 +45,48 @@ pub enum Answer {
     Reject(Rejection),
 }
 
+/// How the transport wraps a frame's text for the wire: the web layer hands
+/// the hub its WebSocket text framing ([`HubOptions::framing`]), so that a
+/// change is framed once for every client while the hub knows nothing of
+/// WebSockets. The text must end the bytes, unchanged.
+pub type Framing = fn(&str) -> Bytes;
+
+/// The framing of tests and tools that read the text alone.
+pub fn plain(text: &str) -> Bytes {
+    Bytes::copy_from_slice(text.as_bytes())
+}
+
 /// A frame for every client of an event, encoded once.
 #[derive(Debug, Clone)]
 pub struct Frame {
     /// The revision of an `event` frame; `None` for `presence`.
     pub rev: Option<u64>,
-    /// The frame's text as a whole WebSocket frame, encoded once for every
-    /// client.
-    pub wire: bytes::Bytes,
+    /// The frame's text as the transport sends it (a whole WebSocket frame),
+    /// encoded once for every client.
+    pub wire: Bytes,
+    /// Where the text starts in `wire`.
+    text_at: u8,
 }
 
 impl Frame {
-    fn new(rev: Option<u64>, text: &str) -> Frame {
+    fn new(rev: Option<u64>, text: &str, framing: Framing) -> Frame {
+        let wire = framing(text);
+        let text_at = wire.len() - text.len();
+        debug_assert!(
+            wire.ends_with(text.as_bytes()),
+            "the framing keeps the text"
+        );
         Frame {
             rev,
-            wire: crate::web::text_frame(text),
+            wire,
+            text_at: u8::try_from(text_at).expect("a frame header is short"),
         }
     }
 
     /// The frame's text.
     pub fn text(&self) -> &str {
-        crate::web::frame_text(&self.wire)
+        std::str::from_utf8(&self.wire[usize::from(self.text_at)..])
+            .expect("a frame holds the text it was made of")
     }
 }
 
@@ -118,7 +140,7 @@ enum Msg {
     },
     Recent {
         limit: usize,
-        reply: oneshot::Sender<(Arc<Snapshot>, Vec<Utf8Bytes>)>,
+        reply: oneshot::Sender<(Arc<Snapshot>, Vec<Frame>)>,
     },
     Shutdown {
         reply: oneshot::Sender<()>,
@@ -136,6 +158,8 @@ pub struct HubOptions {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// The time of day: the `at` of each record, and when the event ends.
     pub clock: Arc<dyn crate::clock::Clock>,
+    /// How frames are wrapped for the wire (the web layer's).
+    pub framing: Framing,
 }
 
 impl Default for HubOptions {
@@ -147,6 +171,7 @@ impl Default for HubOptions {
             queue: 4_096,
             metrics: Arc::default(),
             clock: crate::clock::system(),
+            framing: plain,
         }
     }
 }
@@ -201,7 +226,7 @@ impl EventHandle {
         metrics.journal_len(store.journal_len());
         let mut recent = VecDeque::with_capacity(options.resume_window.min(loaded.recent.len()));
         for (rev, line) in loaded.recent {
-            recent.push_back(Frame::new(Some(rev), &line));
+            recent.push_back(Frame::new(Some(rev), &line, options.framing));
             if recent.len() > options.resume_window {
                 recent.pop_front();
             }
@@ -307,7 +332,7 @@ impl EventHandle {
     /// The current board with the last `limit` event frames kept in memory
     /// (oldest first, the last one is the board's rev): the organisers'
     /// audit log and undo read them.
-    pub async fn recent(&self, limit: usize) -> Result<(Arc<Snapshot>, Vec<Utf8Bytes>), HubGone> {
+    pub async fn recent(&self, limit: usize) -> Result<(Arc<Snapshot>, Vec<Frame>), HubGone> {
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(Msg::Recent { limit, reply })
@@ -376,24 +401,6 @@ fn gone() -> Rejection {
         RejectCode::Unavailable,
         "the server is shutting down; retry in a moment",
     )
-}
-
-/// The parts of `welcome` that come from the config, serialized once.
-#[derive(Serialize)]
-struct EventHead {
-    slug: String,
-    title: String,
-    timezone: String,
-}
-
-impl EventHead {
-    fn of(config: &EventConfig) -> Self {
-        EventHead {
-            slug: config.slug.clone(),
-            title: config.title.clone(),
-            timezone: config.timezone.clone(),
-        }
-    }
 }
 
 struct Hub {
@@ -490,7 +497,7 @@ impl Hub {
         let received = std::time::Instant::now();
         let at = self.options.clock.now().to_string();
         let mut lines = String::new();
-        let mut frames: Vec<(u64, Utf8Bytes)> = Vec::new();
+        let mut frames: Vec<(u64, String)> = Vec::new();
         // Each answer, whether it was decided in this batch (and so depends
         // on this batch reaching the disk), and its op (for the metrics).
         let mut answers: Vec<(oneshot::Sender<Answer>, Answer, bool, &'static str)> = Vec::new();
@@ -514,7 +521,7 @@ impl Hub {
             let frame = record.to_frame();
             lines.push_str(&Record::line_from_frame(&frame, None));
             lines.push('\n');
-            frames.push((record.rev, Utf8Bytes::from(frame)));
+            frames.push((record.rev, frame));
         }
 
         for msg in batch.drain(..) {
@@ -544,7 +551,7 @@ impl Hub {
                             let frame = record.to_frame();
                             lines.push_str(&Record::line_from_frame(&frame, req.as_deref()));
                             lines.push('\n');
-                            frames.push((record.rev, Utf8Bytes::from(frame)));
+                            frames.push((record.rev, frame));
                             Answer::Ack { rev: record.rev }
                         }
                         Err(r) => {
@@ -594,7 +601,7 @@ impl Hub {
                     self.since_snapshot += frames.len() as u64;
                     self.snapshot = None;
                     for (rev, text) in frames {
-                        let frame = Frame::new(Some(rev), &text);
+                        let frame = Frame::new(Some(rev), &text, self.options.framing);
                         self.recent.push_back(frame.clone());
                         let _ = self.broadcast.send(frame);
                         if self.recent.len() > self.options.resume_window {
@@ -645,11 +652,7 @@ impl Hub {
                 }
                 Msg::Recent { limit, reply } => {
                     let skip = self.recent.len().saturating_sub(limit);
-                    let frames = self
-                        .recent
-                        .iter()
-                        .skip(skip)
-                        .map(|f| Utf8Bytes::from(f.text().to_owned()));
+                    let frames = self.recent.iter().skip(skip).cloned();
                     let frames = frames.collect();
                     let _ = reply.send((self.current(), frames));
                 }
@@ -713,8 +716,10 @@ impl Hub {
         let n = self.connected.load(Ordering::Relaxed);
         if n != self.presence_sent {
             self.presence_sent = n;
-            let text = format!(r#"{{"type":"presence","connected":{n}}}"#);
-            let _ = self.broadcast.send(Frame::new(None, &text));
+            let text = crate::export::presence_json(n);
+            let _ = self
+                .broadcast
+                .send(Frame::new(None, &text, self.options.framing));
         }
     }
 
@@ -742,48 +747,6 @@ impl Hub {
                 "snapshot failed; the journal still holds every change"),
         }
     }
-}
-
-/// `board.json` of `board`, the same bytes as a live hub's [`Snapshot::json`]
-/// (the archive derives it from the data folder, without a hub).
-pub fn board_json(config: &EventConfig, board: &Board) -> String {
-    state_json(&EventHead::of(config), board)
-}
-
-/// The state object shared by `board.json` and `welcome`.
-fn state_json(head: &EventHead, board: &Board) -> String {
-    #[derive(Serialize)]
-    struct HeadWithOpen<'a> {
-        #[serde(flatten)]
-        head: &'a EventHead,
-        open: bool,
-        /// Extension: closed for good (see `crate::lifecycle`).
-        ended: bool,
-    }
-    #[derive(Serialize)]
-    struct State<'a> {
-        rev: u64,
-        event: HeadWithOpen<'a>,
-        rooms: &'a [crate::board::Room],
-        slots: &'a [crate::board::Slot],
-        sessions: Vec<&'a crate::board::Session>,
-        locks: Vec<&'a crate::board::Cell>,
-        announcement: Option<&'a str>,
-    }
-    serde_json::to_string(&State {
-        rev: board.rev(),
-        event: HeadWithOpen {
-            head,
-            open: board.is_open(),
-            ended: board.is_ended(),
-        },
-        rooms: &board.grid().rooms,
-        slots: &board.grid().slots,
-        sessions: board.sessions().collect(),
-        locks: board.locks().collect(),
-        announcement: board.announcement(),
-    })
-    .expect("the state always serializes")
 }
 
 #[cfg(test)]

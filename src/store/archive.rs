@@ -32,7 +32,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::board::Board;
 use crate::config::EventConfig;
 use crate::export;
-use crate::hub::EventHandle;
 use crate::i18n::Lang;
 use crate::record::Record;
 
@@ -346,7 +345,7 @@ pub fn write_from_disk(
     public_url: &str,
 ) -> Result<PathBuf, ArchiveError> {
     let (board, history) = board_from_disk(data_dir, event)?;
-    let json = crate::hub::board_json(event, &board);
+    let json = export::board_json(event, &board);
     let files = render(event, &board, &json, &history, public_url);
     install(&data_dir.join("archive"), &event.slug, &files)
 }
@@ -360,44 +359,8 @@ pub fn export_from_disk(
     public_url: &str,
 ) -> Result<PathBuf, ArchiveError> {
     let (board, history) = board_from_disk(data_dir, event)?;
-    let json = crate::hub::board_json(event, &board);
+    let json = export::board_json(event, &board);
     export(dir, event, &board, &json, &history, public_url)
-}
-
-/// Archives a running event as it is now: takes the hub's current board and
-/// writes the archive on the blocking pool, so the hub and every other board
-/// go on while the files are written. Returns the archive's folder.
-pub async fn archive_event(
-    handle: &EventHandle,
-    data_dir: &Path,
-    public_url: &str,
-) -> Result<PathBuf, ArchiveError> {
-    let slug = handle.config.slug.clone();
-    let snapshot = handle
-        .snapshot()
-        .await
-        .map_err(|_| ArchiveError::Gone(slug.clone()))?;
-    let config = handle.config.clone();
-    let data_dir = data_dir.to_owned();
-    let public_url = public_url.to_owned();
-    let result = tokio::task::spawn_blocking(move || {
-        write(
-            &data_dir,
-            &config,
-            &snapshot.board,
-            &snapshot.json,
-            &public_url,
-        )
-    })
-    .await
-    .map_err(|_| ArchiveError::Gone(slug.clone()))?;
-    match &result {
-        Ok(dir) => tracing::info!(event = %slug, path = %dir.display(), "archived"),
-        Err(e) => {
-            tracing::warn!(event = %slug, error = %e, "archive failed; the live board goes on")
-        }
-    }
-    result
 }
 
 /// Puts `files` in `{root}/{slug}/` by a temporary folder and renames.

@@ -15,6 +15,7 @@
 
 pub mod archive;
 mod journal;
+pub mod orphans;
 
 use std::fs;
 use std::io::{self, Write};

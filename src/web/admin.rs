@@ -15,7 +15,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
-use axum::extract::ws::Utf8Bytes;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -402,10 +401,10 @@ struct History {
 }
 
 impl History {
-    fn new(frames: &[Utf8Bytes]) -> History {
+    fn new(frames: &[crate::hub::Frame]) -> History {
         let records = frames
             .iter()
-            .filter_map(|f| serde_json::from_str::<Record>(f.as_str()).ok())
+            .filter_map(|f| serde_json::from_str::<Record>(f.text()).ok())
             .collect();
         History { records }
     }

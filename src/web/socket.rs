@@ -475,7 +475,7 @@ impl Connection {
             // The hub sends presence only when the count changes, and may have
             // sent this connection's own change before it was subscribed.
             if let Err(end) = self
-                .send(socket, presence_text(self.event.connected()))
+                .send(socket, crate::export::presence_json(self.event.connected()))
                 .await
             {
                 return end;
@@ -708,10 +708,6 @@ impl Connection {
             }
         }
     }
-}
-
-fn presence_text(connected: usize) -> String {
-    format!(r#"{{"type":"presence","connected":{connected}}}"#)
 }
 
 /// The sessions `who` wants to attend, as of the state they joined at.

@@ -177,6 +177,11 @@ impl Peer {
         let data = tempfile::tempdir().unwrap();
         let config = event_config();
         let (store, loaded) = EventStore::open(data.path(), config.grid()).unwrap();
+        // The hub frames for the socket as the server has it do.
+        let options = HubOptions {
+            framing: crate::web::text_frame,
+            ..options
+        };
         let event = EventHandle::spawn(config, store, loaded, options);
         let (shutdown, shutdown_rx) = watch::channel(false);
         let (to_server, from_client) = mpsc::unbounded_channel();

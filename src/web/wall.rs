@@ -24,7 +24,7 @@ async fn page(
     // The board and its last change, read together.
     let (snap, frames) = event.recent(1).await.map_err(|_| AppError::Unavailable)?;
     let rev = snap.board.rev();
-    let last_change = match frames.last().and_then(|f| frame_at(f.as_str(), rev)) {
+    let last_change = match frames.last().and_then(|f| frame_at(f.text(), rev)) {
         Some(at) => Some(at),
         None if rev > 0 => {
             let history = state

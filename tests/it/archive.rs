@@ -144,7 +144,7 @@ async fn a_played_event_archives_its_final_board_and_its_whole_history() {
 
     // Replaying the history rebuilds that same board.
     let board = replay(&config, &files["history.jsonl"]);
-    assert_eq!(slotboard::hub::board_json(event, &board), live);
+    assert_eq!(slotboard::export::board_json(event, &board), live);
     let history = std::str::from_utf8(&files["history.jsonl"]).unwrap();
     let revs = history.lines().count() as u64;
     let live_json: serde_json::Value = serde_json::from_str(&live).unwrap();
@@ -189,13 +189,13 @@ async fn archiving_twice_gives_byte_identical_files() {
     // `export` writes the very same files into any folder.
     let out = tempfile::tempdir().unwrap();
     let (board, history) = archive::board_from_disk(camp.data.path(), event).unwrap();
-    let json = slotboard::hub::board_json(event, &board);
+    let json = slotboard::export::board_json(event, &board);
     archive::export(out.path(), event, &board, &json, &history, url).unwrap();
     assert_eq!(files_of(out.path()), first);
 }
 
 /// A hub of the test event on `data`, outside any server: the path the
-/// lifecycle takes when an event ends (`archive::archive_event`).
+/// lifecycle takes when an event ends (`hub::archiving::archive_event`).
 fn spawn_hub(data: &Path) -> (Config, EventHandle) {
     let text = config_text(data, "snapshot_every = 2");
     let config = Config::from_toml_str(&text, "test.toml", &Overrides::default()).unwrap();
@@ -250,7 +250,7 @@ async fn a_running_event_is_archived_from_its_hub_and_a_broken_disk_stops_nothin
         assert!(matches!(answer, Answer::Ack { .. }), "{answer:?}");
     }
     let snap = hub.snapshot().await.unwrap();
-    let dir = archive::archive_event(&hub, data.path(), &url)
+    let dir = slotboard::hub::archiving::archive_event(&hub, data.path(), &url)
         .await
         .expect("archived");
     let good = files_of(&dir);
@@ -271,7 +271,7 @@ async fn a_running_event_is_archived_from_its_hub_and_a_broken_disk_stops_nothin
     assert!(matches!(answer, Answer::Ack { .. }), "{answer:?}");
     let blocker = broken.path().join("archive");
     std::fs::write(&blocker, "not a folder").unwrap();
-    let err = archive::archive_event(&hub2, broken.path(), &url)
+    let err = slotboard::hub::archiving::archive_event(&hub2, broken.path(), &url)
         .await
         .expect_err("cannot archive into a file");
     let message = err.to_string();
@@ -290,7 +290,7 @@ async fn a_running_event_is_archived_from_its_hub_and_a_broken_disk_stops_nothin
 
     // Once the disk is repaired, the same call works.
     std::fs::remove_file(&blocker).unwrap();
-    let dir2 = archive::archive_event(&hub2, broken.path(), &url)
+    let dir2 = slotboard::hub::archiving::archive_event(&hub2, broken.path(), &url)
         .await
         .unwrap();
     assert!(dir2.join("board.json").is_file());
