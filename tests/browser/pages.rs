@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::common::*;
 use crate::harness::{self, Browser, Elem, Opts, WAIT};
+use crate::kit::*;
 
 /// The longest the suite lets a claim take to reach the wall. The product's
 /// target is 1 s (see the benchmark docs); a test on a shared machine holds

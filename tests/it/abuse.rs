@@ -11,7 +11,7 @@ use tokio_tungstenite::tungstenite;
 use tokio_tungstenite::tungstenite::handshake::client::Request;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 
-use crate::common::*;
+use crate::kit::*;
 
 /// An upgrade request for `camp`'s socket, with extra headers.
 fn request(camp: &TestServer, headers: &[(&'static str, &str)]) -> Request {

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, ACCEPT_LANGUAGE, COOKIE, LOCATION, SET_COOKIE};
 use serde_json::{Value, json};
 
-use crate::common::*;
+use crate::kit::*;
 
 /// `application/x-www-form-urlencoded`, by hand.
 fn form(pairs: &[(&str, &str)]) -> String {

@@ -21,7 +21,7 @@ use slotboard::store::archive::{self, FILES};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-use crate::common::*;
+use crate::kit::*;
 
 /// Claims, edits, moves, a swap, votes, a release, a lock and an
 /// announcement, by two participants and an organiser. With
@@ -37,33 +37,36 @@ async fn play(camp: &TestServer) {
     let b2 = bob
         .claim_ok("sat-1130", "ouessant", "Short-lived talk")
         .await;
-    let ok = |a: serde_json::Value| assert_eq!(a["type"], "ack", "{a}");
-    ok(ann
-        .command(json!({"op":"edit","session":a1,"host":"Anne & Maël","tags":["rust","web"]}))
-        .await);
-    ok(ann
-        .command(json!({"op":"move","session":a2,"slot":"sat-1130","room":"amphi"}))
-        .await);
-    ok(bob
-        .command(json!({"op":"vote","session":a1,"on":true}))
-        .await);
-    ok(ann
-        .command(json!({"op":"vote","session":b1,"on":true}))
-        .await);
-    ok(org
-        .command(json!({"op":"vote","session":a1,"on":true}))
-        .await);
-    ok(org.command(json!({"op":"swap","a":a1,"b":b1})).await);
-    ok(bob.command(json!({"op":"release","session":b2})).await);
-    ok(org
-        .command(json!({"op":"lock","slot":"sat-1030","room":"amphi"}))
-        .await);
-    ok(org
-        .command(json!({"op":"announce","text":"Lunch at 12:30 <b>upstairs</b>"}))
-        .await);
-    ok(bob
-        .command(json!({"op":"vote","session":a1,"on":false}))
-        .await);
+    ann.command(json!({"op":"edit","session":a1,"host":"Anne & Maël","tags":["rust","web"]}))
+        .await
+        .expect_ack();
+    ann.command(json!({"op":"move","session":a2,"slot":"sat-1130","room":"amphi"}))
+        .await
+        .expect_ack();
+    bob.command(json!({"op":"vote","session":a1,"on":true}))
+        .await
+        .expect_ack();
+    ann.command(json!({"op":"vote","session":b1,"on":true}))
+        .await
+        .expect_ack();
+    org.command(json!({"op":"vote","session":a1,"on":true}))
+        .await
+        .expect_ack();
+    org.command(json!({"op":"swap","a":a1,"b":b1}))
+        .await
+        .expect_ack();
+    bob.command(json!({"op":"release","session":b2}))
+        .await
+        .expect_ack();
+    org.command(json!({"op":"lock","slot":"sat-1030","room":"amphi"}))
+        .await
+        .expect_ack();
+    org.command(json!({"op":"announce","text":"Lunch at 12:30 <b>upstairs</b>"}))
+        .await
+        .expect_ack();
+    bob.command(json!({"op":"vote","session":a1,"on":false}))
+        .await
+        .expect_ack();
 }
 
 fn camp_config(camp: &TestServer) -> Config {

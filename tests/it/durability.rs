@@ -7,8 +7,7 @@ use std::fs;
 
 use serde_json::{Value, json};
 
-use crate::common::*;
-use crate::process::{Running, Site};
+use crate::kit::*;
 
 // ---------------------------------------------------------------- helpers --
 
@@ -41,7 +40,7 @@ struct Acked {
 }
 
 impl Acked {
-    fn saw(&mut self, answer: &Value) -> u64 {
+    fn saw(&mut self, answer: &Answer) -> u64 {
         assert_eq!(
             answer["type"], "ack",
             "every command of the burst is acked: {answer}"
@@ -95,7 +94,7 @@ struct Phone {
     session: Option<String>,
     reqs: usize,
     /// The last edit sent, with its ack, to retry it after a restart.
-    last_edit: Option<(Value, Value)>,
+    last_edit: Option<(Value, Answer)>,
 }
 
 impl Phone {

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-use crate::common::*;
+use crate::kit::*;
 
 const SCHEMA: &str = "/work/shared/schemas/frab-schedule.xml.xsd";
 
@@ -22,10 +22,6 @@ fn schema() -> String {
     } else {
         SCHEMA.to_owned()
     }
-}
-
-fn ok(answer: Value) {
-    assert_eq!(answer["type"], "ack", "{answer}");
 }
 
 /// A morning played: claims (one title with a comma and quotes, one that
@@ -43,19 +39,22 @@ async fn play(camp: &TestServer) -> Vec<&'static str> {
     let b = alice.claim_ok("sat-1130", "brehat", quoted).await;
     let c = bob.claim_ok("sat-1030", "sein", html).await;
     let gone = bob.claim_ok("sat-1030", "ouessant", "Cancelled").await;
-    ok(bob.command(json!({"op":"release","session":gone})).await);
-    ok(org
-        .command(json!({"op":"move","session":c,"slot":"sat-0930","room":"ouessant"}))
-        .await);
-    ok(bob
-        .command(json!({"op":"vote","session":a,"on":true}))
-        .await);
-    ok(org
-        .command(json!({"op":"vote","session":a,"on":true}))
-        .await);
-    ok(alice
+    bob.command(json!({"op":"release","session":gone}))
+        .await
+        .expect_ack();
+    org.command(json!({"op":"move","session":c,"slot":"sat-0930","room":"ouessant"}))
+        .await
+        .expect_ack();
+    bob.command(json!({"op":"vote","session":a,"on":true}))
+        .await
+        .expect_ack();
+    org.command(json!({"op":"vote","session":a,"on":true}))
+        .await
+        .expect_ack();
+    alice
         .command(json!({"op":"vote","session":b,"on":true}))
-        .await);
+        .await
+        .expect_ack();
     vec!["Rust & WebSockets", quoted, html]
 }
 

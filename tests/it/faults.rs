@@ -10,8 +10,7 @@ use serde_json::{Value, json};
 use tokio::net::TcpSocket;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-use crate::common::*;
-use crate::process::Site;
+use crate::kit::*;
 
 // ------------------------------------------------------------- disk faults --
 

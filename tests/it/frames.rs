@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::common::*;
+use crate::kit::*;
 
 /// A camp whose rate limit leaves room for the many commands of one test:
 /// each bad frame and each proof of life costs a token of the bucket.

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::{self, http::HeaderValue};
 
-use crate::common::*;
+use crate::kit::*;
 
 /// A page as a browser gets it: status, headers and body.
 async fn fetch(camp: &TestServer, path: &str, cookie: Option<&str>) -> reqwest::Response {

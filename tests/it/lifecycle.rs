@@ -14,7 +14,7 @@ use slotboard::config::{Config, Overrides};
 use slotboard::server::Server;
 use tokio::net::TcpListener;
 
-use crate::common::*;
+use crate::kit::*;
 
 const TZ: &str = "Europe/Paris";
 

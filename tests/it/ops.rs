@@ -10,8 +10,7 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::common::*;
-use crate::process::Site;
+use crate::kit::*;
 
 // ------------------------------------------------------- metrics parsing --
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use crate::common::*;
+use crate::kit::*;
 
 /// A browser without JavaScript: keeps its cookies, follows nothing by
 /// itself (so the tests see each 303).

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::common::*;
+use crate::kit::*;
 
 #[tokio::test]
 async fn a_newcomer_gets_the_whole_board_and_a_token() {

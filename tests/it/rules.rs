@@ -3,13 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::*;
-
-/// Insists on an ack and returns its rev.
-fn acked(a: &Value) -> u64 {
-    assert_eq!(a["type"], "ack", "expected an ack, got {a}");
-    a["rev"].as_u64().expect("an ack has a rev")
-}
+use crate::kit::*;
 
 /// The session of one cell on the board, as `board.json` shows it.
 async fn session_at(camp: &TestServer, slot: &str, room: &str) -> Option<Value> {
@@ -23,7 +17,7 @@ async fn session_at(camp: &TestServer, slot: &str, room: &str) -> Option<Value> 
 }
 
 /// Insists that `cmd` was rejected with `code`, naming the command if not.
-fn refused(a: &Value, code: &str, cmd: &Value) {
+fn refused(a: &Answer, code: &str, cmd: &Value) {
     assert_eq!(a["code"], code, "{cmd} -> {a}");
     assert_reject(a, code);
 }
@@ -49,7 +43,7 @@ async fn an_owner_edits_moves_and_releases_their_session() {
         .command(json!({"op":"edit","session":s,"title":"Rust & WebSockets",
             "description":"Bring a laptop","tags":["rust","web"]}))
         .await;
-    assert_eq!(acked(&a), 3);
+    assert_eq!(a.expect_ack(), 3);
     let e = wall.expect_event_rev(3).await;
     assert_eq!(e["change"]["kind"], "edited");
     let edited = &e["change"]["session"];
@@ -72,7 +66,7 @@ async fn an_owner_edits_moves_and_releases_their_session() {
     let a = alice
         .command(json!({"op":"move","session":s,"slot":"sat-1130","room":"brehat"}))
         .await;
-    assert_eq!(acked(&a), 4);
+    assert_eq!(a.expect_ack(), 4);
     let e = wall.expect_event_rev(4).await;
     assert_eq!(
         e["change"],
@@ -88,7 +82,7 @@ async fn an_owner_edits_moves_and_releases_their_session() {
     );
 
     let a = alice.command(json!({"op":"release","session":s})).await;
-    assert_eq!(acked(&a), 5);
+    assert_eq!(a.expect_ack(), 5);
     let e = wall.expect_event_rev(5).await;
     assert_eq!(e["change"], json!({"kind":"released","session":s}));
     let board = get_json(&camp, "/e/camp/board.json").await;
@@ -123,7 +117,7 @@ async fn a_second_phone_of_the_same_person_may_edit_but_nobody_else_may() {
     let a = alice_laptop
         .command(json!({"op":"edit","session":s,"title":"Rust, from my laptop"}))
         .await;
-    assert_eq!(acked(&a), 2);
+    assert_eq!(a.expect_ack(), 2);
     let e = wall.expect_event_rev(2).await;
     assert_eq!(e["change"]["session"]["title"], "Rust, from my laptop");
     assert_eq!(e["change"]["session"]["owner"], alice.id.as_str());
@@ -144,7 +138,7 @@ async fn a_second_phone_of_the_same_person_may_edit_but_nobody_else_may() {
 
     // The first phone can still act too.
     let a = alice.command(json!({"op":"release","session":s})).await;
-    assert_eq!(acked(&a), 3);
+    assert_eq!(a.expect_ack(), 3);
 }
 
 #[tokio::test]
@@ -163,7 +157,7 @@ async fn an_organiser_locks_unlocks_swaps_opens_and_announces() {
     let a = org
         .command(json!({"op":"lock","slot":"sat-1130","room":"sein"}))
         .await;
-    assert_eq!(acked(&a), 3);
+    assert_eq!(a.expect_ack(), 3);
     let e = wall.expect_event_rev(3).await;
     assert_eq!(
         e["change"],
@@ -175,7 +169,7 @@ async fn an_organiser_locks_unlocks_swaps_opens_and_announces() {
     let a = org
         .command(json!({"op":"unlock","slot":"sat-1130","room":"sein"}))
         .await;
-    assert_eq!(acked(&a), 4);
+    assert_eq!(a.expect_ack(), 4);
     let e = wall.expect_event_rev(4).await;
     assert_eq!(
         e["change"],
@@ -187,7 +181,7 @@ async fn an_organiser_locks_unlocks_swaps_opens_and_announces() {
     );
 
     let a = org.command(json!({"op":"swap","a":sa,"b":sb})).await;
-    assert_eq!(acked(&a), 5);
+    assert_eq!(a.expect_ack(), 5);
     let e = wall.expect_event_rev(5).await;
     assert_eq!(e["change"], json!({"kind":"swapped","a":sa,"b":sb}));
     assert_eq!(
@@ -200,7 +194,7 @@ async fn an_organiser_locks_unlocks_swaps_opens_and_announces() {
     );
 
     let a = org.command(json!({"op":"set_open","open":false})).await;
-    assert_eq!(acked(&a), 6);
+    assert_eq!(a.expect_ack(), 6);
     let e = wall.expect_event_rev(6).await;
     assert_eq!(e["change"], json!({"kind":"opened","open":false}));
     assert_eq!(
@@ -208,7 +202,7 @@ async fn an_organiser_locks_unlocks_swaps_opens_and_announces() {
         false
     );
     let a = org.command(json!({"op":"set_open","open":true})).await;
-    assert_eq!(acked(&a), 7);
+    assert_eq!(a.expect_ack(), 7);
     assert_eq!(
         wall.expect_event_rev(7).await["change"],
         json!({"kind":"opened","open":true})
@@ -217,7 +211,7 @@ async fn an_organiser_locks_unlocks_swaps_opens_and_announces() {
     let a = org
         .command(json!({"op":"announce","text":"Lunch at 12:30 in the hall"}))
         .await;
-    assert_eq!(acked(&a), 8);
+    assert_eq!(a.expect_ack(), 8);
     let e = wall.expect_event_rev(8).await;
     assert_eq!(
         e["change"],
@@ -226,7 +220,7 @@ async fn an_organiser_locks_unlocks_swaps_opens_and_announces() {
     let board = get_json(&camp, "/e/camp/board.json").await;
     assert_eq!(board["announcement"], "Lunch at 12:30 in the hall");
     let a = org.command(json!({"op":"announce","text":""})).await;
-    assert_eq!(acked(&a), 9);
+    assert_eq!(a.expect_ack(), 9);
     assert_eq!(
         wall.expect_event_rev(9).await["change"],
         json!({"kind":"announced","text":""})
@@ -251,7 +245,7 @@ async fn an_organiser_edits_moves_and_releases_anyones_session_even_when_closed(
     let a = org
         .command(json!({"op":"edit","session":s,"title":"Rust (room change)","host":"Alice"}))
         .await;
-    assert_eq!(acked(&a), 2);
+    assert_eq!(a.expect_ack(), 2);
     let e = wall.expect_event_rev(2).await;
     assert_eq!(e["change"]["session"]["title"], "Rust (room change)");
     assert_eq!(e["change"]["session"]["host"], "Alice");
@@ -263,13 +257,15 @@ async fn an_organiser_edits_moves_and_releases_anyones_session_even_when_closed(
     assert_eq!(e["by"], org.id.as_str());
 
     assert_eq!(
-        acked(&org.command(json!({"op":"set_open","open":false})).await),
+        org.command(json!({"op":"set_open","open":false}))
+            .await
+            .expect_ack(),
         3
     );
     let a = org
         .command(json!({"op":"move","session":s,"slot":"sat-1130","room":"sein"}))
         .await;
-    assert_eq!(acked(&a), 4);
+    assert_eq!(a.expect_ack(), 4);
     assert_eq!(
         wall.expect_event_rev(3).await["change"],
         json!({"kind":"opened","open":false})
@@ -281,7 +277,7 @@ async fn an_organiser_edits_moves_and_releases_anyones_session_even_when_closed(
     );
     assert_eq!(e["by"], org.id.as_str());
     let a = org.command(json!({"op":"release","session":s})).await;
-    assert_eq!(acked(&a), 5);
+    assert_eq!(a.expect_ack(), 5);
     let board = get_json(&camp, "/e/camp/board.json").await;
     assert_eq!(board["sessions"], json!([]));
     assert_eq!(board["rev"], 5);
@@ -295,14 +291,12 @@ async fn a_participant_cannot_do_what_only_organisers_do() {
     let mut bob = camp.participant().await;
     let sa = alice.claim_ok("sat-0930", "amphi", "Rust").await;
     let sb = bob.claim_ok("sat-1030", "amphi", "Go").await;
-    acked(
-        &org.command(json!({"op":"lock","slot":"sat-1130","room":"sein"}))
-            .await,
-    );
-    acked(
-        &org.command(json!({"op":"announce","text":"Welcome!"}))
-            .await,
-    );
+    org.command(json!({"op":"lock","slot":"sat-1130","room":"sein"}))
+        .await
+        .expect_ack();
+    org.command(json!({"op":"announce","text":"Welcome!"}))
+        .await
+        .expect_ack();
 
     for cmd in [
         json!({"op":"lock","slot":"sat-1130","room":"amphi"}),
@@ -327,7 +321,9 @@ async fn a_closed_board_refuses_claims_and_owners_moves_and_releases_but_not_edi
     let mut org = camp.organiser().await;
     let mut alice = camp.participant().await;
     let s = alice.claim_ok("sat-0930", "amphi", "Rust").await;
-    acked(&org.command(json!({"op":"set_open","open":false})).await);
+    org.command(json!({"op":"set_open","open":false}))
+        .await
+        .expect_ack();
     assert_eq!(alice.expect_event_rev(2).await["change"]["open"], false);
 
     assert_reject(
@@ -346,11 +342,13 @@ async fn a_closed_board_refuses_claims_and_owners_moves_and_releases_but_not_edi
     let a = alice
         .command(json!({"op":"edit","session":s,"title":"Rust (typo fixed)"}))
         .await;
-    assert_eq!(acked(&a), 3);
+    assert_eq!(a.expect_ack(), 3);
 
-    acked(&org.command(json!({"op":"set_open","open":true})).await);
+    org.command(json!({"op":"set_open","open":true}))
+        .await
+        .expect_ack();
     let a = alice.claim("sat-1030", "amphi", "Late idea").await;
-    assert_eq!(acked(&a), 5, "open again: claims are back");
+    assert_eq!(a.expect_ack(), 5, "open again: claims are back");
 }
 
 #[tokio::test]
@@ -359,10 +357,9 @@ async fn a_locked_cell_cannot_be_claimed_or_moved_into() {
     let mut org = camp.organiser().await;
     let mut alice = camp.participant().await;
     let s = alice.claim_ok("sat-0930", "amphi", "Rust").await;
-    acked(
-        &org.command(json!({"op":"lock","slot":"sat-1030","room":"sein"}))
-            .await,
-    );
+    org.command(json!({"op":"lock","slot":"sat-1030","room":"sein"}))
+        .await
+        .expect_ack();
 
     let a = alice.claim("sat-1030", "sein", "Locked out").await;
     assert_reject(&a, "locked");
@@ -372,12 +369,11 @@ async fn a_locked_cell_cannot_be_claimed_or_moved_into() {
     assert_reject(&a, "locked");
     assert!(session_at(&camp, "sat-1030", "sein").await.is_none());
 
-    acked(
-        &org.command(json!({"op":"unlock","slot":"sat-1030","room":"sein"}))
-            .await,
-    );
+    org.command(json!({"op":"unlock","slot":"sat-1030","room":"sein"}))
+        .await
+        .expect_ack();
     let a = alice.claim("sat-1030", "sein", "Let in").await;
-    assert_eq!(acked(&a), 4);
+    assert_eq!(a.expect_ack(), 4);
 }
 
 #[tokio::test]
@@ -435,11 +431,10 @@ async fn a_viewer_may_watch_but_not_act() {
         .await;
     assert_reject(&a, "forbidden");
     // Still watching: the wall sees the next change.
-    acked(
-        &alice
-            .command(json!({"op":"edit","session":s,"host":"Alice"}))
-            .await,
-    );
+    alice
+        .command(json!({"op":"edit","session":s,"host":"Alice"}))
+        .await
+        .expect_ack();
     assert_eq!(wall.expect_event_rev(2).await["change"]["kind"], "edited");
 }
 
@@ -487,19 +482,17 @@ async fn votes_are_counted_one_each() {
             e["change"]["votes"].clone(),
         )
     };
-    acked(
-        &bob.command(json!({"op":"vote","session":s,"on":true}))
-            .await,
-    );
+    bob.command(json!({"op":"vote","session":s,"on":true}))
+        .await
+        .expect_ack();
     assert_eq!(
         voted(&wall.expect_event_rev(2).await),
         (json!("voted"), json!(s), json!(1))
     );
-    acked(
-        &carol
-            .command(json!({"op":"vote","session":s,"on":true}))
-            .await,
-    );
+    carol
+        .command(json!({"op":"vote","session":s,"on":true}))
+        .await
+        .expect_ack();
     assert_eq!(
         voted(&wall.expect_event_rev(3).await),
         (json!("voted"), json!(s), json!(2))
@@ -518,10 +511,9 @@ async fn votes_are_counted_one_each() {
         "invalid",
     );
 
-    acked(
-        &bob.command(json!({"op":"vote","session":s,"on":false}))
-            .await,
-    );
+    bob.command(json!({"op":"vote","session":s,"on":false}))
+        .await
+        .expect_ack();
     assert_eq!(
         voted(&wall.expect_event_rev(4).await),
         (json!("voted"), json!(s), json!(1))
@@ -557,7 +549,7 @@ async fn the_same_req_twice_is_answered_twice_and_applied_once() {
     alice.send(claim.clone()).await;
     let first = alice.answer("c-1").await;
     let second = alice.answer("c-1").await;
-    assert_eq!(acked(&first), 1);
+    assert_eq!(first.expect_ack(), 1);
     assert_eq!(second, first, "the retry gets the first answer");
     // And a retry after the answer.
     alice.send(claim).await;
@@ -570,7 +562,7 @@ async fn the_same_req_twice_is_answered_twice_and_applied_once() {
     let a = alice
         .command(json!({"op":"edit","session":s,"title":"Rust!"}))
         .await;
-    assert_eq!(acked(&a), 2);
+    assert_eq!(a.expect_ack(), 2);
     assert_eq!(wall.expect_event_rev(2).await["change"]["kind"], "edited");
     assert_eq!(
         get_json(&camp, "/e/camp/board.json").await["sessions"]
@@ -590,7 +582,7 @@ async fn the_same_req_after_a_reconnect_is_answered_the_same_and_applied_once() 
     let vote = json!({"op":"vote","req":"v-1","session":s,"on":true});
     alice.send(vote.clone()).await;
     let first = alice.answer("v-1").await;
-    assert_eq!(acked(&first), 2);
+    assert_eq!(first.expect_ack(), 2);
     // The phone loses its connection (and, say, the answer with it), comes
     // back with its token and sends the vote again.
     let token = alice.token.clone();
@@ -609,7 +601,7 @@ async fn the_same_req_after_a_reconnect_is_answered_the_same_and_applied_once() 
     let a = alice
         .command(json!({"op":"edit","session":s,"host":"Alice"}))
         .await;
-    assert_eq!(acked(&a), 3);
+    assert_eq!(a.expect_ack(), 3);
     assert_eq!(wall.expect_event_rev(3).await["change"]["kind"], "edited");
     assert_eq!(
         get_json(&camp, "/e/camp/board.json").await["sessions"][0]["votes"],
@@ -623,20 +615,18 @@ async fn a_rejected_req_sent_again_gets_the_same_reject_even_if_it_would_now_pas
     let mut wall = camp.viewer().await;
     let mut org = camp.organiser().await;
     let mut alice = camp.participant().await;
-    acked(
-        &org.command(json!({"op":"lock","slot":"sat-1030","room":"sein"}))
-            .await,
-    );
+    org.command(json!({"op":"lock","slot":"sat-1030","room":"sein"}))
+        .await
+        .expect_ack();
     let claim = json!({"op":"claim","req":"late-1","slot":"sat-1030","room":"sein",
         "title":"Locked out","host":"Alice"});
     alice.send(claim.clone()).await;
     let first = alice.answer("late-1").await;
     assert_reject(&first, "locked");
 
-    acked(
-        &org.command(json!({"op":"unlock","slot":"sat-1030","room":"sein"}))
-            .await,
-    );
+    org.command(json!({"op":"unlock","slot":"sat-1030","room":"sein"}))
+        .await
+        .expect_ack();
     alice.send(claim.clone()).await;
     assert_eq!(
         alice.answer("late-1").await,
@@ -651,7 +641,7 @@ async fn a_rejected_req_sent_again_gets_the_same_reject_even_if_it_would_now_pas
     assert_eq!(wall.expect_event_rev(1).await["change"]["kind"], "locked");
     assert_eq!(wall.expect_event_rev(2).await["change"]["kind"], "unlocked");
     let a = alice.claim("sat-1030", "sein", "With a new req").await;
-    assert_eq!(acked(&a), 3);
+    assert_eq!(a.expect_ack(), 3);
     assert_eq!(
         wall.expect_event_rev(3).await["change"]["session"]["title"],
         "With a new req"
@@ -666,7 +656,7 @@ async fn an_acked_req_is_remembered_across_a_server_restart() {
         "room":"amphi","title":"Rust","host":"Alice"});
     alice.send(claim.clone()).await;
     let first = alice.answer("before-restart").await;
-    assert_eq!(acked(&first), 1);
+    assert_eq!(first.expect_ack(), 1);
     let token = alice.token.clone();
     drop(alice);
 
@@ -695,13 +685,13 @@ async fn the_same_req_from_another_participant_is_another_command() {
             "title":"Rust","host":"Alice"}),
         )
         .await;
-    assert_eq!(acked(&alice.answer("c-1").await), 1);
+    assert_eq!(alice.answer("c-1").await.expect_ack(), 1);
     bob.send(
         json!({"op":"claim","req":"c-1","slot":"sat-0930","room":"sein",
         "title":"Go","host":"Bob"}),
     )
     .await;
-    assert_eq!(acked(&bob.answer("c-1").await), 2);
+    assert_eq!(bob.answer("c-1").await.expect_ack(), 2);
 
     let e1 = wall.expect_event_rev(1).await;
     let e2 = wall.expect_event_rev(2).await;
@@ -787,7 +777,7 @@ async fn every_accepted_change_adds_exactly_one_to_rev() {
         let a = client.command(cmd.clone()).await;
         if accepted {
             rev += 1;
-            assert_eq!(acked(&a), rev, "{who}: {cmd}");
+            assert_eq!(a.expect_ack(), rev, "{who}: {cmd}");
         } else {
             assert_eq!(a["type"], "reject", "{who}: {cmd} -> {a}");
         }
@@ -813,20 +803,19 @@ async fn a_phone_that_comes_back_with_since_gets_exactly_what_it_missed() {
     alice.leave().await;
 
     // Five changes while alice's phone is in the tunnel.
-    acked(
-        &bob.command(json!({"op":"edit","session":sb,"title":"Go, fast"}))
-            .await,
-    );
-    acked(
-        &bob.command(json!({"op":"vote","session":sb,"on":true}))
-            .await,
-    );
+    bob.command(json!({"op":"edit","session":sb,"title":"Go, fast"}))
+        .await
+        .expect_ack();
+    bob.command(json!({"op":"vote","session":sb,"on":true}))
+        .await
+        .expect_ack();
     let s2 = bob.claim_ok("sat-1030", "amphi", "Zig").await;
-    acked(
-        &bob.command(json!({"op":"move","session":s2,"slot":"sat-1130","room":"sein"}))
-            .await,
-    );
-    acked(&bob.command(json!({"op":"release","session":sb})).await);
+    bob.command(json!({"op":"move","session":s2,"slot":"sat-1130","room":"sein"}))
+        .await
+        .expect_ack();
+    bob.command(json!({"op":"release","session":sb}))
+        .await
+        .expect_ack();
     let mut seen_by_wall = Vec::new();
     for r in 2..=6 {
         seen_by_wall.push(wall.expect_event_rev(r).await);
@@ -867,7 +856,7 @@ async fn a_phone_that_comes_back_with_since_gets_exactly_what_it_missed() {
     let a = alice
         .command(json!({"op":"vote","session":s2,"on":true}))
         .await;
-    assert_eq!(acked(&a), 8);
+    assert_eq!(a.expect_ack(), 8);
     assert_eq!(alice.expect_event_rev(8).await["by"], id.as_str());
 }
 
@@ -883,11 +872,10 @@ async fn a_resumed_phone_is_told_its_own_votes() {
     let mut bob = camp.participant().await;
     let s = bob.claim_ok("sat-0930", "amphi", "Go").await;
     let mut alice = camp.participant().await;
-    acked(
-        &alice
-            .command(json!({"op":"vote","session":s,"on":true}))
-            .await,
-    );
+    alice
+        .command(json!({"op":"vote","session":s,"on":true}))
+        .await
+        .expect_ack();
     let (token, since) = (alice.token.clone(), 2);
     alice.leave().await;
 
@@ -941,10 +929,9 @@ async fn since_older_than_what_is_held_or_in_the_future_gets_a_welcome() {
     let mut bob = camp.participant().await;
     let s = bob.claim_ok("sat-0930", "amphi", "Go").await;
     for t in ["Go 2", "Go 3", "Go 4", "Go 5"] {
-        acked(
-            &bob.command(json!({"op":"edit","session":s,"title":t}))
-                .await,
-        );
+        bob.command(json!({"op":"edit","session":s,"title":t}))
+            .await
+            .expect_ack();
     }
     let hello = |since: u64| json!({"op":"hello","protocol":1,"since":since});
 
@@ -989,15 +976,13 @@ async fn events_say_when_and_by_whom_but_never_the_token() {
     let mut org = camp.organiser().await;
     let mut alice = camp.participant().await;
     let s = alice.claim_ok("sat-0930", "amphi", "Rust").await;
-    acked(
-        &org.command(json!({"op":"lock","slot":"sat-1130","room":"sein"}))
-            .await,
-    );
-    acked(
-        &alice
-            .command(json!({"op":"vote","session":s,"on":true}))
-            .await,
-    );
+    org.command(json!({"op":"lock","slot":"sat-1130","room":"sein"}))
+        .await
+        .expect_ack();
+    alice
+        .command(json!({"op":"vote","session":s,"on":true}))
+        .await
+        .expect_ack();
 
     let mut all = String::new();
     for (rev, by) in [(1, &alice.id), (2, &org.id), (3, &alice.id)] {

@@ -8,7 +8,7 @@ use slotboard::config::{Config, Overrides};
 use slotboard::server::Server;
 use tokio::net::TcpListener;
 
-use crate::common::*;
+use crate::kit::*;
 
 /// The wall's HTML, in a language.
 async fn wall(base: &str, slug: &str, lang: &str) -> String {
