@@ -51,18 +51,12 @@ async fn refused(camp: &TestServer, headers: &[(&'static str, &str)]) -> (u16, S
 /// Retries an upgrade until it is accepted (a closed socket's place comes
 /// back when the server has seen it close).
 async fn join_eventually(camp: &TestServer, headers: &[(&'static str, &str)]) -> Client {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    loop {
-        if let Ok(mut c) = Client::connect_request(request(camp, headers)).await {
-            c.hello(json!({"op":"hello","protocol":1})).await;
-            return c;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no place came back in time"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let mut c = wait_for("a place to come back", PATIENCE, || async {
+        Client::connect_request(request(camp, headers)).await.ok()
+    })
+    .await;
+    c.hello(Cmd::hello()).await;
+    c
 }
 
 #[tokio::test]

@@ -335,14 +335,6 @@ async fn raw_get(addr: std::net::SocketAddr, path: &str) -> u16 {
     text.split(' ').nth(1).unwrap().parse().unwrap()
 }
 
-async fn get(base: &str, path: &str) -> reqwest::Response {
-    http_client()
-        .get(format!("{base}{path}"))
-        .send()
-        .await
-        .unwrap()
-}
-
 /// The archive's pages and files on a server at `base`.
 async fn check_served(base: &str, dir: &Path) {
     let page = get(base, "/archive?lang=en").await;

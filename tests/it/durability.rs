@@ -11,13 +11,6 @@ use crate::kit::*;
 
 // ---------------------------------------------------------------- helpers --
 
-/// The 12 cells of the test camp (3 slots x 4 rooms), in a fixed order.
-fn cell(i: usize) -> (&'static str, &'static str) {
-    const SLOTS: [&str; 3] = ["sat-0930", "sat-1030", "sat-1130"];
-    const ROOMS: [&str; 4] = ["amphi", "ouessant", "brehat", "sein"];
-    (SLOTS[i / 4], ROOMS[i % 4])
-}
-
 async fn newcomer(server: &Running) -> Client {
     Client::join(&server.ws_url(), json!({"op":"hello","protocol":1})).await
 }

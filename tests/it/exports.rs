@@ -58,22 +58,6 @@ async fn play(camp: &TestServer) -> Vec<&'static str> {
     vec!["Rust & WebSockets", quoted, html]
 }
 
-async fn get(camp: &TestServer, path: &str) -> reqwest::Response {
-    http_client()
-        .get(camp.http(path))
-        .send()
-        .await
-        .expect("GET")
-}
-
-fn header(r: &reqwest::Response, name: reqwest::header::HeaderName) -> String {
-    r.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
-}
-
 /// GETs an export twice: it must be 200 with this type, and the same bytes.
 async fn export(camp: &TestServer, path: &str, content_type: &str) -> String {
     let r = get(camp, path).await;

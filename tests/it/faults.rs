@@ -14,12 +14,6 @@ use crate::kit::*;
 
 // ------------------------------------------------------------- disk faults --
 
-fn cell(i: usize) -> (&'static str, &'static str) {
-    const SLOTS: [&str; 3] = ["sat-0930", "sat-1030", "sat-1130"];
-    const ROOMS: [&str; 4] = ["amphi", "ouessant", "brehat", "sein"];
-    (SLOTS[i / 4], ROOMS[i % 4])
-}
-
 /// `req` -> how many times it is in the journal.
 fn reqs_in(journal: &std::path::Path) -> HashMap<String, usize> {
     let mut out = HashMap::new();
@@ -121,18 +115,11 @@ async fn a_failing_journal_refuses_writes_keeps_reads_and_recovers_by_itself() {
     // itself, before anyone writes (a load balancer that trusts it would
     // otherwise keep everyone out for good).
     server.lift_file_size_limit();
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    loop {
+    wait_until("/healthz to recover without a write", PATIENCE, || async {
         let r = reqwest::get(server.url("/healthz")).await.unwrap();
-        if r.status().as_u16() == 200 {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "/healthz did not recover without a write"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+        r.status().as_u16() == 200
+    })
+    .await;
     assert_eq!(
         reqs_in(&site.journal()).get(&failed_req),
         None,

@@ -275,13 +275,6 @@ async fn metrics_count_broadcast_lag_resyncs() {
 
 // ------------------------------------------------ the binary, as in production
 
-/// The 12 cells of the test camp (3 slots x 4 rooms), in a fixed order.
-fn cell(i: usize) -> (&'static str, &'static str) {
-    const SLOTS: [&str; 3] = ["sat-0930", "sat-1030", "sat-1130"];
-    const ROOMS: [&str; 4] = ["amphi", "ouessant", "brehat", "sein"];
-    (SLOTS[i / 4], ROOMS[i % 4])
-}
-
 /// A second day of ten slots (`sun-0` .. `sun-9`), 40 more cells.
 fn sunday() -> String {
     let slots: Vec<String> = (0..10)

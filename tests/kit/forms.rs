@@ -122,4 +122,9 @@ impl NoJs {
             .cloned()
             .expect("the page gave a token")
     }
+
+    /// The public id of that participant.
+    pub fn token_id(&self) -> String {
+        slotboard::auth::public_id(&self.token())
+    }
 }
