@@ -5,7 +5,6 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use serde_json::json;
 use slotboard::config::{Config, Overrides};
 use tokio_tungstenite::tungstenite;
 use tokio_tungstenite::tungstenite::handshake::client::Request;
@@ -28,7 +27,7 @@ async fn join_with(camp: &TestServer, headers: &[(&'static str, &str)]) -> Clien
     let mut c = Client::connect_request(request(camp, headers))
         .await
         .expect("the upgrade is accepted");
-    c.hello(json!({"op":"hello","protocol":1})).await;
+    c.hello(Cmd::hello()).await;
     c
 }
 
@@ -224,9 +223,7 @@ async fn a_rate_limited_connection_is_logged_once_not_per_message() {
     // token a second).
     let reqs: Vec<String> = (0..10).map(|_| phone.next_req()).collect();
     for req in &reqs {
-        phone
-            .send(json!({"op":"vote","req":req,"session":"s_99","on":true}))
-            .await;
+        phone.send(Cmd::vote("s_99", true).req(req)).await;
     }
     let mut limited = 0;
     for req in &reqs {
@@ -264,8 +261,7 @@ async fn connections_from_one_address_share_its_command_rate() {
     for _ in 0..5 {
         for c in [&mut a, &mut b] {
             let req = c.next_req();
-            c.send(json!({"op":"vote","req":req,"session":"s_99","on":true}))
-                .await;
+            c.send(Cmd::vote("s_99", true).req(&req)).await;
             sent.push(req);
         }
     }
@@ -285,9 +281,7 @@ async fn connections_from_one_address_share_its_command_rate() {
         "{limited:?}"
     );
     // Another address is not affected.
-    let answer = elsewhere
-        .command(json!({"op":"vote","session":"s_99","on":true}))
-        .await;
+    let answer = elsewhere.command(Cmd::vote("s_99", true)).await;
     assert_ne!(answer["code"], "rate_limited", "{answer}");
 }
 

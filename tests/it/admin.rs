@@ -217,20 +217,14 @@ async fn a_socket_with_the_login_cookie_is_an_organiser() {
     req.headers_mut()
         .insert("cookie", o.cookie.parse().unwrap());
     let mut c = Client::connect_request(req).await.expect("upgrade");
-    let welcome = c
-        .hello(json!({"op":"hello","protocol":1,"role":"organiser"}))
-        .await;
+    let welcome = c.hello(Cmd::hello().role("organiser")).await;
     assert_eq!(welcome["you"]["role"], "organiser", "{welcome}");
     assert_eq!(welcome["you"]["id"], o.id, "the same id as the forms");
-    let a = c
-        .command(json!({"op":"lock","slot":"sat-0930","room":"sein"}))
-        .await;
+    let a = c.command(Cmd::lock("sat-0930", "sein")).await;
     assert_eq!(a["type"], "ack", "{a}");
 
     let mut stranger = camp.raw().await;
-    stranger
-        .send(json!({"op":"hello","protocol":1,"role":"organiser"}))
-        .await;
+    stranger.send(Cmd::hello().role("organiser")).await;
     let e = stranger.expect_error().await;
     assert_eq!(e["code"], "forbidden", "{e}");
 }
@@ -426,9 +420,7 @@ async fn undo_puts_back_each_kind_of_moderation() {
     assert_eq!(back["owner"], alice.id.as_str(), "the same owner");
     assert_eq!(back["title"], "Elm");
     assert_eq!(back["slot"], "sat-1030");
-    let a2 = alice
-        .command(json!({"op":"edit","session":b,"title":"Elm, still mine"}))
-        .await;
+    let a2 = alice.command(Cmd::edit(&b).title("Elm, still mine")).await;
     assert_eq!(a2["type"], "ack", "the owner still owns it: {a2}");
     wall.expect_event().await;
 
@@ -458,9 +450,7 @@ async fn undo_skips_what_participants_did_to_their_own_sessions() {
         act(&camp, &o, "lock", &[("slot", "sat-1130"), ("room", "sein")]).await,
         "ack"
     );
-    let m = alice
-        .command(json!({"op":"move","session":a,"slot":"sat-1030","room":"amphi"}))
-        .await;
+    let m = alice.command(Cmd::move_to(&a, "sat-1030", "amphi")).await;
     assert_eq!(m["type"], "ack");
     let mut wall = camp.viewer().await;
     let rev = wall.welcome["rev"].as_u64().unwrap();

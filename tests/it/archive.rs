@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde_json::json;
 use slotboard::board::{
     Actor, Board, Cell, Command, Description, Host, Limits, ParticipantId, Role, RoomId, SlotId,
     Tags, Title,
@@ -37,36 +36,24 @@ async fn play(camp: &TestServer) {
     let b2 = bob
         .claim_ok("sat-1130", "ouessant", "Short-lived talk")
         .await;
-    ann.command(json!({"op":"edit","session":a1,"host":"Anne & Maël","tags":["rust","web"]}))
+    ann.command(Cmd::edit(&a1).host("Anne & Maël").tags(&["rust", "web"]))
         .await
         .expect_ack();
-    ann.command(json!({"op":"move","session":a2,"slot":"sat-1130","room":"amphi"}))
+    ann.command(Cmd::move_to(&a2, "sat-1130", "amphi"))
         .await
         .expect_ack();
-    bob.command(json!({"op":"vote","session":a1,"on":true}))
+    bob.command(Cmd::vote(&a1, true)).await.expect_ack();
+    ann.command(Cmd::vote(&b1, true)).await.expect_ack();
+    org.command(Cmd::vote(&a1, true)).await.expect_ack();
+    org.command(Cmd::swap(&a1, &b1)).await.expect_ack();
+    bob.command(Cmd::release(&b2)).await.expect_ack();
+    org.command(Cmd::lock("sat-1030", "amphi"))
         .await
         .expect_ack();
-    ann.command(json!({"op":"vote","session":b1,"on":true}))
+    org.command(Cmd::announce("Lunch at 12:30 <b>upstairs</b>"))
         .await
         .expect_ack();
-    org.command(json!({"op":"vote","session":a1,"on":true}))
-        .await
-        .expect_ack();
-    org.command(json!({"op":"swap","a":a1,"b":b1}))
-        .await
-        .expect_ack();
-    bob.command(json!({"op":"release","session":b2}))
-        .await
-        .expect_ack();
-    org.command(json!({"op":"lock","slot":"sat-1030","room":"amphi"}))
-        .await
-        .expect_ack();
-    org.command(json!({"op":"announce","text":"Lunch at 12:30 <b>upstairs</b>"}))
-        .await
-        .expect_ack();
-    bob.command(json!({"op":"vote","session":a1,"on":false}))
-        .await
-        .expect_ack();
+    bob.command(Cmd::vote(&a1, false)).await.expect_ack();
 }
 
 fn camp_config(camp: &TestServer) -> Config {

@@ -12,15 +12,11 @@ use crate::kit::*;
 // ---------------------------------------------------------------- helpers --
 
 async fn newcomer(server: &Running) -> Client {
-    Client::join(&server.ws_url(), json!({"op":"hello","protocol":1})).await
+    Client::join(&server.ws_url(), Cmd::hello()).await
 }
 
 async fn returning(server: &Running, token: &str) -> Client {
-    Client::join(
-        &server.ws_url(),
-        json!({"op":"hello","protocol":1,"token":token}),
-    )
-    .await
+    Client::join(&server.ws_url(), Cmd::hello().token(token)).await
 }
 
 /// What the tests know was acked: session id -> (title, owner id, votes),
@@ -250,9 +246,7 @@ async fn sigkill_right_after_a_burst_loses_no_acked_change_three_times_over() {
                 break e["change"]["session"]["id"].as_str().unwrap().to_owned();
             }
         };
-        let a = probe
-            .command(json!({"op":"release","session":probe_session}))
-            .await;
+        let a = probe.command(Cmd::release(&probe_session)).await;
         assert_eq!(a["rev"].as_u64(), Some(rev + 1), "{a}");
         acked.saw(&a);
     }

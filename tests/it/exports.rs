@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::kit::*;
 
@@ -39,22 +39,13 @@ async fn play(camp: &TestServer) -> Vec<&'static str> {
     let b = alice.claim_ok("sat-1130", "brehat", quoted).await;
     let c = bob.claim_ok("sat-1030", "sein", html).await;
     let gone = bob.claim_ok("sat-1030", "ouessant", "Cancelled").await;
-    bob.command(json!({"op":"release","session":gone}))
+    bob.command(Cmd::release(&gone)).await.expect_ack();
+    org.command(Cmd::move_to(&c, "sat-0930", "ouessant"))
         .await
         .expect_ack();
-    org.command(json!({"op":"move","session":c,"slot":"sat-0930","room":"ouessant"}))
-        .await
-        .expect_ack();
-    bob.command(json!({"op":"vote","session":a,"on":true}))
-        .await
-        .expect_ack();
-    org.command(json!({"op":"vote","session":a,"on":true}))
-        .await
-        .expect_ack();
-    alice
-        .command(json!({"op":"vote","session":b,"on":true}))
-        .await
-        .expect_ack();
+    bob.command(Cmd::vote(&a, true)).await.expect_ack();
+    org.command(Cmd::vote(&a, true)).await.expect_ack();
+    alice.command(Cmd::vote(&b, true)).await.expect_ack();
     vec!["Rust & WebSockets", quoted, html]
 }
 

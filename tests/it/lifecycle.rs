@@ -143,20 +143,16 @@ impl Venue {
         self.data.path().join("events").join(slug)
     }
 
-    async fn join(&self, slug: &str, hello: Value) -> Client {
+    async fn join(&self, slug: &str, hello: impl Into<Value>) -> Client {
         Client::join(&format!("ws://{}/e/{slug}/ws", self.addr), hello).await
     }
 
     async fn participant(&self, slug: &str) -> Client {
-        self.join(slug, json!({"op":"hello","protocol":1})).await
+        self.join(slug, Cmd::hello()).await
     }
 
     async fn organiser(&self, slug: &str) -> Client {
-        self.join(
-            slug,
-            json!({"op":"hello","protocol":1,"organiser":ORGANISER}),
-        )
-        .await
+        self.join(slug, Cmd::hello_organiser()).await
     }
 
     async fn board(&self, slug: &str) -> Value {
@@ -291,11 +287,11 @@ async fn the_organisers_end_is_broadcast_and_then_everything_is_refused() {
         .await;
     phone.claim_ok("d0-0930", "amphi", "Before the end").await;
     // A participant (or the wall) cannot end it.
-    assert_reject(&phone.command(json!({"op":"end"})).await, "forbidden");
-    assert_reject(&wall.command(json!({"op":"end"})).await, "forbidden");
+    assert_reject(&phone.command(Cmd::end()).await, "forbidden");
+    assert_reject(&wall.command(Cmd::end()).await, "forbidden");
 
     let mut orga = venue.organiser("today").await;
-    let a = orga.command(json!({"op":"end"})).await;
+    let a = orga.command(Cmd::end()).await;
     assert_eq!(a["type"], "ack", "{a}");
     assert_eq!(a["rev"], 2);
     // (The phone read its own claim's event already.)
@@ -309,18 +305,13 @@ async fn the_organisers_end_is_broadcast_and_then_everything_is_refused() {
         &phone.claim("d0-1030", "atelier", "After the end").await,
         "ended",
     );
-    let s = venue.board("today").await["sessions"][0]["id"].clone();
-    assert_reject(
-        &phone
-            .command(json!({"op":"vote","session":s,"on":true}))
-            .await,
-        "ended",
-    );
-    assert_reject(
-        &orga.command(json!({"op":"release","session":s})).await,
-        "ended",
-    );
-    assert_reject(&orga.command(json!({"op":"end"})).await, "ended");
+    let s = venue.board("today").await["sessions"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_reject(&phone.command(Cmd::vote(&s, true)).await, "ended");
+    assert_reject(&orga.command(Cmd::release(&s)).await, "ended");
+    assert_reject(&orga.command(Cmd::end()).await, "ended");
     let board = venue.board("today").await;
     assert_eq!(board["rev"], 2);
     assert_eq!(board["event"]["ended"], true);
@@ -487,7 +478,7 @@ async fn the_index_lists_live_upcoming_and_past_events_in_both_languages() {
 
     // An organiser's end moves an event to the past at once.
     let mut orga = venue.organiser("today").await;
-    assert_eq!(orga.command(json!({"op":"end"})).await["type"], "ack");
+    assert_eq!(orga.command(Cmd::end()).await["type"], "ack");
     let (_, body) = request(&venue, "/").cookie(None).lang("en").page().await;
     let got = sections(&body, &["Live now", "Coming up", "Past events"]);
     assert_eq!(got.len(), 2, "no live event left: {body}");
@@ -568,7 +559,7 @@ async fn two_events_are_isolated() {
     assert_eq!(brest_wall.unread_events(), 0);
     // Ending one leaves the other running.
     let mut orga = venue.organiser("rennes").await;
-    assert_eq!(orga.command(json!({"op":"end"})).await["type"], "ack");
+    assert_eq!(orga.command(Cmd::end()).await["type"], "ack");
     let b = brest.claim("d0-1030", "amphi", "Still open").await;
     assert_eq!(b["type"], "ack", "{b}");
     let e = brest_wall.expect_event_rev(2).await;

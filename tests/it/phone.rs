@@ -2,7 +2,7 @@
 //! every action as a plain form (no JavaScript), with the socket's rules and
 //! messages.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::kit::*;
 
@@ -223,9 +223,7 @@ async fn bad_input_gets_the_socket_s_message_and_never_a_500() {
         ("sat-0930", "attic", "Nowhere", "unknown room"),
     ];
     for (slot, room, title, why) in cases {
-        let answer = socket
-            .command(json!({"op":"claim","slot":slot,"room":room,"title":title,"host":"Maël"}))
-            .await;
+        let answer = socket.command(Cmd::claim(slot, room, title, "Maël")).await;
         assert_eq!(answer["type"], "reject", "{why}");
         let page = b
             .submit(
@@ -442,9 +440,7 @@ async fn a_crowded_session_is_offered_a_bigger_free_room() {
     // Sein holds 10: eleven people want to go.
     for _ in 0..11 {
         let mut fan = camp.participant().await;
-        let a = fan
-            .command(json!({"op":"vote","session":"s_1","on":true}))
-            .await;
+        let a = fan.command(Cmd::vote("s_1", true)).await;
         assert_eq!(a["type"], "ack", "{a}");
     }
     let page = owner.get(&camp, "/e/camp").await;

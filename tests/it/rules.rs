@@ -40,8 +40,12 @@ async fn an_owner_edits_moves_and_releases_their_session() {
     wall.expect_event_rev(2).await;
 
     let a = alice
-        .command(json!({"op":"edit","session":s,"title":"Rust & WebSockets",
-            "description":"Bring a laptop","tags":["rust","web"]}))
+        .command(
+            Cmd::edit(&s)
+                .title("Rust & WebSockets")
+                .description("Bring a laptop")
+                .tags(&["rust", "web"]),
+        )
         .await;
     assert_eq!(a.expect_ack(), 3);
     let e = wall.expect_event_rev(3).await;
@@ -59,13 +63,9 @@ async fn an_owner_edits_moves_and_releases_their_session() {
     );
 
     // A move into a taken cell is refused, into a free one accepted.
-    let a = alice
-        .command(json!({"op":"move","session":s,"slot":"sat-1030","room":"amphi"}))
-        .await;
+    let a = alice.command(Cmd::move_to(&s, "sat-1030", "amphi")).await;
     assert_reject(&a, "taken");
-    let a = alice
-        .command(json!({"op":"move","session":s,"slot":"sat-1130","room":"brehat"}))
-        .await;
+    let a = alice.command(Cmd::move_to(&s, "sat-1130", "brehat")).await;
     assert_eq!(a.expect_ack(), 4);
     let e = wall.expect_event_rev(4).await;
     assert_eq!(
@@ -81,7 +81,7 @@ async fn an_owner_edits_moves_and_releases_their_session() {
         s.as_str()
     );
 
-    let a = alice.command(json!({"op":"release","session":s})).await;
+    let a = alice.command(Cmd::release(&s)).await;
     assert_eq!(a.expect_ack(), 5);
     let e = wall.expect_event_rev(5).await;
     assert_eq!(e["change"], json!({"kind":"released","session":s}));
@@ -89,9 +89,7 @@ async fn an_owner_edits_moves_and_releases_their_session() {
     assert_eq!(board["sessions"].as_array().unwrap().len(), 1);
 
     // Gone is gone.
-    let a = alice
-        .command(json!({"op":"edit","session":s,"title":"Again"}))
-        .await;
+    let a = alice.command(Cmd::edit(&s).title("Again")).await;
     assert_reject(&a, "not_found");
 }
 
@@ -115,7 +113,7 @@ async fn a_second_phone_of_the_same_person_may_edit_but_nobody_else_may() {
         alice_laptop.welcome["you"]
     );
     let a = alice_laptop
-        .command(json!({"op":"edit","session":s,"title":"Rust, from my laptop"}))
+        .command(Cmd::edit(&s).title("Rust, from my laptop"))
         .await;
     assert_eq!(a.expect_ack(), 2);
     let e = wall.expect_event_rev(2).await;
@@ -137,7 +135,7 @@ async fn a_second_phone_of_the_same_person_may_edit_but_nobody_else_may() {
     assert_eq!(still["title"], "Rust, from my laptop");
 
     // The first phone can still act too.
-    let a = alice.command(json!({"op":"release","session":s})).await;
+    let a = alice.command(Cmd::release(&s)).await;
     assert_eq!(a.expect_ack(), 3);
 }
 
@@ -154,9 +152,7 @@ async fn an_organiser_locks_unlocks_swaps_opens_and_announces() {
     wall.expect_event_rev(1).await;
     wall.expect_event_rev(2).await;
 
-    let a = org
-        .command(json!({"op":"lock","slot":"sat-1130","room":"sein"}))
-        .await;
+    let a = org.command(Cmd::lock("sat-1130", "sein")).await;
     assert_eq!(a.expect_ack(), 3);
     let e = wall.expect_event_rev(3).await;
     assert_eq!(
@@ -166,9 +162,7 @@ async fn an_organiser_locks_unlocks_swaps_opens_and_announces() {
     let board = get_json(&camp, "/e/camp/board.json").await;
     assert_eq!(board["locks"], json!([{"slot":"sat-1130","room":"sein"}]));
 
-    let a = org
-        .command(json!({"op":"unlock","slot":"sat-1130","room":"sein"}))
-        .await;
+    let a = org.command(Cmd::unlock("sat-1130", "sein")).await;
     assert_eq!(a.expect_ack(), 4);
     let e = wall.expect_event_rev(4).await;
     assert_eq!(
@@ -180,7 +174,7 @@ async fn an_organiser_locks_unlocks_swaps_opens_and_announces() {
         json!([])
     );
 
-    let a = org.command(json!({"op":"swap","a":sa,"b":sb})).await;
+    let a = org.command(Cmd::swap(&sa, &sb)).await;
     assert_eq!(a.expect_ack(), 5);
     let e = wall.expect_event_rev(5).await;
     assert_eq!(e["change"], json!({"kind":"swapped","a":sa,"b":sb}));
@@ -193,7 +187,7 @@ async fn an_organiser_locks_unlocks_swaps_opens_and_announces() {
         sb.as_str()
     );
 
-    let a = org.command(json!({"op":"set_open","open":false})).await;
+    let a = org.command(Cmd::set_open(false)).await;
     assert_eq!(a.expect_ack(), 6);
     let e = wall.expect_event_rev(6).await;
     assert_eq!(e["change"], json!({"kind":"opened","open":false}));
@@ -201,7 +195,7 @@ async fn an_organiser_locks_unlocks_swaps_opens_and_announces() {
         get_json(&camp, "/e/camp/board.json").await["event"]["open"],
         false
     );
-    let a = org.command(json!({"op":"set_open","open":true})).await;
+    let a = org.command(Cmd::set_open(true)).await;
     assert_eq!(a.expect_ack(), 7);
     assert_eq!(
         wall.expect_event_rev(7).await["change"],
@@ -209,7 +203,7 @@ async fn an_organiser_locks_unlocks_swaps_opens_and_announces() {
     );
 
     let a = org
-        .command(json!({"op":"announce","text":"Lunch at 12:30 in the hall"}))
+        .command(Cmd::announce("Lunch at 12:30 in the hall"))
         .await;
     assert_eq!(a.expect_ack(), 8);
     let e = wall.expect_event_rev(8).await;
@@ -219,7 +213,7 @@ async fn an_organiser_locks_unlocks_swaps_opens_and_announces() {
     );
     let board = get_json(&camp, "/e/camp/board.json").await;
     assert_eq!(board["announcement"], "Lunch at 12:30 in the hall");
-    let a = org.command(json!({"op":"announce","text":""})).await;
+    let a = org.command(Cmd::announce("")).await;
     assert_eq!(a.expect_ack(), 9);
     assert_eq!(
         wall.expect_event_rev(9).await["change"],
@@ -243,7 +237,7 @@ async fn an_organiser_edits_moves_and_releases_anyones_session_even_when_closed(
     wall.expect_event_rev(1).await;
 
     let a = org
-        .command(json!({"op":"edit","session":s,"title":"Rust (room change)","host":"Alice"}))
+        .command(Cmd::edit(&s).title("Rust (room change)").host("Alice"))
         .await;
     assert_eq!(a.expect_ack(), 2);
     let e = wall.expect_event_rev(2).await;
@@ -256,15 +250,8 @@ async fn an_organiser_edits_moves_and_releases_anyones_session_even_when_closed(
     );
     assert_eq!(e["by"], org.id.as_str());
 
-    assert_eq!(
-        org.command(json!({"op":"set_open","open":false}))
-            .await
-            .expect_ack(),
-        3
-    );
-    let a = org
-        .command(json!({"op":"move","session":s,"slot":"sat-1130","room":"sein"}))
-        .await;
+    assert_eq!(org.command(Cmd::set_open(false)).await.expect_ack(), 3);
+    let a = org.command(Cmd::move_to(&s, "sat-1130", "sein")).await;
     assert_eq!(a.expect_ack(), 4);
     assert_eq!(
         wall.expect_event_rev(3).await["change"],
@@ -276,7 +263,7 @@ async fn an_organiser_edits_moves_and_releases_anyones_session_even_when_closed(
         json!({"kind":"moved","session":s,"slot":"sat-1130","room":"sein"})
     );
     assert_eq!(e["by"], org.id.as_str());
-    let a = org.command(json!({"op":"release","session":s})).await;
+    let a = org.command(Cmd::release(&s)).await;
     assert_eq!(a.expect_ack(), 5);
     let board = get_json(&camp, "/e/camp/board.json").await;
     assert_eq!(board["sessions"], json!([]));
@@ -291,12 +278,10 @@ async fn a_participant_cannot_do_what_only_organisers_do() {
     let mut bob = camp.participant().await;
     let sa = alice.claim_ok("sat-0930", "amphi", "Rust").await;
     let sb = bob.claim_ok("sat-1030", "amphi", "Go").await;
-    org.command(json!({"op":"lock","slot":"sat-1130","room":"sein"}))
+    org.command(Cmd::lock("sat-1130", "sein"))
         .await
         .expect_ack();
-    org.command(json!({"op":"announce","text":"Welcome!"}))
-        .await
-        .expect_ack();
+    org.command(Cmd::announce("Welcome!")).await.expect_ack();
 
     for cmd in [
         json!({"op":"lock","slot":"sat-1130","room":"amphi"}),
@@ -321,32 +306,23 @@ async fn a_closed_board_refuses_claims_and_owners_moves_and_releases_but_not_edi
     let mut org = camp.organiser().await;
     let mut alice = camp.participant().await;
     let s = alice.claim_ok("sat-0930", "amphi", "Rust").await;
-    org.command(json!({"op":"set_open","open":false}))
-        .await
-        .expect_ack();
+    org.command(Cmd::set_open(false)).await.expect_ack();
     assert_eq!(alice.expect_event_rev(2).await["change"]["open"], false);
 
     assert_reject(
         &alice.claim("sat-1030", "amphi", "Late idea").await,
         "closed",
     );
-    let a = alice
-        .command(json!({"op":"move","session":s,"slot":"sat-1030","room":"amphi"}))
-        .await;
+    let a = alice.command(Cmd::move_to(&s, "sat-1030", "amphi")).await;
     assert_reject(&a, "closed");
-    assert_reject(
-        &alice.command(json!({"op":"release","session":s})).await,
-        "closed",
-    );
+    assert_reject(&alice.command(Cmd::release(&s)).await, "closed");
     // The table of PROTOCOL.md puts no "while open" on edit.
     let a = alice
-        .command(json!({"op":"edit","session":s,"title":"Rust (typo fixed)"}))
+        .command(Cmd::edit(&s).title("Rust (typo fixed)"))
         .await;
     assert_eq!(a.expect_ack(), 3);
 
-    org.command(json!({"op":"set_open","open":true}))
-        .await
-        .expect_ack();
+    org.command(Cmd::set_open(true)).await.expect_ack();
     let a = alice.claim("sat-1030", "amphi", "Late idea").await;
     assert_eq!(a.expect_ack(), 5, "open again: claims are back");
 }
@@ -357,19 +333,17 @@ async fn a_locked_cell_cannot_be_claimed_or_moved_into() {
     let mut org = camp.organiser().await;
     let mut alice = camp.participant().await;
     let s = alice.claim_ok("sat-0930", "amphi", "Rust").await;
-    org.command(json!({"op":"lock","slot":"sat-1030","room":"sein"}))
+    org.command(Cmd::lock("sat-1030", "sein"))
         .await
         .expect_ack();
 
     let a = alice.claim("sat-1030", "sein", "Locked out").await;
     assert_reject(&a, "locked");
-    let a = alice
-        .command(json!({"op":"move","session":s,"slot":"sat-1030","room":"sein"}))
-        .await;
+    let a = alice.command(Cmd::move_to(&s, "sat-1030", "sein")).await;
     assert_reject(&a, "locked");
     assert!(session_at(&camp, "sat-1030", "sein").await.is_none());
 
-    org.command(json!({"op":"unlock","slot":"sat-1030","room":"sein"}))
+    org.command(Cmd::unlock("sat-1030", "sein"))
         .await
         .expect_ack();
     let a = alice.claim("sat-1030", "sein", "Let in").await;
@@ -422,17 +396,15 @@ async fn a_viewer_may_watch_but_not_act() {
     // Not even a viewer that knows the organiser secret.
     let mut screen = Client::join(
         &camp.ws_url(),
-        json!({"op":"hello","protocol":1,"role":"viewer","organiser":ORGANISER}),
+        Cmd::hello().organiser(ORGANISER).role("viewer"),
     )
     .await;
     assert_eq!(screen.welcome["you"]["role"], "viewer");
-    let a = screen
-        .command(json!({"op":"lock","slot":"sat-1130","room":"sein"}))
-        .await;
+    let a = screen.command(Cmd::lock("sat-1130", "sein")).await;
     assert_reject(&a, "forbidden");
     // Still watching: the wall sees the next change.
     alice
-        .command(json!({"op":"edit","session":s,"host":"Alice"}))
+        .command(Cmd::edit(&s).host("Alice"))
         .await
         .expect_ack();
     assert_eq!(wall.expect_event_rev(2).await["change"]["kind"], "edited");
@@ -443,25 +415,21 @@ async fn a_wrong_organiser_secret_gets_a_forbidden_error_and_no_welcome() {
     let camp = TestServer::start().await;
     let mut impostor = camp.raw().await;
     impostor
-        .send(json!({"op":"hello","protocol":1,"organiser":"test-organiser-secreT"}))
+        .send(Cmd::hello().organiser("test-organiser-secreT"))
         .await;
     let e = impostor.expect_error().await;
     assert_eq!(e["code"], "forbidden", "{e}");
 
     // Claiming the organiser role without the secret is refused the same way.
-    impostor
-        .send(json!({"op":"hello","protocol":1,"role":"organiser"}))
-        .await;
+    impostor.send(Cmd::hello().role("organiser")).await;
     assert_eq!(impostor.expect_error().await["code"], "forbidden");
 
     // The connection is still waiting for a hello; a plain one makes it a
     // participant, with no organiser power.
-    let w = impostor.hello(json!({"op":"hello","protocol":1})).await;
+    let w = impostor.hello(Cmd::hello()).await;
     assert_eq!(w["type"], "welcome");
     assert_eq!(w["you"]["role"], "participant");
-    let a = impostor
-        .command(json!({"op":"set_open","open":false}))
-        .await;
+    let a = impostor.command(Cmd::set_open(false)).await;
     assert_reject(&a, "forbidden");
 }
 
@@ -482,54 +450,32 @@ async fn votes_are_counted_one_each() {
             e["change"]["votes"].clone(),
         )
     };
-    bob.command(json!({"op":"vote","session":s,"on":true}))
-        .await
-        .expect_ack();
+    bob.command(Cmd::vote(&s, true)).await.expect_ack();
     assert_eq!(
         voted(&wall.expect_event_rev(2).await),
         (json!("voted"), json!(s), json!(1))
     );
-    carol
-        .command(json!({"op":"vote","session":s,"on":true}))
-        .await
-        .expect_ack();
+    carol.command(Cmd::vote(&s, true)).await.expect_ack();
     assert_eq!(
         voted(&wall.expect_event_rev(3).await),
         (json!("voted"), json!(s), json!(2))
     );
 
     // One vote each: a second "on" is invalid, and so is an "off" without a vote.
-    assert_reject(
-        &bob.command(json!({"op":"vote","session":s,"on":true}))
-            .await,
-        "invalid",
-    );
-    assert_reject(
-        &alice
-            .command(json!({"op":"vote","session":s,"on":false}))
-            .await,
-        "invalid",
-    );
+    assert_reject(&bob.command(Cmd::vote(&s, true)).await, "invalid");
+    assert_reject(&alice.command(Cmd::vote(&s, false)).await, "invalid");
 
-    bob.command(json!({"op":"vote","session":s,"on":false}))
-        .await
-        .expect_ack();
+    bob.command(Cmd::vote(&s, false)).await.expect_ack();
     assert_eq!(
         voted(&wall.expect_event_rev(4).await),
         (json!("voted"), json!(s), json!(1))
     );
-    assert_reject(
-        &bob.command(json!({"op":"vote","session":s,"on":false}))
-            .await,
-        "invalid",
-    );
+    assert_reject(&bob.command(Cmd::vote(&s, false)).await, "invalid");
 
     // The same person on a second phone is still one voter.
     let mut carol_laptop = camp.same_person(&carol).await;
     carol_laptop.use_new_reqs();
-    let a = carol_laptop
-        .command(json!({"op":"vote","session":s,"on":true}))
-        .await;
+    let a = carol_laptop.command(Cmd::vote(&s, true)).await;
     assert_reject(&a, "invalid");
 
     let board = get_json(&camp, "/e/camp/board.json").await;
@@ -559,9 +505,7 @@ async fn the_same_req_twice_is_answered_twice_and_applied_once() {
     assert_eq!(e["change"]["kind"], "claimed");
     // No second claim was broadcast: the next event is the next change.
     let s = e["change"]["session"]["id"].as_str().unwrap();
-    let a = alice
-        .command(json!({"op":"edit","session":s,"title":"Rust!"}))
-        .await;
+    let a = alice.command(Cmd::edit(s).title("Rust!")).await;
     assert_eq!(a.expect_ack(), 2);
     assert_eq!(wall.expect_event_rev(2).await["change"]["kind"], "edited");
     assert_eq!(
@@ -587,20 +531,14 @@ async fn the_same_req_after_a_reconnect_is_answered_the_same_and_applied_once() 
     // back with its token and sends the vote again.
     let token = alice.token.clone();
     alice.leave().await;
-    let mut alice = Client::join(
-        &camp.ws_url(),
-        json!({"op":"hello","protocol":1,"token":token}),
-    )
-    .await;
+    let mut alice = Client::join(&camp.ws_url(), Cmd::hello().token(&token)).await;
     alice.use_new_reqs();
     alice.send(vote).await;
     assert_eq!(alice.answer("v-1").await, first);
 
     assert_eq!(wall.expect_event_rev(1).await["change"]["kind"], "claimed");
     assert_eq!(wall.expect_event_rev(2).await["change"]["votes"], 1);
-    let a = alice
-        .command(json!({"op":"edit","session":s,"host":"Alice"}))
-        .await;
+    let a = alice.command(Cmd::edit(&s).host("Alice")).await;
     assert_eq!(a.expect_ack(), 3);
     assert_eq!(wall.expect_event_rev(3).await["change"]["kind"], "edited");
     assert_eq!(
@@ -615,7 +553,7 @@ async fn a_rejected_req_sent_again_gets_the_same_reject_even_if_it_would_now_pas
     let mut wall = camp.viewer().await;
     let mut org = camp.organiser().await;
     let mut alice = camp.participant().await;
-    org.command(json!({"op":"lock","slot":"sat-1030","room":"sein"}))
+    org.command(Cmd::lock("sat-1030", "sein"))
         .await
         .expect_ack();
     let claim = json!({"op":"claim","req":"late-1","slot":"sat-1030","room":"sein",
@@ -624,7 +562,7 @@ async fn a_rejected_req_sent_again_gets_the_same_reject_even_if_it_would_now_pas
     let first = alice.answer("late-1").await;
     assert_reject(&first, "locked");
 
-    org.command(json!({"op":"unlock","slot":"sat-1030","room":"sein"}))
+    org.command(Cmd::unlock("sat-1030", "sein"))
         .await
         .expect_ack();
     alice.send(claim.clone()).await;
@@ -661,11 +599,7 @@ async fn an_acked_req_is_remembered_across_a_server_restart() {
     drop(alice);
 
     camp.restart().await;
-    let mut alice = Client::join(
-        &camp.ws_url(),
-        json!({"op":"hello","protocol":1,"token":token}),
-    )
-    .await;
+    let mut alice = Client::join(&camp.ws_url(), Cmd::hello().token(&token)).await;
     alice.use_new_reqs();
     alice.send(claim).await;
     assert_eq!(alice.answer("before-restart").await, first);
@@ -680,17 +614,11 @@ async fn the_same_req_from_another_participant_is_another_command() {
     let mut alice = camp.participant().await;
     let mut bob = camp.participant().await;
     alice
-        .send(
-            json!({"op":"claim","req":"c-1","slot":"sat-0930","room":"amphi",
-            "title":"Rust","host":"Alice"}),
-        )
+        .send(Cmd::claim("sat-0930", "amphi", "Rust", "Alice").req("c-1"))
         .await;
     assert_eq!(alice.answer("c-1").await.expect_ack(), 1);
-    bob.send(
-        json!({"op":"claim","req":"c-1","slot":"sat-0930","room":"sein",
-        "title":"Go","host":"Bob"}),
-    )
-    .await;
+    bob.send(Cmd::claim("sat-0930", "sein", "Go", "Bob").req("c-1"))
+        .await;
     assert_eq!(bob.answer("c-1").await.expect_ack(), 2);
 
     let e1 = wall.expect_event_rev(1).await;
@@ -803,29 +731,21 @@ async fn a_phone_that_comes_back_with_since_gets_exactly_what_it_missed() {
     alice.leave().await;
 
     // Five changes while alice's phone is in the tunnel.
-    bob.command(json!({"op":"edit","session":sb,"title":"Go, fast"}))
+    bob.command(Cmd::edit(&sb).title("Go, fast"))
         .await
         .expect_ack();
-    bob.command(json!({"op":"vote","session":sb,"on":true}))
-        .await
-        .expect_ack();
+    bob.command(Cmd::vote(&sb, true)).await.expect_ack();
     let s2 = bob.claim_ok("sat-1030", "amphi", "Zig").await;
-    bob.command(json!({"op":"move","session":s2,"slot":"sat-1130","room":"sein"}))
+    bob.command(Cmd::move_to(&s2, "sat-1130", "sein"))
         .await
         .expect_ack();
-    bob.command(json!({"op":"release","session":sb}))
-        .await
-        .expect_ack();
+    bob.command(Cmd::release(&sb)).await.expect_ack();
     let mut seen_by_wall = Vec::new();
     for r in 2..=6 {
         seen_by_wall.push(wall.expect_event_rev(r).await);
     }
 
-    let mut alice = Client::join(
-        &camp.ws_url(),
-        json!({"op":"hello","protocol":1,"since":since,"token":token}),
-    )
-    .await;
+    let mut alice = Client::join(&camp.ws_url(), Cmd::hello().token(&token).since(since)).await;
     let r = &alice.welcome;
     assert_eq!(r["type"], "resumed", "{r}");
     assert_eq!(r["since"], 1);
@@ -853,9 +773,7 @@ async fn a_phone_that_comes_back_with_since_gets_exactly_what_it_missed() {
     let e = alice.expect_event_rev(7).await;
     assert_eq!(e["change"]["session"]["title"], "Live");
     // And alice is herself again.
-    let a = alice
-        .command(json!({"op":"vote","session":s2,"on":true}))
-        .await;
+    let a = alice.command(Cmd::vote(&s2, true)).await;
     assert_eq!(a.expect_ack(), 8);
     assert_eq!(alice.expect_event_rev(8).await["by"], id.as_str());
 }
@@ -872,29 +790,18 @@ async fn a_resumed_phone_is_told_its_own_votes() {
     let mut bob = camp.participant().await;
     let s = bob.claim_ok("sat-0930", "amphi", "Go").await;
     let mut alice = camp.participant().await;
-    alice
-        .command(json!({"op":"vote","session":s,"on":true}))
-        .await
-        .expect_ack();
+    alice.command(Cmd::vote(&s, true)).await.expect_ack();
     let (token, since) = (alice.token.clone(), 2);
     alice.leave().await;
 
     // A plain reconnect is told the vote.
-    let again = Client::join(
-        &camp.ws_url(),
-        json!({"op":"hello","protocol":1,"token":token}),
-    )
-    .await;
+    let again = Client::join(&camp.ws_url(), Cmd::hello().token(&token)).await;
     assert_eq!(again.welcome["type"], "welcome");
     assert_eq!(again.welcome["you"]["votes"], json!([s]));
     again.leave().await;
 
     // A resume must not say the opposite.
-    let resumed = Client::join(
-        &camp.ws_url(),
-        json!({"op":"hello","protocol":1,"token":token,"since":since}),
-    )
-    .await;
+    let resumed = Client::join(&camp.ws_url(), Cmd::hello().token(&token).since(since)).await;
     assert_eq!(resumed.welcome["type"], "resumed", "{}", resumed.welcome);
     if let Some(votes) = resumed.welcome["you"].get("votes") {
         assert_eq!(votes, &json!([s]), "resumed.you.votes: {}", resumed.welcome);
@@ -929,9 +836,7 @@ async fn since_older_than_what_is_held_or_in_the_future_gets_a_welcome() {
     let mut bob = camp.participant().await;
     let s = bob.claim_ok("sat-0930", "amphi", "Go").await;
     for t in ["Go 2", "Go 3", "Go 4", "Go 5"] {
-        bob.command(json!({"op":"edit","session":s,"title":t}))
-            .await
-            .expect_ack();
+        bob.command(Cmd::edit(&s).title(t)).await.expect_ack();
     }
     let hello = |since: u64| json!({"op":"hello","protocol":1,"since":since});
 
@@ -976,13 +881,10 @@ async fn events_say_when_and_by_whom_but_never_the_token() {
     let mut org = camp.organiser().await;
     let mut alice = camp.participant().await;
     let s = alice.claim_ok("sat-0930", "amphi", "Rust").await;
-    org.command(json!({"op":"lock","slot":"sat-1130","room":"sein"}))
+    org.command(Cmd::lock("sat-1130", "sein"))
         .await
         .expect_ack();
-    alice
-        .command(json!({"op":"vote","session":s,"on":true}))
-        .await
-        .expect_ack();
+    alice.command(Cmd::vote(&s, true)).await.expect_ack();
 
     let mut all = String::new();
     for (rev, by) in [(1, &alice.id), (2, &org.id), (3, &alice.id)] {
