@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use slotboard::board::{
     Actor, Board, Cell, Command as BoardCommand, Description, Host, Limits, ParticipantId, Role,
@@ -12,19 +12,14 @@ use slotboard::board::{
 use slotboard::config::{Config, Overrides};
 use slotboard::record::Record;
 
+mod kit;
+use kit::slotboard_command;
+
 fn slotboard(args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_slotboard"));
-    for var in [
-        "SLOTBOARD_CONFIG",
-        "SLOTBOARD_BIND",
-        "SLOTBOARD_DATA_DIR",
-        "SLOTBOARD_PUBLIC_URL",
-        "SLOTBOARD_LOG_FORMAT",
-        "SLOTBOARD_ORGANISER_TOKEN",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.args(args).output().expect("the slotboard binary runs")
+    slotboard_command()
+        .args(args)
+        .output()
+        .expect("the slotboard binary runs")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -144,14 +139,11 @@ impl Site {
         let (config, data) = (self.config(), self.data().display().to_string());
         let mut all: Vec<&str> = args.to_vec();
         all.extend(["--config", &config, "--data-dir", &data]);
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_slotboard"));
-        cmd.env_remove("SLOTBOARD_DATA_DIR")
-            .env_remove("SLOTBOARD_CONFIG")
-            .env_remove("SLOTBOARD_PUBLIC_URL")
-            .env(
-                "SLOTBOARD_ORGANISER_TOKEN",
-                "a-long-enough-organiser-secret",
-            );
+        let mut cmd = slotboard_command();
+        cmd.env(
+            "SLOTBOARD_ORGANISER_TOKEN",
+            "a-long-enough-organiser-secret",
+        );
         cmd.args(&all).output().unwrap()
     }
 }

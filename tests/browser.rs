@@ -4,8 +4,7 @@
 //! Without Chromium and chromedriver these tests say SKIPPED on stderr and
 //! pass, unless `CI` is set (then they fail). axe-core comes from `npm ci`.
 
-#[path = "it/common.rs"]
-mod common;
+mod kit;
 
 #[path = "browser/harness.rs"]
 mod harness;

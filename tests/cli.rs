@@ -4,26 +4,19 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use slotboard::auth::OrganiserSecret;
+
+mod kit;
+use kit::slotboard_command;
 
 const SHIPPED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/config.toml");
 
 /// Runs the binary with `args`, a clean `SLOTBOARD_*` environment plus `env`,
 /// and `stdin` as its standard input.
 fn slotboard(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_slotboard"));
-    for var in [
-        "SLOTBOARD_CONFIG",
-        "SLOTBOARD_BIND",
-        "SLOTBOARD_DATA_DIR",
-        "SLOTBOARD_PUBLIC_URL",
-        "SLOTBOARD_LOG_FORMAT",
-        "SLOTBOARD_ORGANISER_TOKEN",
-    ] {
-        cmd.env_remove(var);
-    }
+    let mut cmd = slotboard_command();
     cmd.envs(env.iter().copied())
         .args(args)
         .stdin(Stdio::piped())

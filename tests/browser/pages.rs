@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::common::*;
 use crate::harness::{self, Browser, Elem, Opts, WAIT};
+use crate::kit::*;
 
 /// The longest the suite lets a claim take to reach the wall. The product's
 /// target is 1 s (see the benchmark docs); a test on a shared machine holds
@@ -259,21 +259,27 @@ async fn populate(camp: &TestServer) {
     mael.claim_ok("sat-1030", "brehat", "Café des bénévoles")
         .await;
     let a = mael
-        .command(json!({"op":"claim","slot":"sat-0930","room":"sein","title":"Accessibilité pour tout le monde","host":"Inès","tags":["a11y","web"]}))
+        .command(
+            Cmd::claim(
+                "sat-0930",
+                "sein",
+                "Accessibilité pour tout le monde",
+                "Inès",
+            )
+            .tags(&["a11y", "web"]),
+        )
         .await;
     assert_eq!(a["type"], "ack", "{a}");
     let mut other = camp.participant().await;
-    let v = other
-        .command(json!({"op":"vote","session":rust,"on":true}))
-        .await;
+    let v = other.command(Cmd::vote(&rust, true)).await;
     assert_eq!(v["type"], "ack", "{v}");
     let mut org = camp.organiser().await;
-    let l = org
-        .command(json!({"op":"lock","slot":"sat-1130","room":"ouessant"}))
-        .await;
+    let l = org.command(Cmd::lock("sat-1130", "ouessant")).await;
     assert_eq!(l["type"], "ack", "{l}");
     let n = org
-        .command(json!({"op":"announce","text":"Lunch at 12:30 in the hall / Déjeuner à 12 h 30 dans le hall"}))
+        .command(Cmd::announce(
+            "Lunch at 12:30 in the hall / Déjeuner à 12 h 30 dans le hall",
+        ))
         .await;
     assert_eq!(n["type"], "ack", "{n}");
 }

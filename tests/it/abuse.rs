@@ -5,13 +5,12 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use serde_json::json;
 use slotboard::config::{Config, Overrides};
 use tokio_tungstenite::tungstenite;
 use tokio_tungstenite::tungstenite::handshake::client::Request;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 
-use crate::common::*;
+use crate::kit::*;
 
 /// An upgrade request for `camp`'s socket, with extra headers.
 fn request(camp: &TestServer, headers: &[(&'static str, &str)]) -> Request {
@@ -28,7 +27,7 @@ async fn join_with(camp: &TestServer, headers: &[(&'static str, &str)]) -> Clien
     let mut c = Client::connect_request(request(camp, headers))
         .await
         .expect("the upgrade is accepted");
-    c.hello(json!({"op":"hello","protocol":1})).await;
+    c.hello(Cmd::hello()).await;
     c
 }
 
@@ -51,18 +50,12 @@ async fn refused(camp: &TestServer, headers: &[(&'static str, &str)]) -> (u16, S
 /// Retries an upgrade until it is accepted (a closed socket's place comes
 /// back when the server has seen it close).
 async fn join_eventually(camp: &TestServer, headers: &[(&'static str, &str)]) -> Client {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    loop {
-        if let Ok(mut c) = Client::connect_request(request(camp, headers)).await {
-            c.hello(json!({"op":"hello","protocol":1})).await;
-            return c;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no place came back in time"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let mut c = wait_for("a place to come back", PATIENCE, || async {
+        Client::connect_request(request(camp, headers)).await.ok()
+    })
+    .await;
+    c.hello(Cmd::hello()).await;
+    c
 }
 
 #[tokio::test]
@@ -230,9 +223,7 @@ async fn a_rate_limited_connection_is_logged_once_not_per_message() {
     // token a second).
     let reqs: Vec<String> = (0..10).map(|_| phone.next_req()).collect();
     for req in &reqs {
-        phone
-            .send(json!({"op":"vote","req":req,"session":"s_99","on":true}))
-            .await;
+        phone.send(Cmd::vote("s_99", true).req(req)).await;
     }
     let mut limited = 0;
     for req in &reqs {
@@ -270,8 +261,7 @@ async fn connections_from_one_address_share_its_command_rate() {
     for _ in 0..5 {
         for c in [&mut a, &mut b] {
             let req = c.next_req();
-            c.send(json!({"op":"vote","req":req,"session":"s_99","on":true}))
-                .await;
+            c.send(Cmd::vote("s_99", true).req(&req)).await;
             sent.push(req);
         }
     }
@@ -291,9 +281,7 @@ async fn connections_from_one_address_share_its_command_rate() {
         "{limited:?}"
     );
     // Another address is not affected.
-    let answer = elsewhere
-        .command(json!({"op":"vote","session":"s_99","on":true}))
-        .await;
+    let answer = elsewhere.command(Cmd::vote("s_99", true)).await;
     assert_ne!(answer["code"], "rate_limited", "{answer}");
 }
 

@@ -4,73 +4,10 @@
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
-use reqwest::header::{ACCEPT, ACCEPT_LANGUAGE, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::header::{ACCEPT, ACCEPT_LANGUAGE, COOKIE, LOCATION};
 use serde_json::{Value, json};
 
-use crate::common::*;
-
-/// `application/x-www-form-urlencoded`, by hand.
-fn form(pairs: &[(&str, &str)]) -> String {
-    fn enc(s: &str) -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                    (b as char).to_string()
-                }
-                b' ' => "+".into(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    }
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-async fn post(
-    camp: &TestServer,
-    path: &str,
-    cookie: Option<&str>,
-    pairs: &[(&str, &str)],
-) -> reqwest::Response {
-    let mut r = http_client()
-        .post(camp.http(path))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header(ACCEPT_LANGUAGE, "en")
-        .body(form(pairs));
-    if let Some(c) = cookie {
-        r = r.header(COOKIE, c);
-    }
-    r.send().await.expect("POST")
-}
-
-async fn get(camp: &TestServer, path: &str, cookie: Option<&str>) -> (StatusCode, String) {
-    let mut r = http_client()
-        .get(camp.http(path))
-        .header(ACCEPT_LANGUAGE, "en");
-    if let Some(c) = cookie {
-        r = r.header(COOKIE, c);
-    }
-    let r = r.send().await.expect("GET");
-    (r.status(), r.text().await.expect("body"))
-}
-
-fn set_cookies(r: &reqwest::Response) -> Vec<String> {
-    r.headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect()
-}
-
-/// The `name=value` of a Set-Cookie of that name.
-fn cookie_pair(set: &[String], name: &str) -> Option<String> {
-    set.iter()
-        .find(|c| c.starts_with(&format!("{name}=")))
-        .map(|c| c.split(';').next().unwrap().to_owned())
-}
+use crate::kit::*;
 
 /// A logged-in organiser browser: its Cookie header and its public id.
 struct Organiser {
@@ -79,7 +16,11 @@ struct Organiser {
 }
 
 async fn login(camp: &TestServer) -> Organiser {
-    let r = post(camp, "/e/camp/admin/login", None, &[("secret", ORGANISER)]).await;
+    let r = request(camp, "/e/camp/admin/login")
+        .cookie(None)
+        .lang("en")
+        .post_form(&[("secret", ORGANISER)])
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let set = set_cookies(&r);
     let session = cookie_pair(&set, "slotboard_organiser").expect("the organiser cookie");
@@ -93,7 +34,11 @@ async fn login(camp: &TestServer) -> Organiser {
 
 /// Posts an admin form and returns the notice code it redirects with.
 async fn act(camp: &TestServer, o: &Organiser, op: &str, pairs: &[(&str, &str)]) -> String {
-    let r = post(camp, &format!("/e/camp/admin/{op}"), Some(&o.cookie), pairs).await;
+    let r = request(camp, &format!("/e/camp/admin/{op}"))
+        .cookie(Some(&o.cookie))
+        .lang("en")
+        .post_form(pairs)
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{op}");
     let to = r.headers()[LOCATION].to_str().unwrap().to_owned();
     let code = to
@@ -119,7 +64,11 @@ fn session_at<'a>(welcome: &'a Value, slot: &str, room: &str) -> Option<&'a Valu
 #[tokio::test]
 async fn the_admin_page_asks_for_the_secret_first() {
     let camp = TestServer::start().await;
-    let (status, body) = get(&camp, "/e/camp/admin", None).await;
+    let (status, body) = request(&camp, "/e/camp/admin")
+        .cookie(None)
+        .lang("en")
+        .page()
+        .await;
     assert_eq!(status, 200);
     assert!(body.contains(r#"id="login""#), "{body}");
     assert!(body.contains(r#"name="secret""#));
@@ -131,13 +80,11 @@ async fn the_admin_page_asks_for_the_secret_first() {
 async fn a_wrong_secret_waits_says_so_and_sets_nothing() {
     let camp = TestServer::start().await;
     let start = Instant::now();
-    let r = post(
-        &camp,
-        "/e/camp/admin/login",
-        None,
-        &[("secret", "test-organiser-secreT")],
-    )
-    .await;
+    let r = request(&camp, "/e/camp/admin/login")
+        .cookie(None)
+        .lang("en")
+        .post_form(&[("secret", "test-organiser-secreT")])
+        .await;
     assert!(
         start.elapsed() >= Duration::from_millis(400),
         "a short delay"
@@ -172,7 +119,11 @@ async fn a_wrong_secret_waits_says_so_and_sets_nothing() {
 #[tokio::test]
 async fn the_right_secret_sets_a_strict_http_only_cookie_for_the_event() {
     let camp = TestServer::start().await;
-    let r = post(&camp, "/e/camp/admin/login", None, &[("secret", ORGANISER)]).await;
+    let r = request(&camp, "/e/camp/admin/login")
+        .cookie(None)
+        .lang("en")
+        .post_form(&[("secret", ORGANISER)])
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(r.headers()[LOCATION], "/e/camp/admin");
     let set = set_cookies(&r);
@@ -193,7 +144,11 @@ async fn the_right_secret_sets_a_strict_http_only_cookie_for_the_event() {
     );
 
     let o = login(&camp).await;
-    let (status, body) = get(&camp, "/e/camp/admin", Some(&o.cookie)).await;
+    let (status, body) = request(&camp, "/e/camp/admin")
+        .cookie(Some(&o.cookie))
+        .lang("en")
+        .page()
+        .await;
     assert_eq!(status, 200);
     for id in [
         "move-form",
@@ -234,7 +189,11 @@ async fn without_the_cookie_no_form_is_applied() {
             ),
             ("undo", vec![]),
         ] {
-            let r = post(&camp, &format!("/e/camp/admin/{op}"), cookie, &pairs).await;
+            let r = request(&camp, &format!("/e/camp/admin/{op}"))
+                .cookie(cookie)
+                .lang("en")
+                .post_form(&pairs)
+                .await;
             assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{op} with {cookie:?}");
             let body = r.text().await.unwrap();
             assert!(body.contains(r#"id="login""#), "{op}: the login form");
@@ -258,20 +217,14 @@ async fn a_socket_with_the_login_cookie_is_an_organiser() {
     req.headers_mut()
         .insert("cookie", o.cookie.parse().unwrap());
     let mut c = Client::connect_request(req).await.expect("upgrade");
-    let welcome = c
-        .hello(json!({"op":"hello","protocol":1,"role":"organiser"}))
-        .await;
+    let welcome = c.hello(Cmd::hello().role("organiser")).await;
     assert_eq!(welcome["you"]["role"], "organiser", "{welcome}");
     assert_eq!(welcome["you"]["id"], o.id, "the same id as the forms");
-    let a = c
-        .command(json!({"op":"lock","slot":"sat-0930","room":"sein"}))
-        .await;
+    let a = c.command(Cmd::lock("sat-0930", "sein")).await;
     assert_eq!(a["type"], "ack", "{a}");
 
     let mut stranger = camp.raw().await;
-    stranger
-        .send(json!({"op":"hello","protocol":1,"role":"organiser"}))
-        .await;
+    stranger.send(Cmd::hello().role("organiser")).await;
     let e = stranger.expect_error().await;
     assert_eq!(e["code"], "forbidden", "{e}");
 }
@@ -356,7 +309,11 @@ async fn every_form_applies_its_command_and_everyone_sees_it() {
         "not_found"
     );
 
-    let (_, page) = get(&camp, "/e/camp/admin?notice=taken", Some(&o.cookie)).await;
+    let (_, page) = request(&camp, "/e/camp/admin?notice=taken")
+        .cookie(Some(&o.cookie))
+        .lang("en")
+        .page()
+        .await;
     assert!(page.contains(r#"data-code="taken""#), "the notice is shown");
     assert!(page.contains("That cell is taken"));
 }
@@ -463,9 +420,7 @@ async fn undo_puts_back_each_kind_of_moderation() {
     assert_eq!(back["owner"], alice.id.as_str(), "the same owner");
     assert_eq!(back["title"], "Elm");
     assert_eq!(back["slot"], "sat-1030");
-    let a2 = alice
-        .command(json!({"op":"edit","session":b,"title":"Elm, still mine"}))
-        .await;
+    let a2 = alice.command(Cmd::edit(&b).title("Elm, still mine")).await;
     assert_eq!(a2["type"], "ack", "the owner still owns it: {a2}");
     wall.expect_event().await;
 
@@ -495,9 +450,7 @@ async fn undo_skips_what_participants_did_to_their_own_sessions() {
         act(&camp, &o, "lock", &[("slot", "sat-1130"), ("room", "sein")]).await,
         "ack"
     );
-    let m = alice
-        .command(json!({"op":"move","session":a,"slot":"sat-1030","room":"amphi"}))
-        .await;
+    let m = alice.command(Cmd::move_to(&a, "sat-1030", "amphi")).await;
     assert_eq!(m["type"], "ack");
     let mut wall = camp.viewer().await;
     let rev = wall.welcome["rev"].as_u64().unwrap();
@@ -528,7 +481,11 @@ async fn undo_skips_what_participants_did_to_their_own_sessions() {
 async fn logout_removes_the_cookie() {
     let camp = TestServer::start().await;
     let o = login(&camp).await;
-    let r = post(&camp, "/e/camp/admin/logout", Some(&o.cookie), &[]).await;
+    let r = request(&camp, "/e/camp/admin/logout")
+        .cookie(Some(&o.cookie))
+        .lang("en")
+        .post_form(&[])
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let set = set_cookies(&r);
     let gone = set
@@ -563,7 +520,11 @@ async fn the_audit_log_says_who_did_what_and_escapes_titles() {
         "ack"
     );
     assert_eq!(undo(&camp, &o).await, "undone");
-    let (status, page) = get(&camp, "/e/camp/admin", Some(&o.cookie)).await;
+    let (status, page) = request(&camp, "/e/camp/admin")
+        .cookie(Some(&o.cookie))
+        .lang("en")
+        .page()
+        .await;
     assert_eq!(status, 200);
     let audit = &page[page.find(r#"<ol id="audit""#).expect("the log")..];
     let audit = &audit[..audit.find("</ol>").unwrap()];

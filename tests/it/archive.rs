@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde_json::json;
 use slotboard::board::{
     Actor, Board, Cell, Command, Description, Host, Limits, ParticipantId, Role, RoomId, SlotId,
     Tags, Title,
@@ -21,7 +20,7 @@ use slotboard::store::archive::{self, FILES};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-use crate::common::*;
+use crate::kit::*;
 
 /// Claims, edits, moves, a swap, votes, a release, a lock and an
 /// announcement, by two participants and an organiser. With
@@ -37,33 +36,24 @@ async fn play(camp: &TestServer) {
     let b2 = bob
         .claim_ok("sat-1130", "ouessant", "Short-lived talk")
         .await;
-    let ok = |a: serde_json::Value| assert_eq!(a["type"], "ack", "{a}");
-    ok(ann
-        .command(json!({"op":"edit","session":a1,"host":"Anne & Maël","tags":["rust","web"]}))
-        .await);
-    ok(ann
-        .command(json!({"op":"move","session":a2,"slot":"sat-1130","room":"amphi"}))
-        .await);
-    ok(bob
-        .command(json!({"op":"vote","session":a1,"on":true}))
-        .await);
-    ok(ann
-        .command(json!({"op":"vote","session":b1,"on":true}))
-        .await);
-    ok(org
-        .command(json!({"op":"vote","session":a1,"on":true}))
-        .await);
-    ok(org.command(json!({"op":"swap","a":a1,"b":b1})).await);
-    ok(bob.command(json!({"op":"release","session":b2})).await);
-    ok(org
-        .command(json!({"op":"lock","slot":"sat-1030","room":"amphi"}))
-        .await);
-    ok(org
-        .command(json!({"op":"announce","text":"Lunch at 12:30 <b>upstairs</b>"}))
-        .await);
-    ok(bob
-        .command(json!({"op":"vote","session":a1,"on":false}))
-        .await);
+    ann.command(Cmd::edit(&a1).host("Anne & Maël").tags(&["rust", "web"]))
+        .await
+        .expect_ack();
+    ann.command(Cmd::move_to(&a2, "sat-1130", "amphi"))
+        .await
+        .expect_ack();
+    bob.command(Cmd::vote(&a1, true)).await.expect_ack();
+    ann.command(Cmd::vote(&b1, true)).await.expect_ack();
+    org.command(Cmd::vote(&a1, true)).await.expect_ack();
+    org.command(Cmd::swap(&a1, &b1)).await.expect_ack();
+    bob.command(Cmd::release(&b2)).await.expect_ack();
+    org.command(Cmd::lock("sat-1030", "amphi"))
+        .await
+        .expect_ack();
+    org.command(Cmd::announce("Lunch at 12:30 <b>upstairs</b>"))
+        .await
+        .expect_ack();
+    bob.command(Cmd::vote(&a1, false)).await.expect_ack();
 }
 
 fn camp_config(camp: &TestServer) -> Config {
@@ -330,14 +320,6 @@ async fn raw_get(addr: std::net::SocketAddr, path: &str) -> u16 {
     s.read_to_end(&mut out).await.unwrap();
     let text = String::from_utf8_lossy(&out);
     text.split(' ').nth(1).unwrap().parse().unwrap()
-}
-
-async fn get(base: &str, path: &str) -> reqwest::Response {
-    http_client()
-        .get(format!("{base}{path}"))
-        .send()
-        .await
-        .unwrap()
 }
 
 /// The archive's pages and files on a server at `base`.

@@ -7,28 +7,16 @@ use std::fs;
 
 use serde_json::{Value, json};
 
-use crate::common::*;
-use crate::process::{Running, Site};
+use crate::kit::*;
 
 // ---------------------------------------------------------------- helpers --
 
-/// The 12 cells of the test camp (3 slots x 4 rooms), in a fixed order.
-fn cell(i: usize) -> (&'static str, &'static str) {
-    const SLOTS: [&str; 3] = ["sat-0930", "sat-1030", "sat-1130"];
-    const ROOMS: [&str; 4] = ["amphi", "ouessant", "brehat", "sein"];
-    (SLOTS[i / 4], ROOMS[i % 4])
-}
-
 async fn newcomer(server: &Running) -> Client {
-    Client::join(&server.ws_url(), json!({"op":"hello","protocol":1})).await
+    Client::join(&server.ws_url(), Cmd::hello()).await
 }
 
 async fn returning(server: &Running, token: &str) -> Client {
-    Client::join(
-        &server.ws_url(),
-        json!({"op":"hello","protocol":1,"token":token}),
-    )
-    .await
+    Client::join(&server.ws_url(), Cmd::hello().token(token)).await
 }
 
 /// What the tests know was acked: session id -> (title, owner id, votes),
@@ -41,7 +29,7 @@ struct Acked {
 }
 
 impl Acked {
-    fn saw(&mut self, answer: &Value) -> u64 {
+    fn saw(&mut self, answer: &Answer) -> u64 {
         assert_eq!(
             answer["type"], "ack",
             "every command of the burst is acked: {answer}"
@@ -95,7 +83,7 @@ struct Phone {
     session: Option<String>,
     reqs: usize,
     /// The last edit sent, with its ack, to retry it after a restart.
-    last_edit: Option<(Value, Value)>,
+    last_edit: Option<(Value, Answer)>,
 }
 
 impl Phone {
@@ -258,9 +246,7 @@ async fn sigkill_right_after_a_burst_loses_no_acked_change_three_times_over() {
                 break e["change"]["session"]["id"].as_str().unwrap().to_owned();
             }
         };
-        let a = probe
-            .command(json!({"op":"release","session":probe_session}))
-            .await;
+        let a = probe.command(Cmd::release(&probe_session)).await;
         assert_eq!(a["rev"].as_u64(), Some(rev + 1), "{a}");
         acked.saw(&a);
     }

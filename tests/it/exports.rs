@@ -5,9 +5,9 @@
 use std::path::Path;
 use std::process::Command;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::common::*;
+use crate::kit::*;
 
 const SCHEMA: &str = "/work/shared/schemas/frab-schedule.xml.xsd";
 
@@ -22,10 +22,6 @@ fn schema() -> String {
     } else {
         SCHEMA.to_owned()
     }
-}
-
-fn ok(answer: Value) {
-    assert_eq!(answer["type"], "ack", "{answer}");
 }
 
 /// A morning played: claims (one title with a comma and quotes, one that
@@ -43,36 +39,14 @@ async fn play(camp: &TestServer) -> Vec<&'static str> {
     let b = alice.claim_ok("sat-1130", "brehat", quoted).await;
     let c = bob.claim_ok("sat-1030", "sein", html).await;
     let gone = bob.claim_ok("sat-1030", "ouessant", "Cancelled").await;
-    ok(bob.command(json!({"op":"release","session":gone})).await);
-    ok(org
-        .command(json!({"op":"move","session":c,"slot":"sat-0930","room":"ouessant"}))
-        .await);
-    ok(bob
-        .command(json!({"op":"vote","session":a,"on":true}))
-        .await);
-    ok(org
-        .command(json!({"op":"vote","session":a,"on":true}))
-        .await);
-    ok(alice
-        .command(json!({"op":"vote","session":b,"on":true}))
-        .await);
-    vec!["Rust & WebSockets", quoted, html]
-}
-
-async fn get(camp: &TestServer, path: &str) -> reqwest::Response {
-    http_client()
-        .get(camp.http(path))
-        .send()
+    bob.command(Cmd::release(&gone)).await.expect_ack();
+    org.command(Cmd::move_to(&c, "sat-0930", "ouessant"))
         .await
-        .expect("GET")
-}
-
-fn header(r: &reqwest::Response, name: reqwest::header::HeaderName) -> String {
-    r.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
+        .expect_ack();
+    bob.command(Cmd::vote(&a, true)).await.expect_ack();
+    org.command(Cmd::vote(&a, true)).await.expect_ack();
+    alice.command(Cmd::vote(&b, true)).await.expect_ack();
+    vec!["Rust & WebSockets", quoted, html]
 }
 
 /// GETs an export twice: it must be 200 with this type, and the same bytes.

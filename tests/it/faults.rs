@@ -10,16 +10,9 @@ use serde_json::{Value, json};
 use tokio::net::TcpSocket;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
-use crate::common::*;
-use crate::process::Site;
+use crate::kit::*;
 
 // ------------------------------------------------------------- disk faults --
-
-fn cell(i: usize) -> (&'static str, &'static str) {
-    const SLOTS: [&str; 3] = ["sat-0930", "sat-1030", "sat-1130"];
-    const ROOMS: [&str; 4] = ["amphi", "ouessant", "brehat", "sein"];
-    (SLOTS[i / 4], ROOMS[i % 4])
-}
 
 /// `req` -> how many times it is in the journal.
 fn reqs_in(journal: &std::path::Path) -> HashMap<String, usize> {
@@ -39,12 +32,8 @@ async fn a_failing_journal_refuses_writes_keeps_reads_and_recovers_by_itself() {
     // the journal write fails.
     let site = Site::new("", "");
     let server = site.start(&[], Some(3)).await;
-    let mut phone = Client::join(&server.ws_url(), json!({"op":"hello","protocol":1})).await;
-    let mut wall = Client::join(
-        &server.ws_url(),
-        json!({"op":"hello","protocol":1,"role":"viewer"}),
-    )
-    .await;
+    let mut phone = Client::join(&server.ws_url(), Cmd::hello()).await;
+    let mut wall = Client::join(&server.ws_url(), Cmd::hello_viewer()).await;
     let description = "d".repeat(450);
     let claim = |i: usize, req: &str| {
         let (slot, room) = cell(i);
@@ -77,9 +66,7 @@ async fn a_failing_journal_refuses_writes_keeps_reads_and_recovers_by_itself() {
         assert_reject(&phone.answer(&failed_req).await, "unavailable");
     }
     let (slot, room) = cell(11);
-    let other = phone
-        .command(json!({"op":"claim","slot":slot,"room":room,"title":"Short","host":"H"}))
-        .await;
+    let other = phone.command(Cmd::claim(slot, room, "Short", "H")).await;
     assert_reject(&other, "unavailable");
     let r = reqwest::get(server.url("/healthz")).await.unwrap();
     assert_eq!(r.status().as_u16(), 503);
@@ -99,11 +86,7 @@ async fn a_failing_journal_refuses_writes_keeps_reads_and_recovers_by_itself() {
         let r = reqwest::get(server.url(page)).await.unwrap();
         assert_eq!(r.status().as_u16(), 200, "{page} while the disk fails");
     }
-    let late = Client::join(
-        &server.ws_url(),
-        json!({"op":"hello","protocol":1,"role":"viewer"}),
-    )
-    .await;
+    let late = Client::join(&server.ws_url(), Cmd::hello_viewer()).await;
     assert_eq!(
         late.welcome["rev"], acked as u64,
         "a newcomer gets the durable state"
@@ -122,18 +105,11 @@ async fn a_failing_journal_refuses_writes_keeps_reads_and_recovers_by_itself() {
     // itself, before anyone writes (a load balancer that trusts it would
     // otherwise keep everyone out for good).
     server.lift_file_size_limit();
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    loop {
+    wait_until("/healthz to recover without a write", PATIENCE, || async {
         let r = reqwest::get(server.url("/healthz")).await.unwrap();
-        if r.status().as_u16() == 200 {
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "/healthz did not recover without a write"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+        r.status().as_u16() == 200
+    })
+    .await;
     assert_eq!(
         reqs_in(&site.journal()).get(&failed_req),
         None,
@@ -158,9 +134,7 @@ async fn a_failing_journal_refuses_writes_keeps_reads_and_recovers_by_itself() {
     let e = wall.expect_event_rev(rev).await;
     assert_eq!(e["change"]["kind"], "claimed");
     let (slot, room) = cell(10);
-    let next = phone
-        .command(json!({"op":"claim","slot":slot,"room":room,"title":"After","host":"H"}))
-        .await;
+    let next = phone.command(Cmd::claim(slot, room, "After", "H")).await;
     assert_eq!(next["rev"], rev + 1, "{next}");
     wall.expect_event_rev(rev + 1).await;
     let board: Value = reqwest::get(server.url("/e/camp/board.json"))
@@ -187,22 +161,14 @@ async fn a_failing_journal_refuses_writes_keeps_reads_and_recovers_by_itself() {
     // Nothing acked is lost across a crash: SIGKILL, start without a limit.
     server.kill();
     let server = site.start(&[], None).await;
-    let viewer = Client::join(
-        &server.ws_url(),
-        json!({"op":"hello","protocol":1,"role":"viewer"}),
-    )
-    .await;
+    let viewer = Client::join(&server.ws_url(), Cmd::hello_viewer()).await;
     assert_eq!(viewer.welcome["rev"], rev + 1);
     assert_eq!(
         viewer.welcome["sessions"].as_array().unwrap().len(),
         acked + 2,
         "every acked claim, once"
     );
-    let mut again = Client::join(
-        &server.ws_url(),
-        json!({"op":"hello","protocol":1,"token":phone.token}),
-    )
-    .await;
+    let mut again = Client::join(&server.ws_url(), Cmd::hello().token(&phone.token)).await;
     again.send(failed_cmd.clone()).await;
     assert_eq!(
         again.answer(&failed_req).await,
@@ -265,8 +231,12 @@ async fn a_client_that_stops_reading_is_dropped_while_the_others_get_every_event
             n += 1;
             let req = format!("e{n}");
             phone
-                .send(json!({"op":"edit","session":session,"req":req,
-                    "title":format!("Busy {n}"),"description":long}))
+                .send(
+                    Cmd::edit(&session)
+                        .req(&req)
+                        .title(&format!("Busy {n}"))
+                        .description(&long),
+                )
                 .await;
             reqs.push(req);
         }
@@ -288,9 +258,7 @@ async fn a_client_that_stops_reading_is_dropped_while_the_others_get_every_event
     eprintln!("the stalled client was dropped after {n} edits");
     // Once dropped, it stays dropped; everyone else carries on.
     drop(stalled);
-    let a = phone
-        .command(json!({"op":"edit","session":session,"title":"Calm"}))
-        .await;
+    let a = phone.command(Cmd::edit(&session).title("Calm")).await;
     watcher.expect_event_rev(a["rev"].as_u64().unwrap()).await;
 }
 

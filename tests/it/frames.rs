@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::common::*;
+use crate::kit::*;
 
 /// A camp whose rate limit leaves room for the many commands of one test:
 /// each bad frame and each proof of life costs a token of the bucket.
@@ -26,9 +26,7 @@ async fn phone_with_session(camp: &TestServer) -> (Client, String) {
 /// The connection still carries commands: an edit of the phone's own
 /// session is acked.
 async fn still_works(phone: &mut Client, session: &str) {
-    let a = phone
-        .command(json!({"op":"edit","session":session,"title":"Still here"}))
-        .await;
+    let a = phone.command(Cmd::edit(session).title("Still here")).await;
     assert_eq!(a["type"], "ack", "the connection still works: {a}");
 }
 
@@ -127,9 +125,7 @@ async fn a_command_needs_a_req_of_1_to_64_characters() {
 
     // 64 characters, even multi-byte ones, is a fine req.
     for req in ["r".repeat(64), "é".repeat(64)] {
-        phone
-            .send(json!({"op":"edit","req":req,"session":s,"host":"Anne"}))
-            .await;
+        phone.send(Cmd::edit(&s).req(&req).host("Anne")).await;
         let a = phone.answer(&req).await;
         assert_eq!(a["type"], "ack", "{req}: {a}");
     }
@@ -304,7 +300,7 @@ async fn a_description_over_500_characters_is_invalid() {
     expect_reject_then_alive(&mut phone, &s, f, "invalid").await;
 
     let a = phone
-        .command(json!({"op":"edit","session":s,"description":"ü".repeat(500)}))
+        .command(Cmd::edit(&s).description(&"ü".repeat(500)))
         .await;
     assert_eq!(a["type"], "ack", "500 characters fit: {a}");
 }
@@ -314,10 +310,7 @@ async fn a_command_before_hello_is_no_hello_and_hello_still_works() {
     let camp = TestServer::start().await;
     let mut phone = camp.raw().await;
     phone
-        .send(
-            json!({"op":"claim","req":"early","slot":"sat-0930","room":"amphi",
-            "title":"Too early","host":"Anne"}),
-        )
+        .send(Cmd::claim("sat-0930", "amphi", "Too early", "Anne").req("early"))
         .await;
     let e = phone.expect_error().await;
     assert_eq!(e["code"], "no_hello", "{e}");
@@ -325,7 +318,7 @@ async fn a_command_before_hello_is_no_hello_and_hello_still_works() {
     phone.send(json!({"op":"teleport","req":"early-2"})).await;
     assert_eq!(phone.expect_error().await["code"], "no_hello");
 
-    let welcome = phone.hello(json!({"op":"hello","protocol":1})).await;
+    let welcome = phone.hello(Cmd::hello()).await;
     assert_eq!(welcome["type"], "welcome");
     assert_eq!(welcome["rev"], 0, "the early claim was not applied");
     assert_eq!(welcome["sessions"], json!([]));
@@ -338,16 +331,12 @@ async fn a_command_before_hello_is_no_hello_and_hello_still_works() {
 async fn a_second_hello_is_an_error_and_the_connection_lives() {
     let camp = roomy_camp().await;
     let (mut phone, s) = phone_with_session(&camp).await;
-    phone
-        .send(json!({"op":"hello","protocol":1,"organiser":ORGANISER}))
-        .await;
+    phone.send(Cmd::hello_organiser()).await;
     let e = phone.expect_error().await;
     assert!(e["code"].is_string(), "{e}");
     still_works(&mut phone, &s).await;
     // The second hello did not make the phone an organiser.
-    let a = phone
-        .command(json!({"op":"lock","slot":"sat-1130","room":"sein"}))
-        .await;
+    let a = phone.command(Cmd::lock("sat-1130", "sein")).await;
     assert_reject(&a, "forbidden");
 }
 
@@ -514,8 +503,7 @@ async fn a_flood_of_commands_is_rate_limited_but_answered_and_the_connection_liv
     for (i, (slot, room)) in cells.into_iter().enumerate() {
         let req = format!("flood-{i}");
         phone
-            .send(json!({"op":"claim","req":req,"slot":slot,"room":room,
-                "title":format!("Talk {i}"),"host":"Anne"}))
+            .send(Cmd::claim(slot, room, &format!("Talk {i}"), "Anne").req(&req))
             .await;
         reqs.push(req);
     }
@@ -553,9 +541,7 @@ async fn a_flood_of_commands_is_rate_limited_but_answered_and_the_connection_liv
     );
 
     // The connection lives: one more command still gets its answer.
-    phone
-        .send(json!({"op":"vote","req":"after-flood","session":"s_1","on":true}))
-        .await;
+    phone.send(Cmd::vote("s_1", true).req("after-flood")).await;
     let a = phone.answer("after-flood").await;
     assert!(a["type"] == "ack" || a["code"] == "rate_limited", "{a}");
 }

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::{self, http::HeaderValue};
 
-use crate::common::*;
+use crate::kit::*;
 
 /// A page as a browser gets it: status, headers and body.
 async fn fetch(camp: &TestServer, path: &str, cookie: Option<&str>) -> reqwest::Response {
@@ -56,7 +56,7 @@ async fn connect_from(camp: &TestServer, origin: Option<&str>) -> Option<u16> {
         .collect();
     match Client::connect_request(upgrade_with(camp, &headers)).await {
         Ok(mut c) => {
-            let w = c.hello(json!({"op":"hello","protocol":1})).await;
+            let w = c.hello(Cmd::hello()).await;
             assert_eq!(w["type"], "welcome");
             None
         }
@@ -225,11 +225,7 @@ async fn board_json_is_the_welcome_without_type_protocol_and_you() {
     let mut bob = camp.participant().await;
     let s = alice.claim_ok("sat-0930", "amphi", "Rust").await;
     bob.claim_ok("sat-1030", "sein", "Go").await;
-    assert_eq!(
-        bob.command(json!({"op":"vote","session":s,"on":true}))
-            .await["type"],
-        "ack"
-    );
+    assert_eq!(bob.command(Cmd::vote(&s, true)).await["type"], "ack");
     for cmd in [
         json!({"op":"lock","slot":"sat-1130","room":"brehat"}),
         json!({"op":"announce","text":"Lunch at noon"}),
@@ -277,10 +273,7 @@ async fn schedule_ics_has_one_event_per_session_in_the_event_timezone() {
         .claim_ok("sat-1130", "brehat", "Crêpes, a workshop; bring flour")
         .await;
     let gone = alice.claim_ok("sat-1030", "sein", "Cancelled").await;
-    assert_eq!(
-        alice.command(json!({"op":"release","session":gone})).await["type"],
-        "ack"
-    );
+    assert_eq!(alice.command(Cmd::release(&gone)).await["type"], "ack");
 
     let r = fetch(&camp, "/e/camp/schedule.ics", None).await;
     assert_eq!(r.status(), 200);
@@ -428,7 +421,7 @@ async fn the_phone_pages_cookie_carries_over_to_the_socket() {
     let origin = format!("http://{}", camp.addr);
     let req = upgrade_with(&camp, &[("cookie", cookie), ("origin", origin)]);
     let mut phone = Client::connect_request(req).await.expect("upgrade");
-    let w = phone.hello(json!({"op":"hello","protocol":1})).await;
+    let w = phone.hello(Cmd::hello()).await;
     assert_eq!(w["you"]["id"], slotboard::auth::public_id(&token).as_str());
 }
 

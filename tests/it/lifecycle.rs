@@ -8,13 +8,13 @@ use std::path::{Path, PathBuf};
 
 use jiff::ToSpan;
 use jiff::civil::Date;
-use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION, SET_COOKIE};
+use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION};
 use serde_json::{Value, json};
 use slotboard::config::{Config, Overrides};
 use slotboard::server::Server;
 use tokio::net::TcpListener;
 
-use crate::common::*;
+use crate::kit::*;
 
 const TZ: &str = "Europe/Paris";
 
@@ -95,6 +95,12 @@ fn config_of(data: &Path, events: &[Ev]) -> Config {
         .unwrap_or_else(|e| panic!("test config: {e}\n{text}"))
 }
 
+impl Base for Venue {
+    fn url(&self, path: &str) -> String {
+        self.http(path)
+    }
+}
+
 /// A server over several events, on its own data folder.
 struct Venue {
     server: Option<Server>,
@@ -137,53 +143,40 @@ impl Venue {
         self.data.path().join("events").join(slug)
     }
 
-    async fn join(&self, slug: &str, hello: Value) -> Client {
+    async fn join(&self, slug: &str, hello: impl Into<Value>) -> Client {
         Client::join(&format!("ws://{}/e/{slug}/ws", self.addr), hello).await
     }
 
     async fn participant(&self, slug: &str) -> Client {
-        self.join(slug, json!({"op":"hello","protocol":1})).await
+        self.join(slug, Cmd::hello()).await
     }
 
     async fn organiser(&self, slug: &str) -> Client {
-        self.join(
-            slug,
-            json!({"op":"hello","protocol":1,"organiser":ORGANISER}),
-        )
-        .await
-    }
-
-    async fn get(&self, path: &str, cookie: Option<&str>, lang: &str) -> (u16, String) {
-        let mut r = http_client()
-            .get(self.http(path))
-            .header(ACCEPT_LANGUAGE, lang);
-        if let Some(c) = cookie {
-            r = r.header(COOKIE, c);
-        }
-        let r = r.send().await.expect("GET");
-        (r.status().as_u16(), r.text().await.expect("body"))
+        self.join(slug, Cmd::hello_organiser()).await
     }
 
     async fn board(&self, slug: &str) -> Value {
-        let (status, body) = self.get(&format!("/e/{slug}/board.json"), None, "en").await;
+        let (status, body) = request(self, &format!("/e/{slug}/board.json"))
+            .cookie(None)
+            .lang("en")
+            .page()
+            .await;
         assert_eq!(status, 200, "{body}");
         serde_json::from_str(&body).unwrap()
     }
 
     /// Logs in on the admin page; returns the organiser's Cookie header.
     async fn admin_cookie(&self, slug: &str) -> String {
-        let r = http_client()
-            .post(self.http(&format!("/e/{slug}/admin/login")))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(format!("secret={ORGANISER}"))
-            .send()
-            .await
-            .unwrap();
+        let r = post_form(
+            self,
+            &format!("/e/{slug}/admin/login"),
+            &[("secret", ORGANISER)],
+        )
+        .await;
         assert_eq!(r.status().as_u16(), 303, "login");
-        r.headers()
-            .get_all(SET_COOKIE)
+        set_cookies(&r)
             .iter()
-            .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+            .map(|c| c.split(';').next().unwrap().to_owned())
             .collect::<Vec<_>>()
             .join("; ")
     }
@@ -196,18 +189,19 @@ impl Venue {
             .join("archive")
             .join(slug)
             .join("board.json");
-        let deadline = tokio::time::Instant::now() + PATIENCE;
-        while !file.exists() {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "no archive of {slug} at {}",
-                file.display()
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
+        wait_until(
+            &format!("the archive of {slug} at {}", file.display()),
+            PATIENCE,
+            || async { file.exists() },
+        )
+        .await;
         let archived: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
         assert_eq!(archived["event"]["ended"], true, "{archived}");
-        let (status, body) = self.get(&format!("/archive/{slug}"), None, "en").await;
+        let (status, body) = request(self, &format!("/archive/{slug}"))
+            .cookie(None)
+            .lang("en")
+            .page()
+            .await;
         assert_eq!(status, 200, "/archive/{slug}: {body}");
     }
 }
@@ -293,11 +287,11 @@ async fn the_organisers_end_is_broadcast_and_then_everything_is_refused() {
         .await;
     phone.claim_ok("d0-0930", "amphi", "Before the end").await;
     // A participant (or the wall) cannot end it.
-    assert_reject(&phone.command(json!({"op":"end"})).await, "forbidden");
-    assert_reject(&wall.command(json!({"op":"end"})).await, "forbidden");
+    assert_reject(&phone.command(Cmd::end()).await, "forbidden");
+    assert_reject(&wall.command(Cmd::end()).await, "forbidden");
 
     let mut orga = venue.organiser("today").await;
-    let a = orga.command(json!({"op":"end"})).await;
+    let a = orga.command(Cmd::end()).await;
     assert_eq!(a["type"], "ack", "{a}");
     assert_eq!(a["rev"], 2);
     // (The phone read its own claim's event already.)
@@ -311,18 +305,13 @@ async fn the_organisers_end_is_broadcast_and_then_everything_is_refused() {
         &phone.claim("d0-1030", "atelier", "After the end").await,
         "ended",
     );
-    let s = venue.board("today").await["sessions"][0]["id"].clone();
-    assert_reject(
-        &phone
-            .command(json!({"op":"vote","session":s,"on":true}))
-            .await,
-        "ended",
-    );
-    assert_reject(
-        &orga.command(json!({"op":"release","session":s})).await,
-        "ended",
-    );
-    assert_reject(&orga.command(json!({"op":"end"})).await, "ended");
+    let s = venue.board("today").await["sessions"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_reject(&phone.command(Cmd::vote(&s, true)).await, "ended");
+    assert_reject(&orga.command(Cmd::release(&s)).await, "ended");
+    assert_reject(&orga.command(Cmd::end()).await, "ended");
     let board = venue.board("today").await;
     assert_eq!(board["rev"], 2);
     assert_eq!(board["event"]["ended"], true);
@@ -336,7 +325,11 @@ async fn the_organisers_end_is_broadcast_and_then_everything_is_refused() {
 async fn the_admin_form_asks_for_the_events_name_before_closing_it() {
     let venue = Venue::start(&[Ev::live("today", "Today Camp")]).await;
     let cookie = venue.admin_cookie("today").await;
-    let (_, page) = venue.get("/e/today/admin", Some(&cookie), "en").await;
+    let (_, page) = request(&venue, "/e/today/admin")
+        .cookie(Some(&cookie))
+        .lang("en")
+        .page()
+        .await;
     assert!(page.contains("action=\"/e/today/admin/end\""), "{page}");
     assert!(page.contains("Close the event for good"), "{page}");
     assert_eq!(ended_banner(&page), Some(false), "hidden while it runs");
@@ -377,7 +370,11 @@ async fn the_admin_form_asks_for_the_events_name_before_closing_it() {
     assert_eq!(venue.board("today").await["event"]["ended"], true);
     // Browsable under /archive at once (as soon as the files are written).
     venue.expect_archive("today").await;
-    let (_, page) = venue.get("/e/today/admin", Some(&cookie), "en").await;
+    let (_, page) = request(&venue, "/e/today/admin")
+        .cookie(Some(&cookie))
+        .lang("en")
+        .page()
+        .await;
     assert!(
         !page.contains("action=\"/e/today/admin/end\""),
         "no second close"
@@ -398,7 +395,11 @@ async fn the_pages_of_an_ended_event_say_so_and_link_to_the_archive() {
         ("fr", "Cet événement est terminé"),
     ] {
         for path in ["/e/past", "/e/past/wall", "/e/past/admin"] {
-            let (status, body) = venue.get(path, Some(&cookie), lang).await;
+            let (status, body) = request(&venue, path)
+                .cookie(Some(&cookie))
+                .lang(lang)
+                .page()
+                .await;
             assert_eq!(status, 200, "{path}");
             assert_eq!(ended_banner(&body), Some(true), "{path}: {body}");
             assert!(body.contains(words), "{path} ({lang})");
@@ -407,7 +408,11 @@ async fn the_pages_of_an_ended_event_say_so_and_link_to_the_archive() {
     }
     let cookie = venue.admin_cookie("today").await;
     for path in ["/e/today", "/e/today/wall", "/e/today/admin"] {
-        let (_, body) = venue.get(path, Some(&cookie), "en").await;
+        let (_, body) = request(&venue, path)
+            .cookie(Some(&cookie))
+            .lang("en")
+            .page()
+            .await;
         assert_eq!(
             ended_banner(&body),
             Some(false),
@@ -446,7 +451,7 @@ async fn the_index_lists_live_upcoming_and_past_events_in_both_languages() {
         Ev::live("today", "Today Camp"),
     ])
     .await;
-    let (status, body) = venue.get("/", None, "en").await;
+    let (status, body) = request(&venue, "/").cookie(None).lang("en").page().await;
     assert_eq!(status, 200);
     let got = sections(&body, &["Live now", "Coming up", "Past events"]);
     let want = [
@@ -463,14 +468,18 @@ async fn the_index_lists_live_upcoming_and_past_events_in_both_languages() {
         "past ones go to the archive"
     );
     assert!(!body.contains("href=\"/e/past\""));
-    let (_, fr) = venue.get("/?lang=fr", None, "fr").await;
+    let (_, fr) = request(&venue, "/?lang=fr")
+        .cookie(None)
+        .lang("fr")
+        .page()
+        .await;
     let got = sections(&fr, &["En ce moment", "À venir", "Événements passés"]);
     assert_eq!(got.len(), 3, "{fr}");
 
     // An organiser's end moves an event to the past at once.
     let mut orga = venue.organiser("today").await;
-    assert_eq!(orga.command(json!({"op":"end"})).await["type"], "ack");
-    let (_, body) = venue.get("/", None, "en").await;
+    assert_eq!(orga.command(Cmd::end()).await["type"], "ack");
+    let (_, body) = request(&venue, "/").cookie(None).lang("en").page().await;
     let got = sections(&body, &["Live now", "Coming up", "Past events"]);
     assert_eq!(got.len(), 2, "no live event left: {body}");
     assert_eq!(got[1].1.len(), 2, "{body}");
@@ -550,7 +559,7 @@ async fn two_events_are_isolated() {
     assert_eq!(brest_wall.unread_events(), 0);
     // Ending one leaves the other running.
     let mut orga = venue.organiser("rennes").await;
-    assert_eq!(orga.command(json!({"op":"end"})).await["type"], "ack");
+    assert_eq!(orga.command(Cmd::end()).await["type"], "ack");
     let b = brest.claim("d0-1030", "amphi", "Still open").await;
     assert_eq!(b["type"], "ack", "{b}");
     let e = brest_wall.expect_event_rev(2).await;
@@ -584,7 +593,11 @@ async fn removing_an_event_from_the_config_keeps_its_data() {
     phone.claim_ok("d0-0930", "amphi", "Kept").await;
     phone.leave().await;
     venue.restart(std::slice::from_ref(&rennes)).await;
-    let (status, _) = venue.get("/e/brest", None, "en").await;
+    let (status, _) = request(&venue, "/e/brest")
+        .cookie(None)
+        .lang("en")
+        .page()
+        .await;
     assert_eq!(status, 404, "brest is not served any more");
     assert!(venue.event_dir("brest").join("snapshot.json").is_file());
     venue.restart(&[rennes, brest]).await;

@@ -3,17 +3,17 @@
 mod abuse;
 mod admin;
 mod archive;
-mod common;
 mod durability;
 mod exports;
 mod faults;
 mod frames;
 mod fuzz_regressions;
 mod http;
+#[path = "../kit/mod.rs"]
+mod kit;
 mod lifecycle;
 mod ops;
 mod phone;
-mod process;
 mod protocol;
 mod rules;
 mod wall;

@@ -10,8 +10,7 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::common::*;
-use crate::process::Site;
+use crate::kit::*;
 
 // ------------------------------------------------------- metrics parsing --
 
@@ -232,8 +231,7 @@ async fn metrics_count_broadcast_lag_resyncs() {
     for i in 0..12 {
         let (slot, room) = cell(i);
         let req = format!("lag-{i}");
-        busy.send(json!({"op":"claim","slot":slot,"room":room,
-            "title":format!("T{i}"),"host":"X","req":req}))
+        busy.send(Cmd::claim(slot, room, &format!("T{i}"), "X").req(&req))
             .await;
         reqs.push(req);
     }
@@ -275,13 +273,6 @@ async fn metrics_count_broadcast_lag_resyncs() {
 }
 
 // ------------------------------------------------ the binary, as in production
-
-/// The 12 cells of the test camp (3 slots x 4 rooms), in a fixed order.
-fn cell(i: usize) -> (&'static str, &'static str) {
-    const SLOTS: [&str; 3] = ["sat-0930", "sat-1030", "sat-1130"];
-    const ROOMS: [&str; 4] = ["amphi", "ouessant", "brehat", "sein"];
-    (SLOTS[i / 4], ROOMS[i % 4])
-}
 
 /// A second day of ten slots (`sun-0` .. `sun-9`), 40 more cells.
 fn sunday() -> String {
@@ -335,16 +326,13 @@ async fn healthz_fails_when_the_journal_cannot_be_written() {
     // The server may write files of at most 2 KiB: the journal fills up
     // after a few claims with long descriptions, and the next write fails.
     let server = site.start(&[], Some(2)).await;
-    let mut phone = Client::join(&server.ws_url(), json!({"op":"hello","protocol":1})).await;
+    let mut phone = Client::join(&server.ws_url(), Cmd::hello()).await;
     let description = "d".repeat(450);
     let mut failed = None;
     for i in 0..12 {
         let (slot, room) = cell(i);
         let a = phone
-            .command(
-                json!({"op":"claim","slot":slot,"room":room,"title":format!("T{i}"),
-                "host":"Maël","description":description}),
-            )
+            .command(Cmd::claim(slot, room, &format!("T{i}"), "Maël").description(&description))
             .await;
         if a["type"] == "reject" {
             assert_reject(&a, "unavailable");
@@ -407,32 +395,21 @@ async fn debug_logs_hold_no_token_secret_or_session_text() {
                 None,
             )
             .await;
-        let mut phone = Client::join(
-            &server.ws_url(),
-            json!({"op":"hello","protocol":1,"token":TOKEN}),
-        )
-        .await;
+        let mut phone = Client::join(&server.ws_url(), Cmd::hello().token(TOKEN)).await;
         let (slot, room) = cell(if format == "text" { 0 } else { 1 });
         let a = phone
-            .command(json!({"op":"claim","slot":slot,"room":room,"title":TITLE,
-                "host":"Maël","description":DESCRIPTION}))
+            .command(Cmd::claim(slot, room, TITLE, "Maël").description(DESCRIPTION))
             .await;
         assert_eq!(a["type"], "ack", "{a}");
-        let mut organiser = Client::join(
-            &server.ws_url(),
-            json!({"op":"hello","protocol":1,"organiser":ORGANISER}),
-        )
-        .await;
+        let mut organiser = Client::join(&server.ws_url(), Cmd::hello_organiser()).await;
         let a = organiser
-            .command(json!({"op":"announce","text":format!("SECRET-ANNOUNCEMENT-{format}")}))
+            .command(Cmd::announce(&format!("SECRET-ANNOUNCEMENT-{format}")))
             .await;
         assert_eq!(a["type"], "ack", "{a}");
 
         // A wrong secret, and a login through the admin form.
         let mut guess = Client::connect(&server.ws_url()).await;
-        guess
-            .send(json!({"op":"hello","protocol":1,"organiser":WRONG}))
-            .await;
+        guess.send(Cmd::hello().organiser(WRONG)).await;
         guess.expect_error().await;
         let http = http_client();
         let login = http
@@ -526,7 +503,7 @@ async fn sigterm_during_a_burst_answers_what_it_journaled_and_loses_no_ack() {
     // Each phone owns one Saturday session before the burst.
     let mut phones = Vec::new();
     for i in 0..PHONES {
-        let mut c = Client::join(&server.ws_url(), json!({"op":"hello","protocol":1})).await;
+        let mut c = Client::join(&server.ws_url(), Cmd::hello()).await;
         let (slot, room) = cell(i);
         let session = c.claim_ok(slot, room, &format!("Phone {i}")).await;
         phones.push((c, session));
@@ -631,11 +608,7 @@ async fn sigterm_during_a_burst_answers_what_it_journaled_and_loses_no_ack() {
 
     // After a restart the board holds every acked change.
     let server = site.start(&[], None).await;
-    let wall = Client::join(
-        &server.ws_url(),
-        json!({"op":"hello","protocol":1,"role":"viewer"}),
-    )
-    .await;
+    let wall = Client::join(&server.ws_url(), Cmd::hello_viewer()).await;
     let top = acked.values().max().copied().unwrap();
     assert!(wall.welcome["rev"].as_u64().unwrap() >= top);
     let sessions = wall.welcome["sessions"].as_array().unwrap();

@@ -2,46 +2,9 @@
 //! every action as a plain form (no JavaScript), with the socket's rules and
 //! messages.
 
-use std::collections::BTreeMap;
+use serde_json::Value;
 
-use serde_json::{Value, json};
-
-use crate::common::*;
-
-/// A browser without JavaScript: keeps its cookies, follows nothing by
-/// itself (so the tests see each 303).
-struct Browser {
-    cookies: BTreeMap<String, String>,
-    lang: Option<&'static str>,
-}
-
-/// What a request gave back.
-struct Got {
-    status: u16,
-    location: Option<String>,
-    body: String,
-    set_cookies: Vec<String>,
-}
-
-fn encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-fn form_body(fields: &[(&str, &str)]) -> String {
-    fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
+use crate::kit::*;
 
 /// The value of the first input named `name` after `from` in the page.
 fn input_value(html: &str, from: &str, name: &str) -> String {
@@ -66,106 +29,6 @@ fn escaped(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-impl Browser {
-    fn new() -> Browser {
-        Browser {
-            cookies: BTreeMap::new(),
-            lang: None,
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    async fn finish(&mut self, r: reqwest::Response) -> Got {
-        let status = r.status().as_u16();
-        let location = r
-            .headers()
-            .get(reqwest::header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let set_cookies: Vec<String> = r
-            .headers()
-            .get_all(reqwest::header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .collect();
-        for c in &set_cookies {
-            let pair = c.split(';').next().unwrap_or_default();
-            let Some((k, v)) = pair.split_once('=') else {
-                continue;
-            };
-            let gone = v.is_empty() || c.to_ascii_lowercase().contains("max-age=0");
-            if gone {
-                self.cookies.remove(k.trim());
-            } else {
-                self.cookies
-                    .insert(k.trim().to_owned(), v.trim().to_owned());
-            }
-        }
-        let body = r.text().await.expect("body");
-        assert_ne!(status, 500, "never a 500: {body}");
-        Got {
-            status,
-            location,
-            body,
-            set_cookies,
-        }
-    }
-
-    async fn get(&mut self, camp: &TestServer, path: &str) -> Got {
-        let mut req = http_client()
-            .get(camp.http(path))
-            .header(reqwest::header::COOKIE, self.cookie_header());
-        if let Some(l) = self.lang {
-            req = req.header(reqwest::header::ACCEPT_LANGUAGE, l);
-        }
-        let r = req.send().await.expect("GET");
-        self.finish(r).await
-    }
-
-    async fn post(&mut self, camp: &TestServer, path: &str, fields: &[(&str, &str)]) -> Got {
-        let r = http_client()
-            .post(camp.http(path))
-            .header(reqwest::header::COOKIE, self.cookie_header())
-            .header(
-                reqwest::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded",
-            )
-            .body(form_body(fields))
-            .send()
-            .await
-            .expect("POST");
-        self.finish(r).await
-    }
-
-    /// Posts a form and follows its 303 to the page that shows the outcome.
-    async fn submit(&mut self, camp: &TestServer, path: &str, fields: &[(&str, &str)]) -> Got {
-        let got = self.post(camp, path, fields).await;
-        assert_eq!(
-            got.status, 303,
-            "a form answers with a redirect: {}",
-            got.body
-        );
-        let to = got.location.expect("a Location");
-        assert!(to.starts_with("/e/camp?notice="), "{to}");
-        self.get(camp, &to).await
-    }
-
-    fn token(&self) -> String {
-        self.cookies
-            .get("slotboard_token")
-            .cloned()
-            .expect("the page gave a token")
-    }
 }
 
 async fn board(camp: &TestServer) -> Value {
@@ -198,7 +61,7 @@ async fn every_cell_follows_the_dom_contract() {
         .claim_ok("sat-1030", "ouessant", "Rust & WebSockets")
         .await;
 
-    let mut b = Browser::new();
+    let mut b = NoJs::new();
     let page = b.get(&camp, "/e/camp").await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("id=\"conn\""));
@@ -236,7 +99,7 @@ async fn every_cell_follows_the_dom_contract() {
 #[tokio::test]
 async fn a_claim_through_the_form_works_without_javascript() {
     let camp = TestServer::start().await;
-    let mut b = Browser::new();
+    let mut b = NoJs::new();
     let form = b.get(&camp, "/e/camp/claim?slot=sat-0930&room=amphi").await;
     assert_eq!(form.status, 200);
     for part in [
@@ -276,12 +139,6 @@ async fn a_claim_through_the_form_works_without_javascript() {
     assert_eq!(state["sessions"][0]["owner"], b.token_id());
 }
 
-impl Browser {
-    fn token_id(&self) -> String {
-        slotboard::auth::public_id(&self.token())
-    }
-}
-
 #[tokio::test]
 async fn a_taken_cell_says_who_got_it_and_offers_the_nearest_free_ones() {
     let camp = TestServer::start().await;
@@ -291,7 +148,7 @@ async fn a_taken_cell_says_who_got_it_and_offers_the_nearest_free_ones() {
         .await;
     first.claim_ok("sat-0930", "ouessant", "Elm").await;
 
-    let mut b = Browser::new();
+    let mut b = NoJs::new();
     b.get(&camp, "/e/camp").await;
     let page = b
         .submit(
@@ -357,7 +214,7 @@ async fn a_taken_cell_says_who_got_it_and_offers_the_nearest_free_ones() {
 async fn bad_input_gets_the_socket_s_message_and_never_a_500() {
     let camp = TestServer::start().await;
     let mut socket = camp.participant().await;
-    let mut b = Browser::new();
+    let mut b = NoJs::new();
     b.get(&camp, "/e/camp").await;
     let cases: Vec<(&str, &str, &str, &str)> = vec![
         ("sat-0930", "amphi", "", "empty title"),
@@ -366,9 +223,7 @@ async fn bad_input_gets_the_socket_s_message_and_never_a_500() {
         ("sat-0930", "attic", "Nowhere", "unknown room"),
     ];
     for (slot, room, title, why) in cases {
-        let answer = socket
-            .command(json!({"op":"claim","slot":slot,"room":room,"title":title,"host":"Maël"}))
-            .await;
+        let answer = socket.command(Cmd::claim(slot, room, title, "Maël")).await;
         assert_eq!(answer["type"], "reject", "{why}");
         let page = b
             .submit(
@@ -452,8 +307,8 @@ async fn bad_input_gets_the_socket_s_message_and_never_a_500() {
 #[tokio::test]
 async fn only_the_owner_edits_releases_and_moves_and_anyone_votes() {
     let camp = TestServer::start().await;
-    let mut owner = Browser::new();
-    let mut other = Browser::new();
+    let mut owner = NoJs::new();
+    let mut other = NoJs::new();
     owner.get(&camp, "/e/camp").await;
     other.get(&camp, "/e/camp").await;
     owner
@@ -568,7 +423,7 @@ async fn only_the_owner_edits_releases_and_moves_and_anyone_votes() {
 #[tokio::test]
 async fn a_crowded_session_is_offered_a_bigger_free_room() {
     let camp = TestServer::start().await;
-    let mut owner = Browser::new();
+    let mut owner = NoJs::new();
     owner.get(&camp, "/e/camp").await;
     owner
         .submit(
@@ -585,9 +440,7 @@ async fn a_crowded_session_is_offered_a_bigger_free_room() {
     // Sein holds 10: eleven people want to go.
     for _ in 0..11 {
         let mut fan = camp.participant().await;
-        let a = fan
-            .command(json!({"op":"vote","session":"s_1","on":true}))
-            .await;
+        let a = fan.command(Cmd::vote("s_1", true)).await;
         assert_eq!(a["type"], "ack", "{a}");
     }
     let page = owner.get(&camp, "/e/camp").await;
@@ -603,7 +456,7 @@ async fn a_crowded_session_is_offered_a_bigger_free_room() {
 #[tokio::test]
 async fn a_link_carries_the_identity_to_another_device() {
     let camp = TestServer::start().await;
-    let mut laptop = Browser::new();
+    let mut laptop = NoJs::new();
     let page = laptop.get(&camp, "/e/camp").await;
     let token = laptop.token();
     let link = format!("http://barcamp.test/e/camp/me?t={token}");
@@ -614,7 +467,7 @@ async fn a_link_carries_the_identity_to_another_device() {
     assert!(page.body.contains("<svg role=\"img\""), "the QR code");
     assert!(page.body.contains("Utiliser sur un autre appareil"));
 
-    let mut phone = Browser::new();
+    let mut phone = NoJs::new();
     let signed = phone.get(&camp, &format!("/e/camp/me?t={token}")).await;
     assert_eq!(signed.status, 303);
     assert!(
@@ -649,7 +502,7 @@ async fn a_link_carries_the_identity_to_another_device() {
     assert!(mine.contains("From the phone"));
 
     // A broken link changes nothing and says so.
-    let mut stranger = Browser::new();
+    let mut stranger = NoJs::new();
     let bad = stranger.get(&camp, "/e/camp/me?t=short").await;
     assert_eq!(bad.status, 400);
     assert!(stranger.cookies.is_empty());
@@ -661,7 +514,7 @@ async fn titles_are_text_not_html() {
     let mut p = camp.participant().await;
     let evil = "<img src=x onerror=alert(1)>";
     p.claim_ok("sat-0930", "amphi", evil).await;
-    let mut b = Browser::new();
+    let mut b = NoJs::new();
     let page = b.get(&camp, "/e/camp").await;
     assert!(page.body.contains("&lt;img src=x onerror=alert(1)&gt;"));
     assert!(!page.body.contains(evil));
@@ -685,13 +538,13 @@ async fn titles_are_text_not_html() {
 #[tokio::test]
 async fn french_by_default_english_when_asked() {
     let camp = TestServer::start().await;
-    let mut b = Browser::new();
+    let mut b = NoJs::new();
     let fr = b.get(&camp, "/e/camp").await;
     assert!(fr.body.contains("<html lang=\"fr\""));
     assert!(fr.body.contains("Libre"));
     assert!(fr.body.contains("Mes sessions"));
 
-    let mut en = Browser::new();
+    let mut en = NoJs::new();
     en.lang = Some("en-GB,en;q=0.9");
     let page = en.get(&camp, "/e/camp").await;
     assert!(page.body.contains("<html lang=\"en\""));
@@ -699,7 +552,7 @@ async fn french_by_default_english_when_asked() {
     assert!(page.body.contains("My sessions"));
     assert!(page.body.contains("Use on another device"));
 
-    let mut switch = Browser::new();
+    let mut switch = NoJs::new();
     let page = switch.get(&camp, "/e/camp?lang=en").await;
     assert!(page.body.contains("<html lang=\"en\""));
     // The switch is remembered.

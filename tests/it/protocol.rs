@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::common::*;
+use crate::kit::*;
 
 #[tokio::test]
 async fn a_newcomer_gets_the_whole_board_and_a_token() {
@@ -65,11 +65,8 @@ async fn forty_phones_race_for_one_cell_and_exactly_one_wins() {
     let mut reqs = Vec::new();
     for (i, p) in phones.iter_mut().enumerate() {
         let req = format!("race-{i}");
-        p.send(
-            json!({"op":"claim","req":req,"slot":"sat-1030","room":"amphi",
-            "title":format!("Talk {i}"),"host":"Someone"}),
-        )
-        .await;
+        p.send(Cmd::claim("sat-1030", "amphi", &format!("Talk {i}"), "Someone").req(&req))
+            .await;
         reqs.push(req);
     }
     let mut acks = 0;

@@ -3,13 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::*;
-
-/// Insists on an ack and returns its rev.
-fn acked(a: &Value) -> u64 {
-    assert_eq!(a["type"], "ack", "expected an ack, got {a}");
-    a["rev"].as_u64().expect("an ack has a rev")
-}
+use crate::kit::*;
 
 /// The session of one cell on the board, as `board.json` shows it.
 async fn session_at(camp: &TestServer, slot: &str, room: &str) -> Option<Value> {
@@ -23,7 +17,7 @@ async fn session_at(camp: &TestServer, slot: &str, room: &str) -> Option<Value> 
 }
 
 /// Insists that `cmd` was rejected with `code`, naming the command if not.
-fn refused(a: &Value, code: &str, cmd: &Value) {
+fn refused(a: &Answer, code: &str, cmd: &Value) {
     assert_eq!(a["code"], code, "{cmd} -> {a}");
     assert_reject(a, code);
 }
@@ -46,10 +40,14 @@ async fn an_owner_edits_moves_and_releases_their_session() {
     wall.expect_event_rev(2).await;
 
     let a = alice
-        .command(json!({"op":"edit","session":s,"title":"Rust & WebSockets",
-            "description":"Bring a laptop","tags":["rust","web"]}))
+        .command(
+            Cmd::edit(&s)
+                .title("Rust & WebSockets")
+                .description("Bring a laptop")
+                .tags(&["rust", "web"]),
+        )
         .await;
-    assert_eq!(acked(&a), 3);
+    assert_eq!(a.expect_ack(), 3);
     let e = wall.expect_event_rev(3).await;
     assert_eq!(e["change"]["kind"], "edited");
     let edited = &e["change"]["session"];
@@ -65,14 +63,10 @@ async fn an_owner_edits_moves_and_releases_their_session() {
     );
 
     // A move into a taken cell is refused, into a free one accepted.
-    let a = alice
-        .command(json!({"op":"move","session":s,"slot":"sat-1030","room":"amphi"}))
-        .await;
+    let a = alice.command(Cmd::move_to(&s, "sat-1030", "amphi")).await;
     assert_reject(&a, "taken");
-    let a = alice
-        .command(json!({"op":"move","session":s,"slot":"sat-1130","room":"brehat"}))
-        .await;
-    assert_eq!(acked(&a), 4);
+    let a = alice.command(Cmd::move_to(&s, "sat-1130", "brehat")).await;
+    assert_eq!(a.expect_ack(), 4);
     let e = wall.expect_event_rev(4).await;
     assert_eq!(
         e["change"],
@@ -87,17 +81,15 @@ async fn an_owner_edits_moves_and_releases_their_session() {
         s.as_str()
     );
 
-    let a = alice.command(json!({"op":"release","session":s})).await;
-    assert_eq!(acked(&a), 5);
+    let a = alice.command(Cmd::release(&s)).await;
+    assert_eq!(a.expect_ack(), 5);
     let e = wall.expect_event_rev(5).await;
     assert_eq!(e["change"], json!({"kind":"released","session":s}));
     let board = get_json(&camp, "/e/camp/board.json").await;
     assert_eq!(board["sessions"].as_array().unwrap().len(), 1);
 
     // Gone is gone.
-    let a = alice
-        .command(json!({"op":"edit","session":s,"title":"Again"}))
-        .await;
+    let a = alice.command(Cmd::edit(&s).title("Again")).await;
     assert_reject(&a, "not_found");
 }
 
@@ -121,9 +113,9 @@ async fn a_second_phone_of_the_same_person_may_edit_but_nobody_else_may() {
         alice_laptop.welcome["you"]
     );
     let a = alice_laptop
-        .command(json!({"op":"edit","session":s,"title":"Rust, from my laptop"}))
+        .command(Cmd::edit(&s).title("Rust, from my laptop"))
         .await;
-    assert_eq!(acked(&a), 2);
+    assert_eq!(a.expect_ack(), 2);
     let e = wall.expect_event_rev(2).await;
     assert_eq!(e["change"]["session"]["title"], "Rust, from my laptop");
     assert_eq!(e["change"]["session"]["owner"], alice.id.as_str());
@@ -143,8 +135,8 @@ async fn a_second_phone_of_the_same_person_may_edit_but_nobody_else_may() {
     assert_eq!(still["title"], "Rust, from my laptop");
 
     // The first phone can still act too.
-    let a = alice.command(json!({"op":"release","session":s})).await;
-    assert_eq!(acked(&a), 3);
+    let a = alice.command(Cmd::release(&s)).await;
+    assert_eq!(a.expect_ack(), 3);
 }
 
 #[tokio::test]
@@ -160,10 +152,8 @@ async fn an_organiser_locks_unlocks_swaps_opens_and_announces() {
     wall.expect_event_rev(1).await;
     wall.expect_event_rev(2).await;
 
-    let a = org
-        .command(json!({"op":"lock","slot":"sat-1130","room":"sein"}))
-        .await;
-    assert_eq!(acked(&a), 3);
+    let a = org.command(Cmd::lock("sat-1130", "sein")).await;
+    assert_eq!(a.expect_ack(), 3);
     let e = wall.expect_event_rev(3).await;
     assert_eq!(
         e["change"],
@@ -172,10 +162,8 @@ async fn an_organiser_locks_unlocks_swaps_opens_and_announces() {
     let board = get_json(&camp, "/e/camp/board.json").await;
     assert_eq!(board["locks"], json!([{"slot":"sat-1130","room":"sein"}]));
 
-    let a = org
-        .command(json!({"op":"unlock","slot":"sat-1130","room":"sein"}))
-        .await;
-    assert_eq!(acked(&a), 4);
+    let a = org.command(Cmd::unlock("sat-1130", "sein")).await;
+    assert_eq!(a.expect_ack(), 4);
     let e = wall.expect_event_rev(4).await;
     assert_eq!(
         e["change"],
@@ -186,8 +174,8 @@ async fn an_organiser_locks_unlocks_swaps_opens_and_announces() {
         json!([])
     );
 
-    let a = org.command(json!({"op":"swap","a":sa,"b":sb})).await;
-    assert_eq!(acked(&a), 5);
+    let a = org.command(Cmd::swap(&sa, &sb)).await;
+    assert_eq!(a.expect_ack(), 5);
     let e = wall.expect_event_rev(5).await;
     assert_eq!(e["change"], json!({"kind":"swapped","a":sa,"b":sb}));
     assert_eq!(
@@ -199,25 +187,25 @@ async fn an_organiser_locks_unlocks_swaps_opens_and_announces() {
         sb.as_str()
     );
 
-    let a = org.command(json!({"op":"set_open","open":false})).await;
-    assert_eq!(acked(&a), 6);
+    let a = org.command(Cmd::set_open(false)).await;
+    assert_eq!(a.expect_ack(), 6);
     let e = wall.expect_event_rev(6).await;
     assert_eq!(e["change"], json!({"kind":"opened","open":false}));
     assert_eq!(
         get_json(&camp, "/e/camp/board.json").await["event"]["open"],
         false
     );
-    let a = org.command(json!({"op":"set_open","open":true})).await;
-    assert_eq!(acked(&a), 7);
+    let a = org.command(Cmd::set_open(true)).await;
+    assert_eq!(a.expect_ack(), 7);
     assert_eq!(
         wall.expect_event_rev(7).await["change"],
         json!({"kind":"opened","open":true})
     );
 
     let a = org
-        .command(json!({"op":"announce","text":"Lunch at 12:30 in the hall"}))
+        .command(Cmd::announce("Lunch at 12:30 in the hall"))
         .await;
-    assert_eq!(acked(&a), 8);
+    assert_eq!(a.expect_ack(), 8);
     let e = wall.expect_event_rev(8).await;
     assert_eq!(
         e["change"],
@@ -225,8 +213,8 @@ async fn an_organiser_locks_unlocks_swaps_opens_and_announces() {
     );
     let board = get_json(&camp, "/e/camp/board.json").await;
     assert_eq!(board["announcement"], "Lunch at 12:30 in the hall");
-    let a = org.command(json!({"op":"announce","text":""})).await;
-    assert_eq!(acked(&a), 9);
+    let a = org.command(Cmd::announce("")).await;
+    assert_eq!(a.expect_ack(), 9);
     assert_eq!(
         wall.expect_event_rev(9).await["change"],
         json!({"kind":"announced","text":""})
@@ -249,9 +237,9 @@ async fn an_organiser_edits_moves_and_releases_anyones_session_even_when_closed(
     wall.expect_event_rev(1).await;
 
     let a = org
-        .command(json!({"op":"edit","session":s,"title":"Rust (room change)","host":"Alice"}))
+        .command(Cmd::edit(&s).title("Rust (room change)").host("Alice"))
         .await;
-    assert_eq!(acked(&a), 2);
+    assert_eq!(a.expect_ack(), 2);
     let e = wall.expect_event_rev(2).await;
     assert_eq!(e["change"]["session"]["title"], "Rust (room change)");
     assert_eq!(e["change"]["session"]["host"], "Alice");
@@ -262,14 +250,9 @@ async fn an_organiser_edits_moves_and_releases_anyones_session_even_when_closed(
     );
     assert_eq!(e["by"], org.id.as_str());
 
-    assert_eq!(
-        acked(&org.command(json!({"op":"set_open","open":false})).await),
-        3
-    );
-    let a = org
-        .command(json!({"op":"move","session":s,"slot":"sat-1130","room":"sein"}))
-        .await;
-    assert_eq!(acked(&a), 4);
+    assert_eq!(org.command(Cmd::set_open(false)).await.expect_ack(), 3);
+    let a = org.command(Cmd::move_to(&s, "sat-1130", "sein")).await;
+    assert_eq!(a.expect_ack(), 4);
     assert_eq!(
         wall.expect_event_rev(3).await["change"],
         json!({"kind":"opened","open":false})
@@ -280,8 +263,8 @@ async fn an_organiser_edits_moves_and_releases_anyones_session_even_when_closed(
         json!({"kind":"moved","session":s,"slot":"sat-1130","room":"sein"})
     );
     assert_eq!(e["by"], org.id.as_str());
-    let a = org.command(json!({"op":"release","session":s})).await;
-    assert_eq!(acked(&a), 5);
+    let a = org.command(Cmd::release(&s)).await;
+    assert_eq!(a.expect_ack(), 5);
     let board = get_json(&camp, "/e/camp/board.json").await;
     assert_eq!(board["sessions"], json!([]));
     assert_eq!(board["rev"], 5);
@@ -295,14 +278,10 @@ async fn a_participant_cannot_do_what_only_organisers_do() {
     let mut bob = camp.participant().await;
     let sa = alice.claim_ok("sat-0930", "amphi", "Rust").await;
     let sb = bob.claim_ok("sat-1030", "amphi", "Go").await;
-    acked(
-        &org.command(json!({"op":"lock","slot":"sat-1130","room":"sein"}))
-            .await,
-    );
-    acked(
-        &org.command(json!({"op":"announce","text":"Welcome!"}))
-            .await,
-    );
+    org.command(Cmd::lock("sat-1130", "sein"))
+        .await
+        .expect_ack();
+    org.command(Cmd::announce("Welcome!")).await.expect_ack();
 
     for cmd in [
         json!({"op":"lock","slot":"sat-1130","room":"amphi"}),
@@ -327,30 +306,25 @@ async fn a_closed_board_refuses_claims_and_owners_moves_and_releases_but_not_edi
     let mut org = camp.organiser().await;
     let mut alice = camp.participant().await;
     let s = alice.claim_ok("sat-0930", "amphi", "Rust").await;
-    acked(&org.command(json!({"op":"set_open","open":false})).await);
+    org.command(Cmd::set_open(false)).await.expect_ack();
     assert_eq!(alice.expect_event_rev(2).await["change"]["open"], false);
 
     assert_reject(
         &alice.claim("sat-1030", "amphi", "Late idea").await,
         "closed",
     );
-    let a = alice
-        .command(json!({"op":"move","session":s,"slot":"sat-1030","room":"amphi"}))
-        .await;
+    let a = alice.command(Cmd::move_to(&s, "sat-1030", "amphi")).await;
     assert_reject(&a, "closed");
-    assert_reject(
-        &alice.command(json!({"op":"release","session":s})).await,
-        "closed",
-    );
+    assert_reject(&alice.command(Cmd::release(&s)).await, "closed");
     // The table of PROTOCOL.md puts no "while open" on edit.
     let a = alice
-        .command(json!({"op":"edit","session":s,"title":"Rust (typo fixed)"}))
+        .command(Cmd::edit(&s).title("Rust (typo fixed)"))
         .await;
-    assert_eq!(acked(&a), 3);
+    assert_eq!(a.expect_ack(), 3);
 
-    acked(&org.command(json!({"op":"set_open","open":true})).await);
+    org.command(Cmd::set_open(true)).await.expect_ack();
     let a = alice.claim("sat-1030", "amphi", "Late idea").await;
-    assert_eq!(acked(&a), 5, "open again: claims are back");
+    assert_eq!(a.expect_ack(), 5, "open again: claims are back");
 }
 
 #[tokio::test]
@@ -359,25 +333,21 @@ async fn a_locked_cell_cannot_be_claimed_or_moved_into() {
     let mut org = camp.organiser().await;
     let mut alice = camp.participant().await;
     let s = alice.claim_ok("sat-0930", "amphi", "Rust").await;
-    acked(
-        &org.command(json!({"op":"lock","slot":"sat-1030","room":"sein"}))
-            .await,
-    );
+    org.command(Cmd::lock("sat-1030", "sein"))
+        .await
+        .expect_ack();
 
     let a = alice.claim("sat-1030", "sein", "Locked out").await;
     assert_reject(&a, "locked");
-    let a = alice
-        .command(json!({"op":"move","session":s,"slot":"sat-1030","room":"sein"}))
-        .await;
+    let a = alice.command(Cmd::move_to(&s, "sat-1030", "sein")).await;
     assert_reject(&a, "locked");
     assert!(session_at(&camp, "sat-1030", "sein").await.is_none());
 
-    acked(
-        &org.command(json!({"op":"unlock","slot":"sat-1030","room":"sein"}))
-            .await,
-    );
+    org.command(Cmd::unlock("sat-1030", "sein"))
+        .await
+        .expect_ack();
     let a = alice.claim("sat-1030", "sein", "Let in").await;
-    assert_eq!(acked(&a), 4);
+    assert_eq!(a.expect_ack(), 4);
 }
 
 #[tokio::test]
@@ -426,20 +396,17 @@ async fn a_viewer_may_watch_but_not_act() {
     // Not even a viewer that knows the organiser secret.
     let mut screen = Client::join(
         &camp.ws_url(),
-        json!({"op":"hello","protocol":1,"role":"viewer","organiser":ORGANISER}),
+        Cmd::hello().organiser(ORGANISER).role("viewer"),
     )
     .await;
     assert_eq!(screen.welcome["you"]["role"], "viewer");
-    let a = screen
-        .command(json!({"op":"lock","slot":"sat-1130","room":"sein"}))
-        .await;
+    let a = screen.command(Cmd::lock("sat-1130", "sein")).await;
     assert_reject(&a, "forbidden");
     // Still watching: the wall sees the next change.
-    acked(
-        &alice
-            .command(json!({"op":"edit","session":s,"host":"Alice"}))
-            .await,
-    );
+    alice
+        .command(Cmd::edit(&s).host("Alice"))
+        .await
+        .expect_ack();
     assert_eq!(wall.expect_event_rev(2).await["change"]["kind"], "edited");
 }
 
@@ -448,25 +415,21 @@ async fn a_wrong_organiser_secret_gets_a_forbidden_error_and_no_welcome() {
     let camp = TestServer::start().await;
     let mut impostor = camp.raw().await;
     impostor
-        .send(json!({"op":"hello","protocol":1,"organiser":"test-organiser-secreT"}))
+        .send(Cmd::hello().organiser("test-organiser-secreT"))
         .await;
     let e = impostor.expect_error().await;
     assert_eq!(e["code"], "forbidden", "{e}");
 
     // Claiming the organiser role without the secret is refused the same way.
-    impostor
-        .send(json!({"op":"hello","protocol":1,"role":"organiser"}))
-        .await;
+    impostor.send(Cmd::hello().role("organiser")).await;
     assert_eq!(impostor.expect_error().await["code"], "forbidden");
 
     // The connection is still waiting for a hello; a plain one makes it a
     // participant, with no organiser power.
-    let w = impostor.hello(json!({"op":"hello","protocol":1})).await;
+    let w = impostor.hello(Cmd::hello()).await;
     assert_eq!(w["type"], "welcome");
     assert_eq!(w["you"]["role"], "participant");
-    let a = impostor
-        .command(json!({"op":"set_open","open":false}))
-        .await;
+    let a = impostor.command(Cmd::set_open(false)).await;
     assert_reject(&a, "forbidden");
 }
 
@@ -487,57 +450,32 @@ async fn votes_are_counted_one_each() {
             e["change"]["votes"].clone(),
         )
     };
-    acked(
-        &bob.command(json!({"op":"vote","session":s,"on":true}))
-            .await,
-    );
+    bob.command(Cmd::vote(&s, true)).await.expect_ack();
     assert_eq!(
         voted(&wall.expect_event_rev(2).await),
         (json!("voted"), json!(s), json!(1))
     );
-    acked(
-        &carol
-            .command(json!({"op":"vote","session":s,"on":true}))
-            .await,
-    );
+    carol.command(Cmd::vote(&s, true)).await.expect_ack();
     assert_eq!(
         voted(&wall.expect_event_rev(3).await),
         (json!("voted"), json!(s), json!(2))
     );
 
     // One vote each: a second "on" is invalid, and so is an "off" without a vote.
-    assert_reject(
-        &bob.command(json!({"op":"vote","session":s,"on":true}))
-            .await,
-        "invalid",
-    );
-    assert_reject(
-        &alice
-            .command(json!({"op":"vote","session":s,"on":false}))
-            .await,
-        "invalid",
-    );
+    assert_reject(&bob.command(Cmd::vote(&s, true)).await, "invalid");
+    assert_reject(&alice.command(Cmd::vote(&s, false)).await, "invalid");
 
-    acked(
-        &bob.command(json!({"op":"vote","session":s,"on":false}))
-            .await,
-    );
+    bob.command(Cmd::vote(&s, false)).await.expect_ack();
     assert_eq!(
         voted(&wall.expect_event_rev(4).await),
         (json!("voted"), json!(s), json!(1))
     );
-    assert_reject(
-        &bob.command(json!({"op":"vote","session":s,"on":false}))
-            .await,
-        "invalid",
-    );
+    assert_reject(&bob.command(Cmd::vote(&s, false)).await, "invalid");
 
     // The same person on a second phone is still one voter.
     let mut carol_laptop = camp.same_person(&carol).await;
     carol_laptop.use_new_reqs();
-    let a = carol_laptop
-        .command(json!({"op":"vote","session":s,"on":true}))
-        .await;
+    let a = carol_laptop.command(Cmd::vote(&s, true)).await;
     assert_reject(&a, "invalid");
 
     let board = get_json(&camp, "/e/camp/board.json").await;
@@ -557,7 +495,7 @@ async fn the_same_req_twice_is_answered_twice_and_applied_once() {
     alice.send(claim.clone()).await;
     let first = alice.answer("c-1").await;
     let second = alice.answer("c-1").await;
-    assert_eq!(acked(&first), 1);
+    assert_eq!(first.expect_ack(), 1);
     assert_eq!(second, first, "the retry gets the first answer");
     // And a retry after the answer.
     alice.send(claim).await;
@@ -567,10 +505,8 @@ async fn the_same_req_twice_is_answered_twice_and_applied_once() {
     assert_eq!(e["change"]["kind"], "claimed");
     // No second claim was broadcast: the next event is the next change.
     let s = e["change"]["session"]["id"].as_str().unwrap();
-    let a = alice
-        .command(json!({"op":"edit","session":s,"title":"Rust!"}))
-        .await;
-    assert_eq!(acked(&a), 2);
+    let a = alice.command(Cmd::edit(s).title("Rust!")).await;
+    assert_eq!(a.expect_ack(), 2);
     assert_eq!(wall.expect_event_rev(2).await["change"]["kind"], "edited");
     assert_eq!(
         get_json(&camp, "/e/camp/board.json").await["sessions"]
@@ -590,26 +526,20 @@ async fn the_same_req_after_a_reconnect_is_answered_the_same_and_applied_once() 
     let vote = json!({"op":"vote","req":"v-1","session":s,"on":true});
     alice.send(vote.clone()).await;
     let first = alice.answer("v-1").await;
-    assert_eq!(acked(&first), 2);
+    assert_eq!(first.expect_ack(), 2);
     // The phone loses its connection (and, say, the answer with it), comes
     // back with its token and sends the vote again.
     let token = alice.token.clone();
     alice.leave().await;
-    let mut alice = Client::join(
-        &camp.ws_url(),
-        json!({"op":"hello","protocol":1,"token":token}),
-    )
-    .await;
+    let mut alice = Client::join(&camp.ws_url(), Cmd::hello().token(&token)).await;
     alice.use_new_reqs();
     alice.send(vote).await;
     assert_eq!(alice.answer("v-1").await, first);
 
     assert_eq!(wall.expect_event_rev(1).await["change"]["kind"], "claimed");
     assert_eq!(wall.expect_event_rev(2).await["change"]["votes"], 1);
-    let a = alice
-        .command(json!({"op":"edit","session":s,"host":"Alice"}))
-        .await;
-    assert_eq!(acked(&a), 3);
+    let a = alice.command(Cmd::edit(&s).host("Alice")).await;
+    assert_eq!(a.expect_ack(), 3);
     assert_eq!(wall.expect_event_rev(3).await["change"]["kind"], "edited");
     assert_eq!(
         get_json(&camp, "/e/camp/board.json").await["sessions"][0]["votes"],
@@ -623,20 +553,18 @@ async fn a_rejected_req_sent_again_gets_the_same_reject_even_if_it_would_now_pas
     let mut wall = camp.viewer().await;
     let mut org = camp.organiser().await;
     let mut alice = camp.participant().await;
-    acked(
-        &org.command(json!({"op":"lock","slot":"sat-1030","room":"sein"}))
-            .await,
-    );
+    org.command(Cmd::lock("sat-1030", "sein"))
+        .await
+        .expect_ack();
     let claim = json!({"op":"claim","req":"late-1","slot":"sat-1030","room":"sein",
         "title":"Locked out","host":"Alice"});
     alice.send(claim.clone()).await;
     let first = alice.answer("late-1").await;
     assert_reject(&first, "locked");
 
-    acked(
-        &org.command(json!({"op":"unlock","slot":"sat-1030","room":"sein"}))
-            .await,
-    );
+    org.command(Cmd::unlock("sat-1030", "sein"))
+        .await
+        .expect_ack();
     alice.send(claim.clone()).await;
     assert_eq!(
         alice.answer("late-1").await,
@@ -651,7 +579,7 @@ async fn a_rejected_req_sent_again_gets_the_same_reject_even_if_it_would_now_pas
     assert_eq!(wall.expect_event_rev(1).await["change"]["kind"], "locked");
     assert_eq!(wall.expect_event_rev(2).await["change"]["kind"], "unlocked");
     let a = alice.claim("sat-1030", "sein", "With a new req").await;
-    assert_eq!(acked(&a), 3);
+    assert_eq!(a.expect_ack(), 3);
     assert_eq!(
         wall.expect_event_rev(3).await["change"]["session"]["title"],
         "With a new req"
@@ -666,16 +594,12 @@ async fn an_acked_req_is_remembered_across_a_server_restart() {
         "room":"amphi","title":"Rust","host":"Alice"});
     alice.send(claim.clone()).await;
     let first = alice.answer("before-restart").await;
-    assert_eq!(acked(&first), 1);
+    assert_eq!(first.expect_ack(), 1);
     let token = alice.token.clone();
     drop(alice);
 
     camp.restart().await;
-    let mut alice = Client::join(
-        &camp.ws_url(),
-        json!({"op":"hello","protocol":1,"token":token}),
-    )
-    .await;
+    let mut alice = Client::join(&camp.ws_url(), Cmd::hello().token(&token)).await;
     alice.use_new_reqs();
     alice.send(claim).await;
     assert_eq!(alice.answer("before-restart").await, first);
@@ -690,18 +614,12 @@ async fn the_same_req_from_another_participant_is_another_command() {
     let mut alice = camp.participant().await;
     let mut bob = camp.participant().await;
     alice
-        .send(
-            json!({"op":"claim","req":"c-1","slot":"sat-0930","room":"amphi",
-            "title":"Rust","host":"Alice"}),
-        )
+        .send(Cmd::claim("sat-0930", "amphi", "Rust", "Alice").req("c-1"))
         .await;
-    assert_eq!(acked(&alice.answer("c-1").await), 1);
-    bob.send(
-        json!({"op":"claim","req":"c-1","slot":"sat-0930","room":"sein",
-        "title":"Go","host":"Bob"}),
-    )
-    .await;
-    assert_eq!(acked(&bob.answer("c-1").await), 2);
+    assert_eq!(alice.answer("c-1").await.expect_ack(), 1);
+    bob.send(Cmd::claim("sat-0930", "sein", "Go", "Bob").req("c-1"))
+        .await;
+    assert_eq!(bob.answer("c-1").await.expect_ack(), 2);
 
     let e1 = wall.expect_event_rev(1).await;
     let e2 = wall.expect_event_rev(2).await;
@@ -787,7 +705,7 @@ async fn every_accepted_change_adds_exactly_one_to_rev() {
         let a = client.command(cmd.clone()).await;
         if accepted {
             rev += 1;
-            assert_eq!(acked(&a), rev, "{who}: {cmd}");
+            assert_eq!(a.expect_ack(), rev, "{who}: {cmd}");
         } else {
             assert_eq!(a["type"], "reject", "{who}: {cmd} -> {a}");
         }
@@ -813,30 +731,21 @@ async fn a_phone_that_comes_back_with_since_gets_exactly_what_it_missed() {
     alice.leave().await;
 
     // Five changes while alice's phone is in the tunnel.
-    acked(
-        &bob.command(json!({"op":"edit","session":sb,"title":"Go, fast"}))
-            .await,
-    );
-    acked(
-        &bob.command(json!({"op":"vote","session":sb,"on":true}))
-            .await,
-    );
+    bob.command(Cmd::edit(&sb).title("Go, fast"))
+        .await
+        .expect_ack();
+    bob.command(Cmd::vote(&sb, true)).await.expect_ack();
     let s2 = bob.claim_ok("sat-1030", "amphi", "Zig").await;
-    acked(
-        &bob.command(json!({"op":"move","session":s2,"slot":"sat-1130","room":"sein"}))
-            .await,
-    );
-    acked(&bob.command(json!({"op":"release","session":sb})).await);
+    bob.command(Cmd::move_to(&s2, "sat-1130", "sein"))
+        .await
+        .expect_ack();
+    bob.command(Cmd::release(&sb)).await.expect_ack();
     let mut seen_by_wall = Vec::new();
     for r in 2..=6 {
         seen_by_wall.push(wall.expect_event_rev(r).await);
     }
 
-    let mut alice = Client::join(
-        &camp.ws_url(),
-        json!({"op":"hello","protocol":1,"since":since,"token":token}),
-    )
-    .await;
+    let mut alice = Client::join(&camp.ws_url(), Cmd::hello().token(&token).since(since)).await;
     let r = &alice.welcome;
     assert_eq!(r["type"], "resumed", "{r}");
     assert_eq!(r["since"], 1);
@@ -864,10 +773,8 @@ async fn a_phone_that_comes_back_with_since_gets_exactly_what_it_missed() {
     let e = alice.expect_event_rev(7).await;
     assert_eq!(e["change"]["session"]["title"], "Live");
     // And alice is herself again.
-    let a = alice
-        .command(json!({"op":"vote","session":s2,"on":true}))
-        .await;
-    assert_eq!(acked(&a), 8);
+    let a = alice.command(Cmd::vote(&s2, true)).await;
+    assert_eq!(a.expect_ack(), 8);
     assert_eq!(alice.expect_event_rev(8).await["by"], id.as_str());
 }
 
@@ -883,30 +790,18 @@ async fn a_resumed_phone_is_told_its_own_votes() {
     let mut bob = camp.participant().await;
     let s = bob.claim_ok("sat-0930", "amphi", "Go").await;
     let mut alice = camp.participant().await;
-    acked(
-        &alice
-            .command(json!({"op":"vote","session":s,"on":true}))
-            .await,
-    );
+    alice.command(Cmd::vote(&s, true)).await.expect_ack();
     let (token, since) = (alice.token.clone(), 2);
     alice.leave().await;
 
     // A plain reconnect is told the vote.
-    let again = Client::join(
-        &camp.ws_url(),
-        json!({"op":"hello","protocol":1,"token":token}),
-    )
-    .await;
+    let again = Client::join(&camp.ws_url(), Cmd::hello().token(&token)).await;
     assert_eq!(again.welcome["type"], "welcome");
     assert_eq!(again.welcome["you"]["votes"], json!([s]));
     again.leave().await;
 
     // A resume must not say the opposite.
-    let resumed = Client::join(
-        &camp.ws_url(),
-        json!({"op":"hello","protocol":1,"token":token,"since":since}),
-    )
-    .await;
+    let resumed = Client::join(&camp.ws_url(), Cmd::hello().token(&token).since(since)).await;
     assert_eq!(resumed.welcome["type"], "resumed", "{}", resumed.welcome);
     if let Some(votes) = resumed.welcome["you"].get("votes") {
         assert_eq!(votes, &json!([s]), "resumed.you.votes: {}", resumed.welcome);
@@ -941,10 +836,7 @@ async fn since_older_than_what_is_held_or_in_the_future_gets_a_welcome() {
     let mut bob = camp.participant().await;
     let s = bob.claim_ok("sat-0930", "amphi", "Go").await;
     for t in ["Go 2", "Go 3", "Go 4", "Go 5"] {
-        acked(
-            &bob.command(json!({"op":"edit","session":s,"title":t}))
-                .await,
-        );
+        bob.command(Cmd::edit(&s).title(t)).await.expect_ack();
     }
     let hello = |since: u64| json!({"op":"hello","protocol":1,"since":since});
 
@@ -989,15 +881,10 @@ async fn events_say_when_and_by_whom_but_never_the_token() {
     let mut org = camp.organiser().await;
     let mut alice = camp.participant().await;
     let s = alice.claim_ok("sat-0930", "amphi", "Rust").await;
-    acked(
-        &org.command(json!({"op":"lock","slot":"sat-1130","room":"sein"}))
-            .await,
-    );
-    acked(
-        &alice
-            .command(json!({"op":"vote","session":s,"on":true}))
-            .await,
-    );
+    org.command(Cmd::lock("sat-1130", "sein"))
+        .await
+        .expect_ack();
+    alice.command(Cmd::vote(&s, true)).await.expect_ack();
 
     let mut all = String::new();
     for (rev, by) in [(1, &alice.id), (2, &org.id), (3, &alice.id)] {

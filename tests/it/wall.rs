@@ -3,12 +3,11 @@
 
 use jiff::civil::Time;
 use jiff::{ToSpan, Zoned};
-use serde_json::json;
 use slotboard::config::{Config, Overrides};
 use slotboard::server::Server;
 use tokio::net::TcpListener;
 
-use crate::common::*;
+use crate::kit::*;
 
 /// The wall's HTML, in a language.
 async fn wall(base: &str, slug: &str, lang: &str) -> String {
@@ -57,9 +56,7 @@ async fn the_wall_shows_claims_locks_and_free_cells_with_the_dom_contract() {
         .claim_ok("sat-0930", "amphi", "Rust & WebSockets")
         .await;
     let mut org = camp.organiser().await;
-    let a = org
-        .command(json!({"op":"lock","slot":"sat-1030","room":"sein"}))
-        .await;
+    let a = org.command(Cmd::lock("sat-1030", "sein")).await;
     assert_eq!(a["type"], "ack", "{a}");
 
     let html = camp_wall(&camp).await;
@@ -177,7 +174,7 @@ async fn the_announcement_is_a_banner_and_stays_text() {
 
     let mut org = camp.organiser().await;
     let text = "<img src=x onerror=alert(1)>";
-    let a = org.command(json!({"op":"announce","text":text})).await;
+    let a = org.command(Cmd::announce(text)).await;
     assert_eq!(a["type"], "ack", "{a}");
     let html = camp_wall(&camp).await;
     let banner = element(&html, "<div id=\"announcement\"", "</div>");

@@ -1,6 +1,8 @@
 //! The real `slotboard` binary as a process of its own, for the tests that
 //! kill it, restart it, limit its file sizes or watch it exit: a [`Site`] (a
-//! data folder and its config) and the [`Running`] process.
+//! data folder and its config) and the [`Running`] process; and
+//! [`slotboard_command`], the binary with a clean environment, for the CLI
+//! tests that run it to completion.
 
 use std::fs;
 use std::io::Read;
@@ -10,7 +12,8 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use crate::common::{PATIENCE, config_text};
+use crate::kit::config::config_text;
+use crate::kit::wait::{PATIENCE, poll};
 
 /// Settings of the test runner's own environment that a spawned server must
 /// not inherit: each test says what its server gets.
@@ -23,6 +26,16 @@ const SERVER_ENV: &[&str] = &[
     "SLOTBOARD_ORGANISER_TOKEN",
     "RUST_LOG",
 ];
+
+/// The binary, without any of the runner's own `SLOTBOARD_*` settings (nor
+/// `RUST_LOG`): each test says what its run gets.
+pub fn slotboard_command() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_slotboard"));
+    for var in SERVER_ENV {
+        cmd.env_remove(var);
+    }
+    cmd
+}
 
 /// A port that was free a moment ago (the listener is dropped at once).
 fn free_port() -> u16 {
@@ -42,21 +55,22 @@ async fn wait_healthy(child: &mut Child, base: &str) -> bool {
         .build()
         .unwrap();
     let url = format!("{base}/healthz");
-    for _ in 0..400 {
-        if child.try_wait().unwrap().is_some() {
-            return false;
+    let child = std::cell::RefCell::new(child);
+    let healthy = poll(PATIENCE, || async {
+        if child.borrow_mut().try_wait().unwrap().is_some() {
+            return Some(false);
         }
         // A 200 counts only from a process that is still ours, not from
         // another server that won the race for the port.
-        if let Ok(r) = client.get(&url).send().await
-            && r.status().as_u16() == 200
-            && child.try_wait().unwrap().is_none()
-        {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    false
+        let ok = client
+            .get(&url)
+            .send()
+            .await
+            .is_ok_and(|r| r.status().as_u16() == 200);
+        (ok && child.borrow_mut().try_wait().unwrap().is_none()).then_some(true)
+    })
+    .await;
+    healthy == Some(true)
 }
 
 /// A data folder, its config file and the logs of every run of the binary.
@@ -204,20 +218,22 @@ impl Running {
     /// Waits (bounded) for the process to exit, and for its output to be
     /// copied to the log.
     pub async fn wait_exit(&mut self) -> ExitStatus {
-        for _ in 0..(PATIENCE.as_millis() / 20) {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                if let Some(c) = self.copier.take() {
-                    c.join().unwrap();
-                }
-                return status;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
+        let child = std::cell::RefCell::new(&mut self.child);
+        let status = poll(PATIENCE, || async {
+            child.borrow_mut().try_wait().unwrap()
+        })
+        .await;
+        let Some(status) = status else {
+            let _ = self.child.kill();
+            panic!(
+                "the process did not exit within {PATIENCE:?}; log:\n{}",
+                self.log_text()
+            );
+        };
+        if let Some(c) = self.copier.take() {
+            c.join().unwrap();
         }
-        let _ = self.child.kill();
-        panic!(
-            "the process did not exit within {PATIENCE:?}; log:\n{}",
-            self.log_text()
-        );
+        status
     }
 
     /// SIGKILL: no chance to flush, snapshot or say goodbye.
