@@ -1,10 +1,11 @@
 //! The wall (projector) page through the real server: the DOM contract of
 //! its cells, the QR code, the announcement, now/next from the clock, paging.
 
+use jiff::ToSpan;
 use jiff::civil::Time;
-use jiff::{ToSpan, Zoned};
+use slotboard::clock::ManualClock;
 use slotboard::config::{Config, Overrides};
-use slotboard::server::Server;
+use slotboard::server::{Server, Sources};
 use tokio::net::TcpListener;
 
 use crate::kit::*;
@@ -218,6 +219,15 @@ struct Custom {
 
 impl Custom {
     async fn start(rooms: usize, days: &[(String, Vec<(String, String)>)]) -> Custom {
+        Custom::start_at(rooms, days, None).await
+    }
+
+    /// [`Custom::start`] on a clock standing at `now` (the system's if none).
+    async fn start_at(
+        rooms: usize,
+        days: &[(String, Vec<(String, String)>)],
+        now: Option<jiff::Timestamp>,
+    ) -> Custom {
         let data = tempfile::tempdir().expect("temp dir");
         let mut text = format!(
             r#"
@@ -256,7 +266,11 @@ organiser_token_hash = "{hash}"
         let config = Config::from_toml_str(&text, "wall-test.toml", &Overrides::default())
             .unwrap_or_else(|e| panic!("test config: {e}\n{text}"));
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let server = Server::start(config, listener)
+        let mut sources = Sources::default();
+        if let Some(now) = now {
+            sources.clock = ManualClock::at(now);
+        }
+        let server = Server::start_with(config, listener, sources)
             .await
             .expect("server starts");
         Custom {
@@ -277,20 +291,12 @@ fn hhmm(t: Time) -> String {
 #[tokio::test]
 async fn the_slot_running_now_in_paris_is_marked_now_and_the_one_after_next() {
     let paris = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
-    let mut now = Zoned::now().with_time_zone(paris.clone());
-    // A slot must start and end on the same day: in the last minutes before
-    // midnight, wait for the new day (a wait for the clock, not for luck).
-    if now.time() >= Time::constant(23, 55, 0, 0) {
-        let midnight = now
-            .date()
-            .tomorrow()
-            .unwrap()
-            .to_zoned(paris.clone())
-            .unwrap();
-        let wait = now.duration_until(&midnight).unsigned_abs() + std::time::Duration::from_secs(1);
-        tokio::time::sleep(wait).await;
-        now = Zoned::now().with_time_zone(paris.clone());
-    }
+    // The server's clock is set, not read: 10:05 in Paris on a day of the
+    // event, so the test means the same at any hour it runs.
+    let now = jiff::civil::date(2037, 6, 6)
+        .at(10, 5, 0, 0)
+        .to_zoned(paris.clone())
+        .unwrap();
     let t = now.time();
     let minute = Time::new(t.hour(), t.minute(), 0, 0).unwrap();
     let start = if minute >= Time::constant(0, 10, 0, 0) {
@@ -334,7 +340,7 @@ async fn the_slot_running_now_in_paris_is_marked_now_and_the_one_after_next() {
     let next = next.map(shift);
     let past = past.map(shift);
 
-    let camp = Custom::start(2, &days).await;
+    let camp = Custom::start_at(2, &days, Some(now.timestamp())).await;
     let html = wall(&camp.base(), "big", "en").await;
 
     // Today is the day shown; yesterday's is there but hidden.
