@@ -12,7 +12,9 @@
 //!   `schedule.json` that conference apps (Giggity, ConfClerk, ...) read.
 //! - [`static_html`]: a static, self-contained, printable programme.
 //! - [`state`]: `board.json`, the state of `welcome`, and `presence`.
+//! - [`archived`]: an archive's `board.json` as it is read back.
 
+pub mod archived;
 mod csv;
 mod frab;
 mod html;

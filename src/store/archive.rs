@@ -32,6 +32,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::board::Board;
 use crate::config::EventConfig;
 use crate::export;
+pub use crate::export::archived::{
+    Archived, ArchivedBoard, ArchivedHead, ArchivedRoom, ArchivedSession, ArchivedSlot,
+};
 use crate::i18n::Lang;
 use crate::record::Record;
 
@@ -427,17 +430,6 @@ fn swap_in(root: &Path, tmp: &Path, target: &Path, unique: &str) -> Result<(), A
     Ok(())
 }
 
-/// An archived event, as listed on `/archive`: read from its `board.json`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Archived {
-    pub slug: String,
-    pub title: String,
-    /// The first and last days of its slots (`YYYY-MM-DD`), if any.
-    pub first_day: Option<String>,
-    pub last_day: Option<String>,
-    pub sessions: usize,
-}
-
 /// The archives under `{data_dir}/archive/`, newest first (by last day, then
 /// slug). Folders without a readable `board.json` are skipped.
 pub fn list(data_dir: &Path) -> Vec<Archived> {
@@ -463,68 +455,7 @@ pub fn list(data_dir: &Path) -> Vec<Archived> {
 
 /// The summary of one archive folder, from its `board.json`.
 pub fn read_summary(dir: &Path, slug: String) -> Option<Archived> {
-    let board = read_board(dir)?;
-    Some(Archived {
-        slug,
-        title: board.event.title,
-        first_day: board.slots.iter().map(|s| s.day.clone()).min(),
-        last_day: board.slots.iter().map(|s| s.day.clone()).max(),
-        sessions: board.sessions.len(),
-    })
-}
-
-/// An archive's `board.json`, read leniently (fields added to the live
-/// state later are ignored): what the archive page shows.
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ArchivedBoard {
-    pub event: ArchivedHead,
-    #[serde(default)]
-    pub rooms: Vec<ArchivedRoom>,
-    #[serde(default)]
-    pub slots: Vec<ArchivedSlot>,
-    #[serde(default)]
-    pub sessions: Vec<ArchivedSession>,
-    #[serde(default)]
-    pub announcement: Option<String>,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ArchivedHead {
-    pub title: String,
-    #[serde(default)]
-    pub timezone: String,
-    /// Closed for good (an organiser's `end`, or its last slot passed).
-    #[serde(default)]
-    pub ended: bool,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ArchivedRoom {
-    pub id: String,
-    pub name: String,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ArchivedSlot {
-    pub id: String,
-    pub day: String,
-    pub start: String,
-    pub end: String,
-}
-
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct ArchivedSession {
-    pub slot: String,
-    pub room: String,
-    pub title: String,
-    #[serde(default)]
-    pub host: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub tags: Vec<String>,
-    #[serde(default)]
-    pub votes: u32,
+    Some(Archived::of(slug, &read_board(dir)?))
 }
 
 /// The `board.json` of the archive folder `dir`.

@@ -8,8 +8,8 @@
 use maud::{Markup, html};
 
 use super::{Page, lang_switch, layout};
+use crate::export::archived::{Archived, ArchivedBoard, ArchivedSession};
 use crate::i18n::Lang;
-use crate::store::archive::{Archived, ArchivedBoard, ArchivedSession};
 
 /// `/archive`.
 pub fn list(lang: Lang, archives: &[Archived]) -> Markup {
