@@ -7,6 +7,7 @@ mod common;
 mod durability;
 mod exports;
 mod faults;
+mod format;
 mod frames;
 mod fuzz_regressions;
 mod http;
