@@ -3,10 +3,13 @@
 //!
 //! ```text
 //! {data_dir}/events/{slug}/
-//!     journal.jsonl              changes after the snapshot, one Record a line
+//!     journal.jsonl              {"format":1}, then the changes after the snapshot, one Record a line
 //!     snapshot.json              the board at some rev, written by atomic rename
 //!     history/000000000001.jsonl sealed journal segments, kept for the archive
 //! ```
+//!
+//! Snapshot and journal say their data format ([`FORMAT`]; see
+//! `journal.rs` for the header); a file of a newer format stops `open`.
 //!
 //! Every write that matters is followed by `fsync` before the caller is told
 //! it succeeded; files are replaced by write-temp, fsync, rename, fsync-dir.
