@@ -496,6 +496,10 @@ fn read_history(event_dir: &Path, errors: &mut Vec<String>) -> BTreeMap<u64, Lin
                     continue;
                 }
             };
+            // The format header (`{"format":1}`) opens a journal: not a change.
+            if n == 0 && v.get("format").is_some() && v.get("type").is_none() {
+                continue;
+            }
             let rev = v["rev"].as_u64().unwrap_or(0);
             let line = Line {
                 by: v["by"].as_str().map(str::to_owned),

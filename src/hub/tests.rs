@@ -98,11 +98,18 @@ fn req(s: &str) -> Option<String> {
     Some(s.to_owned())
 }
 
+/// The change lines of a journal or a sealed segment: every line after its
+/// format header.
+fn change_lines(path: &Path) -> Vec<String> {
+    let text = fs::read_to_string(path).unwrap();
+    let body = text.strip_prefix(crate::store::HEADER).unwrap_or(&text);
+    body.lines().map(str::to_owned).collect()
+}
+
 /// The journal's lines, parsed.
 fn journal(dir: &Path) -> Vec<Value> {
-    fs::read_to_string(dir.join("journal.jsonl"))
-        .unwrap()
-        .lines()
+    change_lines(&dir.join("journal.jsonl"))
+        .iter()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
 }
@@ -217,11 +224,11 @@ async fn a_burst_of_fifty_claims_is_acked_in_submission_order() {
     }
     // The same bytes go to the journal and to every client; the journal
     // line adds only the req at the end.
-    let text = fs::read_to_string(tmp.path().join("journal.jsonl")).unwrap();
-    for (i, line) in text.lines().enumerate() {
+    let lines = change_lines(&tmp.path().join("journal.jsonl"));
+    for (i, line) in lines.iter().enumerate() {
         let frame = wall.recv().await.unwrap();
         let req = format!("c-{i}");
-        assert_eq!(Record::line_from_frame(frame.text(), Some(&req)), line);
+        assert_eq!(Record::line_from_frame(frame.text(), Some(&req)), *line);
     }
     // Group commit: the fifty changes shared fsyncs.
     let stats = handle.stats();
@@ -299,11 +306,7 @@ async fn a_resume_gets_exactly_the_missed_frames() {
     let tmp = tempfile::tempdir().unwrap();
     let handle = spawn(tmp.path(), options());
     claims(&handle, 0..50).await;
-    let lines: Vec<String> = fs::read_to_string(tmp.path().join("journal.jsonl"))
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect();
+    let lines = change_lines(&tmp.path().join("journal.jsonl"));
 
     let mut r = resumed(
         handle
@@ -463,9 +466,8 @@ fn history(dir: &Path) -> Vec<String> {
 }
 
 fn segment_revs(dir: &Path, name: &str) -> Vec<u64> {
-    fs::read_to_string(dir.join("history").join(name))
-        .unwrap()
-        .lines()
+    change_lines(&dir.join("history").join(name))
+        .iter()
         .map(|l| {
             serde_json::from_str::<Value>(l).unwrap()["rev"]
                 .as_u64()

@@ -38,6 +38,7 @@ pub use crate::export::archived::{
 use crate::i18n::Lang;
 use crate::record::Record;
 
+use super::journal::{BadLine, Segment};
 use super::sync_dir;
 
 /// The files of an archive, in the order they are listed, with their media
@@ -167,17 +168,20 @@ fn read_history_once(event_dir: &Path, upto: Option<u64>) -> Result<Vec<Record>,
         };
         // Only complete lines: a torn last line was never acknowledged, and a
         // line being written by a running server is not finished yet.
-        let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        for (i, line) in bytes[..complete].split(|&b| b == b'\n').enumerate() {
-            if line.is_empty() {
-                continue;
-            }
-            let record: Record = serde_json::from_slice(line).map_err(|e| {
-                Retry::Fail(ArchiveError::History {
-                    path: path.clone(),
-                    why: format!("line {} is not a change ({e})", i + 1),
-                })
-            })?;
+        let bad = |e: BadLine| {
+            let why = match e {
+                BadLine::NotAChange { line, error } => {
+                    format!("line {line} is not a change ({error})")
+                }
+                BadLine::Newer { format } => super::journal::newer_format(format),
+            };
+            Retry::Fail(ArchiveError::History {
+                path: path.clone(),
+                why,
+            })
+        };
+        for line in Segment::read(&bytes).map_err(bad)?.records() {
+            let (_, record) = line.map_err(bad)?;
             if upto.is_some_and(|u| record.rev > u) {
                 continue;
             }

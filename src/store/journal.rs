@@ -1,8 +1,118 @@
-//! The append-only journal file of one event.
+//! The journal file of one event: the append-only writer, and the one reader
+//! of its lines that both the replay at start and the archive's history use.
+//!
+//! A journal (and so every sealed segment of `history/`, which is a renamed
+//! journal) is either empty, or a header line `{"format":1}` followed by one
+//! change a line. Each change line is the wire `event` frame with the request
+//! id spliced on ([`Record::line_from_frame`]); the header is the only line
+//! that is not a change. Journals written before formats were numbered have
+//! no header: they are format 1. The header goes out with the first change,
+//! in the same write and fsync, so an empty journal stays zero bytes and a
+//! journal never holds a header without a change after a clean write.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+
+use crate::record::Record;
+
+/// The data format this build writes, and the newest it reads (of the
+/// snapshot and of the journal alike).
+pub const FORMAT: u64 = 1;
+
+/// The first line of every journal this build writes.
+pub const HEADER: &str = "{\"format\":1}\n";
+
+/// The header line, as read: any JSON object with a numeric `format` (a
+/// later format may add fields to it).
+#[derive(serde::Deserialize)]
+struct Header {
+    format: u64,
+}
+
+/// The format of a header line; `None` for any other line. A change line
+/// has no `format`: only a header parses as one.
+pub fn header_format(line: &[u8]) -> Option<u64> {
+    serde_json::from_slice::<Header>(line)
+        .ok()
+        .map(|h| h.format)
+}
+
+/// The complete lines of a journal or a sealed segment, parsed on demand.
+pub struct Segment<'a> {
+    /// Bytes up to the end of the last complete line. Everything after it
+    /// is a line a crash cut short (never fsynced, so never acknowledged),
+    /// or a line a running server is still writing.
+    pub complete: usize,
+    /// Whether the file starts with a header line.
+    pub has_header: bool,
+    body: &'a [u8],
+    /// The line number (1-based) of the first line of `body`.
+    first_line: usize,
+}
+
+/// A line that is not what a journal may hold.
+#[derive(Debug)]
+pub enum BadLine {
+    /// The line (1-based, counting the header) is not a change.
+    NotAChange {
+        line: usize,
+        error: serde_json::Error,
+    },
+    /// The header says a format newer than [`FORMAT`].
+    Newer { format: u64 },
+}
+
+impl<'a> Segment<'a> {
+    /// Reads the header of `bytes` (the whole file), refusing a newer format.
+    pub fn read(bytes: &'a [u8]) -> Result<Segment<'a>, BadLine> {
+        let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let lines = &bytes[..complete];
+        let first_end = lines.iter().position(|&b| b == b'\n').unwrap_or(0);
+        let header = header_format(&lines[..first_end]);
+        // Without a header, a file from before formats were numbered: 1.
+        let (format, body, first_line) = match header {
+            Some(format) => (format, &lines[first_end + 1..], 2),
+            None => (1, lines, 1),
+        };
+        if format > FORMAT {
+            return Err(BadLine::Newer { format });
+        }
+        Ok(Segment {
+            complete,
+            has_header: header.is_some(),
+            body,
+            first_line,
+        })
+    }
+
+    /// The changes, oldest first, each with its line number (1-based,
+    /// counting the header); empty lines are skipped.
+    pub fn records(&self) -> impl Iterator<Item = Result<(usize, Record), BadLine>> + 'a {
+        let first_line = self.first_line;
+        self.body
+            .split(|&b| b == b'\n')
+            .enumerate()
+            .filter(|(_, line)| !line.is_empty())
+            .map(move |(i, line)| {
+                let line_no = first_line + i;
+                serde_json::from_slice::<Record>(line)
+                    .map(|r| (line_no, r))
+                    .map_err(|error| BadLine::NotAChange {
+                        line: line_no,
+                        error,
+                    })
+            })
+    }
+}
+
+/// The words for a file that a newer slotboard wrote.
+pub fn newer_format(format: u64) -> String {
+    format!(
+        "written by a newer slotboard (data format {format}; this build reads formats up to \
+         {FORMAT}); run that version or newer"
+    )
+}
 
 /// An open journal: whole lines are appended and fsynced together (group
 /// commit: the hub hands over every change of a batch at once).
@@ -39,20 +149,37 @@ impl Journal {
         self.len
     }
 
+    /// Whether the journal holds no change (it then holds no header either).
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
-    /// Writes `lines` (each ending in `\n`) and fsyncs them. On any failure
-    /// the file is cut back to its last durable length.
+    /// Bytes an append of `lines` bytes writes: the header too, when it is
+    /// the journal's first.
+    pub fn bytes_for(&self, lines: usize) -> usize {
+        if self.is_empty() {
+            HEADER.len() + lines
+        } else {
+            lines
+        }
+    }
+
+    /// Writes `lines` (each ending in `\n`) and fsyncs them, after the header
+    /// when the journal is empty. On any failure the file is cut back to its
+    /// last durable length.
     pub fn append(&mut self, lines: &[u8]) -> io::Result<()> {
-        let result = self
-            .file
-            .write_all(lines)
-            .and_then(|()| self.file.sync_data());
+        let result = if self.is_empty() {
+            let mut first = Vec::with_capacity(HEADER.len() + lines.len());
+            first.extend_from_slice(HEADER.as_bytes());
+            first.extend_from_slice(lines);
+            self.file.write_all(&first).map(|()| first.len())
+        } else {
+            self.file.write_all(lines).map(|()| lines.len())
+        };
+        let result = result.and_then(|n| self.file.sync_data().map(|()| n));
         match result {
-            Ok(()) => {
-                self.len += lines.len() as u64;
+            Ok(n) => {
+                self.len += n as u64;
                 Ok(())
             }
             Err(e) => {

@@ -3,10 +3,13 @@
 //!
 //! ```text
 //! {data_dir}/events/{slug}/
-//!     journal.jsonl              changes after the snapshot, one Record a line
+//!     journal.jsonl              {"format":1}, then the changes after the snapshot, one Record a line
 //!     snapshot.json              the board at some rev, written by atomic rename
 //!     history/000000000001.jsonl sealed journal segments, kept for the archive
 //! ```
+//!
+//! Snapshot and journal say their data format ([`FORMAT`]; see
+//! `journal.rs` for the header); a file of a newer format stops `open`.
 //!
 //! Every write that matters is followed by `fsync` before the caller is told
 //! it succeeded; files are replaced by write-temp, fsync, rename, fsync-dir.
@@ -26,7 +29,9 @@ use serde::{Deserialize, Serialize};
 use crate::board::{Board, BoardState, Grid, ParticipantId};
 use crate::record::Record;
 
-pub use journal::Journal;
+pub use journal::{FORMAT, HEADER, Journal};
+
+use journal::{BadLine, Segment};
 
 /// What stops an event's store from opening. Every variant names the file.
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +53,11 @@ pub enum StoreError {
     },
     #[error("{path}: {why}; the files were left untouched")]
     Snapshot { path: PathBuf, why: String },
+    #[error(
+        "{path}: {}; the files were left untouched",
+        journal::newer_format(*format)
+    )]
+    NewerFormat { path: PathBuf, format: u64 },
 }
 
 /// A request id already answered with an ack, kept across restarts so a
@@ -61,9 +71,24 @@ pub struct AckedReq {
 
 #[derive(Serialize, Deserialize)]
 struct SnapshotFile {
+    /// The data format ([`FORMAT`]); absent in snapshots written before
+    /// formats were numbered, which are format 1.
+    #[serde(default = "format_one")]
+    format: u64,
     board: BoardState,
     #[serde(default)]
     acked: Vec<AckedReq>,
+}
+
+fn format_one() -> u64 {
+    1
+}
+
+/// Only the format of a snapshot, whatever else it holds.
+#[derive(Deserialize)]
+struct FormatOnly {
+    #[serde(default = "format_one")]
+    format: u64,
 }
 
 /// An event's board as found on disk.
@@ -97,6 +122,16 @@ impl EventStore {
         let snap_path = dir.join("snapshot.json");
         let (mut board, mut acked) = match fs::read(&snap_path) {
             Ok(bytes) => {
+                // The format first: a newer snapshot may not parse as this
+                // build's.
+                if let Ok(FormatOnly { format }) = serde_json::from_slice(&bytes) {
+                    if format > FORMAT {
+                        return Err(StoreError::NewerFormat {
+                            path: snap_path,
+                            format,
+                        });
+                    }
+                }
                 let snap: SnapshotFile =
                     serde_json::from_slice(&bytes).map_err(|e| StoreError::Snapshot {
                         path: snap_path.clone(),
@@ -118,24 +153,25 @@ impl EventStore {
             Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
             Err(e) => return Err(io_err(&journal_path)(e)),
         };
-        // Everything after the last newline is a line that a crash cut short:
-        // it was never fsynced, so never acknowledged.
-        let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let torn = complete < bytes.len();
+        let corrupt = |line: usize, why: String| StoreError::Corrupt {
+            path: journal_path.clone(),
+            line,
+            why,
+        };
+        let bad = |e: BadLine| match e {
+            BadLine::Newer { format } => StoreError::NewerFormat {
+                path: journal_path.clone(),
+                format,
+            },
+            BadLine::NotAChange { line, error } => corrupt(line, format!("not a change: {error}")),
+        };
+        let segment = Segment::read(&bytes).map_err(bad)?;
         let mut recent = Vec::new();
         let snapshot_rev = board.rev();
         let mut previous: Option<u64> = None;
-        for (i, line) in bytes[..complete].split(|&b| b == b'\n').enumerate() {
-            if line.is_empty() {
-                continue;
-            }
-            let corrupt = |why: String| StoreError::Corrupt {
-                path: journal_path.clone(),
-                line: i + 1,
-                why,
-            };
-            let record: Record =
-                serde_json::from_slice(line).map_err(|e| corrupt(format!("not a change: {e}")))?;
+        for line in segment.records() {
+            let (line, record) = line.map_err(bad)?;
+            let corrupt = |why: String| corrupt(line, why);
             // Revs follow each other by exactly 1 through the whole file...
             if previous.is_some_and(|p| record.rev != p + 1) {
                 return Err(corrupt(format!(
@@ -169,6 +205,15 @@ impl EventStore {
             }
             recent.push((record.rev, record.to_frame()));
         }
+        // What is kept: the complete lines. A header with no change after it
+        // is the start of a first write that a crash cut short: it goes too,
+        // so that an empty journal is zero bytes.
+        let complete = if segment.has_header && previous.is_none() {
+            0
+        } else {
+            segment.complete
+        };
+        let torn = complete < bytes.len();
 
         let journal =
             Journal::open(&journal_path, complete as u64).map_err(io_err(&journal_path))?;
@@ -220,7 +265,7 @@ impl EventStore {
                 .truncate(true)
                 .open(&path)?;
             file.seek(SeekFrom::Start(self.journal.len()))?;
-            file.write_all(&vec![b'\n'; bytes.max(1)])?;
+            file.write_all(&vec![b'\n'; self.journal.bytes_for(bytes).max(1)])?;
             file.sync_data()
         })();
         let _ = fs::remove_file(&path);
@@ -232,6 +277,7 @@ impl EventStore {
     /// `open` replays to the same board.
     pub fn snapshot(&mut self, board: &Board, acked: Vec<AckedReq>) -> io::Result<()> {
         let file = SnapshotFile {
+            format: FORMAT,
             board: board.state(),
             acked,
         };
@@ -264,12 +310,18 @@ impl EventStore {
     }
 }
 
+/// The rev of the first change of a journal: its first line, or its second
+/// after a header.
 fn first_rev_of(path: &Path) -> io::Result<Option<u64>> {
     use std::io::BufRead;
-    let file = fs::File::open(path)?;
-    let mut first = String::new();
-    io::BufReader::new(file).read_line(&mut first)?;
-    Ok(serde_json::from_str::<Record>(first.trim_end())
+    let mut file = io::BufReader::new(fs::File::open(path)?);
+    let mut line = String::new();
+    file.read_line(&mut line)?;
+    if journal::header_format(line.trim_end().as_bytes()).is_some() {
+        line.clear();
+        file.read_line(&mut line)?;
+    }
+    Ok(serde_json::from_str::<Record>(line.trim_end())
         .ok()
         .map(|r| r.rev))
 }

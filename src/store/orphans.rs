@@ -13,6 +13,7 @@ use crate::config::EventConfig;
 use crate::lifecycle::{self, Orphan};
 use crate::record::Record;
 
+use super::journal::Segment;
 use super::{EventStore, Loaded};
 
 /// Opens an event's folder like [`EventStore::open`]; when that fails
@@ -22,6 +23,8 @@ use super::{EventStore, Loaded};
 pub fn open_checked(dir: &Path, event: &EventConfig) -> anyhow::Result<(EventStore, Loaded)> {
     match EventStore::open(dir, event.grid()) {
         Ok(opened) => Ok(opened),
+        // A newer slotboard's folder says so, whatever its lines hold.
+        Err(e @ super::StoreError::NewerFormat { .. }) => Err(e.into()),
         Err(e) => {
             let found = orphans(dir, event);
             if found.is_empty() {
@@ -51,9 +54,14 @@ pub fn orphans(dir: &Path, event: &EventConfig) -> Vec<Orphan> {
         .and_then(|b| serde_json::from_slice::<SnapshotFile>(&b).ok())
         .map(|s| s.board);
     let journal = std::fs::read(dir.join("journal.jsonl")).unwrap_or_default();
-    let records = journal
-        .split(|&b| b == b'\n')
-        .filter_map(|line| serde_json::from_slice::<Record>(line).ok());
+    let records: Vec<Record> = match Segment::read(&journal) {
+        Ok(segment) => segment
+            .records()
+            .filter_map(Result::ok)
+            .map(|(_, r)| r)
+            .collect(),
+        Err(_) => Vec::new(),
+    };
     lifecycle::orphans_in(&event.grid(), snapshot, records)
 }
 

@@ -228,12 +228,18 @@ fn names(dir: &Path) -> Vec<String> {
     v
 }
 
+/// A journal as this build writes it: the header, then `lines`.
+fn with_header(lines: &str) -> String {
+    format!("{}{lines}", journal::HEADER)
+}
+
+/// The change lines of a journal or a segment: every line after the header.
 fn lines_of(path: &Path) -> Vec<String> {
-    fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(str::to_owned)
-        .collect()
+    let text = fs::read_to_string(path).unwrap();
+    let body = text
+        .strip_prefix(journal::HEADER)
+        .unwrap_or_else(|| panic!("{} starts with the format header: {text}", path.display()));
+    body.lines().map(str::to_owned).collect()
 }
 
 /// Asserts an error is `Corrupt` at `line` of the journal and that its
@@ -284,7 +290,10 @@ fn appended_records_come_back_on_reopen() {
         // Two group commits, as two batches of the hub would write them.
         store.append(story.lines(0..3).as_bytes()).unwrap();
         store.append(story.lines(3..n).as_bytes()).unwrap();
-        assert_eq!(store.journal_len(), story.lines(0..n).len() as u64);
+        assert_eq!(
+            store.journal_len(),
+            with_header(&story.lines(0..n)).len() as u64
+        );
     }
     let (store, loaded) = open(tmp.path());
     assert_eq!(loaded.board, story.board, "replay rebuilds the same board");
@@ -300,10 +309,13 @@ fn appended_records_come_back_on_reopen() {
         "recent holds every change's frame, in order"
     );
     assert_eq!(loaded.acked, story.acked(0..n));
-    assert_eq!(store.journal_len(), story.lines(0..n).len() as u64);
+    assert_eq!(
+        store.journal_len(),
+        with_header(&story.lines(0..n)).len() as u64
+    );
     assert_eq!(
         fs::read_to_string(journal(tmp.path())).unwrap(),
-        story.lines(0..n),
+        with_header(&story.lines(0..n)),
         "reopening changes nothing"
     );
 }
@@ -520,6 +532,7 @@ fn a_corrupt_snapshot_stops_the_open_and_touches_nothing() {
                 let mut state = story.board.state();
                 state.sessions[0].room = RoomId::from("attic");
                 serde_json::to_vec(&SnapshotFile {
+                    format: FORMAT,
                     board: state,
                     acked: Vec::new(),
                 })
@@ -666,6 +679,7 @@ fn a_crash_between_snapshot_and_seal_replays_only_what_follows_the_snapshot() {
     let story = Story::morning();
     let n = story.records.len();
     let snapshot = serde_json::to_vec(&SnapshotFile {
+        format: FORMAT,
         board: story.board_at(4).state(),
         acked: story.acked(0..4),
     })
@@ -753,4 +767,247 @@ fn write_atomic_over_a_folder_fails_and_cleans_its_temporary() {
     assert!(names(tmp.path()).is_empty(), "no temporary is left");
     assert!(path.is_dir());
     assert_eq!(fs::read(path.join("inside")).unwrap(), b"keep");
+}
+
+// --------------------------------------------------- formats and fixture --
+
+/// `tests/data/format-v1/`: a data folder written before formats were
+/// numbered, frozen (see its README).
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/format-v1")
+}
+
+/// A copy of the fixture's folder of `slug`, so nothing touches the original.
+fn fixture_copy(slug: &str) -> (tempfile::TempDir, PathBuf, crate::config::EventConfig) {
+    fn copy(from: &Path, to: &Path) {
+        fs::create_dir_all(to).unwrap();
+        for e in fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                copy(&e.path(), &to.join(e.file_name()));
+            } else {
+                fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join(slug);
+    copy(&fixture().join("events").join(slug), &dir);
+    let text = fs::read_to_string(fixture().join("config.toml")).unwrap();
+    let overrides = crate::config::Overrides {
+        data_dir: Some(tmp.path().to_owned()),
+        ..Default::default()
+    };
+    let config = crate::config::Config::from_toml_str(&text, "config.toml", &overrides).unwrap();
+    let event = config.events.into_iter().find(|e| e.slug == slug).unwrap();
+    (tmp, dir, event)
+}
+
+/// The board's persisted state against the fixture's `board.json` (which
+/// also carries the grid and the event's head, not the store's business).
+fn assert_board_is(board: &Board, file: &str) {
+    let text = fs::read_to_string(fixture().join(file)).unwrap();
+    let expected: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let state = serde_json::to_value(board.state()).unwrap();
+    let by_id = |v: &serde_json::Value| {
+        let mut s = v.as_array().unwrap().clone();
+        s.sort_by_key(|s| s["id"].as_str().unwrap().to_owned());
+        s
+    };
+    assert_eq!(state["rev"], expected["rev"], "{file}: rev");
+    assert_eq!(state["open"], expected["event"]["open"], "{file}: open");
+    assert_eq!(
+        board.is_ended(),
+        expected["event"]["ended"] == true,
+        "{file}"
+    );
+    assert_eq!(state["announcement"], expected["announcement"], "{file}");
+    assert_eq!(state["locks"], expected["locks"], "{file}: locks");
+    assert_eq!(
+        by_id(&state["sessions"]),
+        by_id(&expected["sessions"]),
+        "{file}: sessions"
+    );
+}
+
+#[test]
+fn the_frozen_format_v1_folder_replays_to_the_same_board() {
+    let (_tmp, dir, event) = fixture_copy("camp");
+    let before = fs::read(journal(&dir)).unwrap();
+    let (mut store, loaded) = EventStore::open(&dir, event.grid()).unwrap();
+    assert_board_is(&loaded.board, "board.json");
+    assert!(!loaded.torn);
+    let recent: Vec<u64> = loaded.recent.iter().map(|(r, _)| *r).collect();
+    assert_eq!(recent, [19, 20], "the journal after the snapshot at 18");
+    assert_eq!(loaded.acked.last().map(|a| a.rev), Some(20));
+    assert_eq!(
+        fs::read(journal(&dir)).unwrap(),
+        before,
+        "opening reads only"
+    );
+
+    // The whole history, sealed segments and journal, through the same reader.
+    let history = archive::read_history(&dir, None).unwrap();
+    assert_eq!(
+        history.iter().map(|r| r.rev).collect::<Vec<_>>(),
+        (1..=20).collect::<Vec<_>>()
+    );
+    let mut replayed = Board::new(event.grid());
+    for r in &history {
+        replayed.apply(&r.change).unwrap();
+    }
+    assert_eq!(replayed, loaded.board);
+
+    // The next snapshot seals the headerless journal under its first rev.
+    store.snapshot(&loaded.board, loaded.acked.clone()).unwrap();
+    assert_eq!(
+        names(&dir.join("history")),
+        [
+            "000000000001.jsonl",
+            "000000000007.jsonl",
+            "000000000013.jsonl",
+            "000000000019.jsonl"
+        ]
+    );
+    let snapshot = fs::read_to_string(dir.join("snapshot.json")).unwrap();
+    assert!(snapshot.starts_with(r#"{"format":1,"#), "{snapshot}");
+}
+
+#[test]
+fn the_frozen_ended_event_replays_from_its_journal_alone() {
+    let (_tmp, dir, event) = fixture_copy("closed");
+    assert!(!dir.join("snapshot.json").exists());
+    let (_, loaded) = EventStore::open(&dir, event.grid()).unwrap();
+    assert_board_is(&loaded.board, "board-closed.json");
+    assert!(loaded.board.is_ended());
+}
+
+#[test]
+fn a_new_journal_starts_with_its_format_and_an_empty_one_stays_empty() {
+    let tmp = tempfile::tempdir().unwrap();
+    let story = Story::morning();
+    let (mut store, _) = open(tmp.path());
+    assert_eq!(fs::read(journal(tmp.path())).unwrap(), b"");
+    store.append(story.lines(0..2).as_bytes()).unwrap();
+    store.append(story.lines(2..3).as_bytes()).unwrap();
+    assert_eq!(
+        fs::read_to_string(journal(tmp.path())).unwrap(),
+        with_header(&story.lines(0..3)),
+        "one header, before the first change only"
+    );
+    store
+        .snapshot(&story.board_at(3), story.acked(0..3))
+        .unwrap();
+    assert_eq!(fs::read(journal(tmp.path())).unwrap(), b"");
+    assert!(
+        fs::read_to_string(tmp.path().join("history/000000000001.jsonl"))
+            .unwrap()
+            .starts_with(journal::HEADER),
+        "a sealed segment keeps its journal's header"
+    );
+    store.append(story.lines(3..7).as_bytes()).unwrap();
+    drop(store);
+    let (_, loaded) = open(tmp.path());
+    assert_eq!(loaded.board, story.board);
+    let history = archive::read_history(tmp.path(), None).unwrap();
+    assert_eq!(history, story.records);
+}
+
+#[test]
+fn a_header_whose_first_change_was_torn_is_cut_with_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let story = Story::morning();
+    let line = story.lines(0..1);
+    fs::write(
+        journal(tmp.path()),
+        format!("{}{}", journal::HEADER, &line[..line.len() / 2]),
+    )
+    .unwrap();
+    let (mut store, loaded) = open(tmp.path());
+    assert!(loaded.torn);
+    assert_eq!(loaded.board.rev(), 0);
+    assert_eq!(store.journal_len(), 0);
+    assert_eq!(fs::read(journal(tmp.path())).unwrap(), b"");
+    store.append(line.as_bytes()).unwrap();
+    assert_eq!(lines_of(&journal(tmp.path())), [line.trim_end()]);
+}
+
+#[test]
+fn a_corrupt_line_after_the_header_is_named_by_its_line_in_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let story = Story::morning();
+    let text = format!(
+        "{}{}not json\n{}",
+        journal::HEADER,
+        story.lines(0..1),
+        story.lines(1..2)
+    );
+    fs::write(journal(tmp.path()), &text).unwrap();
+    let err = open_err(tmp.path());
+    assert_corrupt_at(&err, tmp.path(), 3);
+    assert_eq!(fs::read_to_string(journal(tmp.path())).unwrap(), text);
+}
+
+/// Asserts the error refuses a newer format, naming the file, the format
+/// and the fix.
+fn assert_newer(err: &StoreError, file: &Path) {
+    assert!(
+        matches!(err, StoreError::NewerFormat { path, format: 2 } if path == file),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    for words in [
+        &file.display().to_string()[..],
+        "data format 2",
+        "written by a newer slotboard",
+        "run that version or newer",
+    ] {
+        assert!(text.contains(words), "{words:?} in: {text}");
+    }
+}
+
+#[test]
+fn a_journal_of_a_newer_format_is_refused_and_left_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A later format may add to its header and change its lines.
+    let text = "{\"format\":2,\"event\":\"camp\"}\n{\"rev\":1,\"what\":\"new\"}\n{\"to";
+    fs::write(journal(tmp.path()), text).unwrap();
+    let err = open_err(tmp.path());
+    assert_newer(&err, &journal(tmp.path()));
+    assert_eq!(fs::read_to_string(journal(tmp.path())).unwrap(), text);
+
+    match archive::read_history(tmp.path(), None) {
+        Err(archive::ArchiveError::History { path, why }) => {
+            assert_eq!(path, journal(tmp.path()));
+            assert!(why.contains("written by a newer slotboard"), "{why}");
+        }
+        other => panic!("the archive refuses it too: {other:?}"),
+    }
+}
+
+#[test]
+fn a_snapshot_of_a_newer_format_is_refused_even_if_it_would_not_parse() {
+    let tmp = tempfile::tempdir().unwrap();
+    let snap = tmp.path().join("snapshot.json");
+    let text = r#"{"format":2,"boards":{"camp":{}}}"#;
+    fs::write(&snap, text).unwrap();
+    let err = open_err(tmp.path());
+    assert_newer(&err, &snap);
+    assert_eq!(fs::read_to_string(&snap).unwrap(), text);
+}
+
+#[test]
+fn a_snapshot_without_a_format_is_format_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let story = Story::morning();
+    let mut snapshot = serde_json::to_value(SnapshotFile {
+        format: FORMAT,
+        board: story.board.state(),
+        acked: story.acked(0..7),
+    })
+    .unwrap();
+    snapshot.as_object_mut().unwrap().remove("format");
+    fs::write(tmp.path().join("snapshot.json"), snapshot.to_string()).unwrap();
+    let (_, loaded) = open(tmp.path());
+    assert_eq!(loaded.board, story.board);
 }

@@ -237,7 +237,7 @@ async fn an_event_whose_last_slot_has_passed_refuses_claims_with_ended() {
     assert_eq!(board["rev"], 1);
     assert_eq!(board["sessions"], json!([]));
     let journal = std::fs::read_to_string(venue.event_dir("past").join("journal.jsonl")).unwrap();
-    let line: Value = serde_json::from_str(journal.lines().next().unwrap()).unwrap();
+    let line: Value = serde_json::from_str(change_lines(&journal)[0]).unwrap();
     assert_eq!(line["change"], json!({"kind":"ended"}), "{journal}");
     assert!(line.get("by").is_none_or(Value::is_null), "{line}");
     // Organisers too, and every command.

@@ -6,6 +6,7 @@ mod archive;
 mod durability;
 mod exports;
 mod faults;
+mod format;
 mod frames;
 mod fuzz_regressions;
 mod http;
