@@ -745,3 +745,71 @@ fn garbage_never_panics() {
         assert!(load(text).is_err(), "{text:?}");
     }
 }
+
+// --- typed values and the one place of each default ------------------
+
+#[test]
+fn an_empty_server_table_is_the_default_server() {
+    let text = replaced(
+        "[server]\nbind = \"127.0.0.1:0\"\npublic_url = \"http://localhost:8080\"\n",
+        "[server]\n",
+    );
+    let c = load(&text).unwrap();
+    assert_eq!(c.server, ServerConfig::default());
+    let d = ServerConfig::default();
+    assert_eq!(d.bind, "0.0.0.0:8080".parse().unwrap());
+    assert_eq!(d.max_frame_bytes, 16 * 1024);
+    assert_eq!((d.commands_per_sec, d.command_burst), (10, 20));
+    assert_eq!(d.idle_timeout(), Duration::from_secs(60));
+    assert!(d.trusted_proxies.is_empty());
+}
+
+#[test]
+fn messages_quote_the_defaults() {
+    check(
+        "[server]\n",
+        "[server]\nreserved_fds = 3\n",
+        "server.reserved_fds",
+        "(the default is 256)",
+    );
+    check(
+        "[server]\n",
+        "[server]\nmax_frame_bytes = 1000\n",
+        "server.max_frame_bytes",
+        "(the default is 16384)",
+    );
+}
+
+#[test]
+fn days_and_slots_are_parsed_once() {
+    let c = load(&base()).unwrap();
+    let e = &c.events[0];
+    assert_eq!(e.days[0].date, jiff::civil::date(2026, 12, 5));
+    let slot = &e.days[1].slots[0];
+    assert_eq!(slot.id, "sun-1030");
+    assert_eq!(slot.start, jiff::civil::time(10, 30, 0, 0));
+    assert_eq!(
+        (slot.start_hhmm(), slot.end_hhmm()),
+        ("10:30".into(), "11:15".into())
+    );
+    assert_eq!(
+        e.first_and_last_day(),
+        Some((
+            jiff::civil::date(2026, 12, 5),
+            jiff::civil::date(2026, 12, 6)
+        ))
+    );
+}
+
+#[test]
+fn trusted_proxies_are_parsed_once() {
+    let c = load(&replaced(
+        "[server]\n",
+        "[server]\ntrusted_proxies = [\" 10.0.0.0/8\", \"192.0.2.7/32\"]\n",
+    ))
+    .unwrap();
+    let nets = &c.server.trusted_proxies;
+    assert_eq!(nets, &["10.0.0.0/8", "192.0.2.7"]);
+    assert!(nets[0].contains("10.9.8.7".parse().unwrap()));
+    assert_eq!(nets[1].to_string(), "192.0.2.7");
+}
