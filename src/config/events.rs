@@ -190,8 +190,9 @@ struct RawSlot {
     end: String,
 }
 
+/// Every language slotboard speaks, in [`LANGUAGES`]' order (French first).
 fn default_languages() -> Vec<String> {
-    vec!["fr".to_owned(), "en".to_owned()]
+    LANGUAGES.iter().map(|&l| l.to_owned()).collect()
 }
 
 /// Checks one event; `key` is its place (`events[0]`).
