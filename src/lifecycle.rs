@@ -28,7 +28,6 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use jiff::civil::Date;
 
 use crate::board::{Board, BoardState, Cell, Change, Grid, RejectCode, Rejection, SessionId};
 use crate::config::EventConfig;
@@ -61,11 +60,7 @@ impl State {
 /// 00:00 of the event's first day, in its timezone (the first instant of
 /// that day if a clock change skips midnight).
 pub fn starts_at(event: &EventConfig) -> Option<Timestamp> {
-    let first = event
-        .days
-        .iter()
-        .filter_map(|d| d.date.parse::<Date>().ok())
-        .min()?;
+    let first = event.days.iter().map(|d| d.date).min()?;
     first.to_zoned(event.tz()).ok().map(|z| z.timestamp())
 }
 

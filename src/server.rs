@@ -65,13 +65,9 @@ impl Server {
         let events = Arc::new(DashMap::new());
         let metrics = Arc::new(crate::metrics::Metrics::new());
         let options = HubOptions {
-            resume_window: config.server.resume_window,
-            snapshot_every: config.server.snapshot_every,
-            broadcast_buffer: config.server.broadcast_buffer,
-            metrics: metrics.clone(),
             clock: sources.clock.clone(),
             framing: web::text_frame,
-            ..HubOptions::default()
+            ..HubOptions::from_config(&config.server, metrics.clone())
         };
         for event in &config.events {
             let dir = config.server.data_dir.join("events").join(&event.slug);
@@ -92,15 +88,7 @@ impl Server {
             events.insert(event.slug.clone(), handle);
         }
         let (shutdown, shutdown_rx) = watch::channel(false);
-        let settings = SocketSettings {
-            ping_interval: config.server.ping_interval(),
-            idle_timeout: config.server.idle_timeout(),
-            handshake_timeout: config.server.handshake_timeout(),
-            write_timeout: config.server.write_timeout(),
-            max_frame_bytes: config.server.max_frame_bytes,
-            commands_per_sec: config.server.commands_per_sec,
-            command_burst: config.server.command_burst,
-        };
+        let settings = SocketSettings::from_config(&config.server);
         let drain = settings.write_timeout * 2;
         let conn_limits = crate::limits::ConnLimits::for_server(&config.server);
         let state = AppState {

@@ -107,10 +107,7 @@ fn calendar<'a>(
 /// written as text; a test reads it back with the crate's parser.
 fn vtimezone(event: &EventConfig) -> Option<String> {
     let tz = event.tz();
-    let first = event.days.iter().map(|d| d.date.as_str()).min()?;
-    let last = event.days.iter().map(|d| d.date.as_str()).max()?;
-    let start: jiff::civil::Date = first.parse().ok()?;
-    let end: jiff::civil::Date = last.parse().ok()?;
+    let (start, end) = event.first_and_last_day()?;
     let from = start.saturating_sub(jiff::Span::new().years(1));
     let until = end.saturating_add(jiff::Span::new().years(1));
     let from_ts = tz

@@ -153,6 +153,7 @@ pub struct HubOptions {
     pub resume_window: usize,
     pub snapshot_every: u64,
     pub broadcast_buffer: usize,
+    /// Commands waiting for the writer; not a config key (see [`QUEUE`]).
     pub queue: usize,
     /// Where the hub counts what it does, for `/metrics`.
     pub metrics: Arc<crate::metrics::Metrics>,
@@ -162,17 +163,34 @@ pub struct HubOptions {
     pub framing: Framing,
 }
 
-impl Default for HubOptions {
-    fn default() -> Self {
+/// Commands that may wait for an event's writer before `submit` waits too.
+pub const QUEUE: usize = 4_096;
+
+impl HubOptions {
+    /// The options of `[server]`, counting into `metrics`, on the system's
+    /// clock and with [`plain`] framing (the server hands in its own).
+    pub fn from_config(
+        server: &crate::config::ServerConfig,
+        metrics: Arc<crate::metrics::Metrics>,
+    ) -> HubOptions {
         HubOptions {
-            resume_window: 10_000,
-            snapshot_every: 1_000,
-            broadcast_buffer: 1_024,
-            queue: 4_096,
-            metrics: Arc::default(),
+            resume_window: server.resume_window,
+            snapshot_every: server.snapshot_every,
+            broadcast_buffer: server.broadcast_buffer,
+            queue: QUEUE,
+            metrics,
             clock: crate::clock::system(),
             framing: plain,
         }
+    }
+}
+
+/// The options of a server configured with nothing (the defaults of
+/// [`crate::config::ServerConfig`], which are the only ones) and metrics of
+/// its own.
+impl Default for HubOptions {
+    fn default() -> Self {
+        HubOptions::from_config(&crate::config::ServerConfig::default(), Arc::default())
     }
 }
 

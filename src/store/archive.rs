@@ -30,7 +30,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::board::Board;
-use crate::config::EventConfig;
+use crate::config::{EventConfig, is_slug};
 use crate::export;
 pub use crate::export::archived::{
     Archived, ArchivedBoard, ArchivedHead, ArchivedRoom, ArchivedSession, ArchivedSlot,
@@ -466,19 +466,6 @@ pub fn read_summary(dir: &Path, slug: String) -> Option<Archived> {
 pub fn read_board(dir: &Path) -> Option<ArchivedBoard> {
     let bytes = fs::read(dir.join("board.json")).ok()?;
     serde_json::from_slice(&bytes).ok()
-}
-
-/// Whether `name` can be an event's slug (and so an archive's folder name):
-/// `[a-z0-9-]`, 1 to 64 characters, no leading or trailing dash. Never `.`,
-/// `..` or anything with a slash.
-pub fn is_slug(name: &str) -> bool {
-    !name.is_empty()
-        && name.len() <= 64
-        && !name.starts_with('-')
-        && !name.ends_with('-')
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 #[cfg(test)]

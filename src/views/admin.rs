@@ -374,12 +374,13 @@ fn grid(lang: Lang, event: &EventConfig, board: &Board, reqs: &FormReqs) -> Mark
     let g = board.grid();
     html! {
         @for day in &event.days {
-            @let slots: Vec<&Slot> = g.slots.iter().filter(|s| s.day == day.date).collect();
+            @let date = day.date.to_string();
+            @let slots: Vec<&Slot> = g.slots.iter().filter(|s| s.day == date).collect();
             @if !slots.is_empty() {
                 div class="grid-scroll" role="region" tabindex="0"
-                    aria-label={ (lang.t("Grid of ", "Grille du ")) (day_label(lang, &day.date)) } {
+                    aria-label={ (lang.t("Grid of ", "Grille du ")) (day_label(lang, &date)) } {
                     table class="grid admin-grid" {
-                        caption { (day_label(lang, &day.date)) }
+                        caption { (day_label(lang, &date)) }
                         thead {
                             tr {
                                 th scope="col" { (lang.t("Time", "Horaire")) }

@@ -142,8 +142,11 @@ pub fn index(lang: Lang, events: &[(&EventConfig, crate::lifecycle::State)]) -> 
         languages: &Lang::ALL,
     };
     let days = |e: &EventConfig| {
-        let first = e.days.iter().map(|d| d.date.as_str()).min().unwrap_or("");
-        let last = e.days.iter().map(|d| d.date.as_str()).max().unwrap_or("");
+        let (first, last) = e
+            .first_and_last_day()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .unwrap_or_default();
+        let (first, last) = (first.as_str(), last.as_str());
         let label = |d: &str| format!("{} {}", phone::day_label(lang, d), d.get(..4).unwrap_or(""));
         if first == last {
             label(first)
@@ -151,7 +154,7 @@ pub fn index(lang: Lang, events: &[(&EventConfig, crate::lifecycle::State)]) -> 
             format!("{} – {}", label(first), label(last))
         }
     };
-    let first_day = |e: &EventConfig| e.days.iter().map(|d| d.date.clone()).min();
+    let first_day = |e: &EventConfig| e.days.iter().map(|d| d.date).min();
     let mut sections: Vec<(State, &str, &str, Vec<&EventConfig>)> = vec![
         (
             State::Live,

@@ -309,7 +309,7 @@ pub fn page(v: &View<'_>) -> Markup {
                     ))
                 }
                 @for day in &v.event.days {
-                    (day_table(v, lang, &clock, &day.date))
+                    (day_table(v, lang, &clock, &day.date.to_string()))
                 }
                 // After the board (so that its cells come first in the
                 // document), before "my sessions", in the flow: it never

@@ -253,11 +253,7 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, info: &WallInfo<'_
         .collect();
     let slot_phases = phases(&times, info.now);
 
-    let mut dates: Vec<Date> = event
-        .days
-        .iter()
-        .filter_map(|d| d.date.parse::<Date>().ok())
-        .collect();
+    let mut dates: Vec<Date> = event.days.iter().map(|d| d.date).collect();
     dates.sort();
     dates.dedup();
     let days: Vec<Day<'_>> = dates

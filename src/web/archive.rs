@@ -39,7 +39,7 @@ async fn list(State(state): State<AppState>, lang: Lang) -> Response {
 }
 
 async fn page(State(state): State<AppState>, Path(slug): Path<String>, lang: Lang) -> Response {
-    if !archive::is_slug(&slug) {
+    if !crate::config::is_slug(&slug) {
         return no_archive(lang, &slug);
     }
     let dir = archive::archive_dir(&state.config.server.data_dir, &slug);
@@ -63,7 +63,7 @@ async fn file(
     let Some(content_type) = archive::content_type(&file) else {
         return no_archive(lang, &slug);
     };
-    if !archive::is_slug(&slug) {
+    if !crate::config::is_slug(&slug) {
         return no_archive(lang, &slug);
     }
     let path = archive::archive_dir(&state.config.server.data_dir, &slug).join(&file);

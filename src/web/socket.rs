@@ -27,7 +27,9 @@ use super::protocol::{self, ErrorCode, Hello, Incoming, Outgoing, Refusal, You};
 use super::wire::{CloseFrame, Message, Transport, Utf8Bytes, WsError, close_code, text_frame};
 use crate::auth;
 use crate::board::{Actor, Limits, ParticipantId, RejectCode, Rejection, Role};
+use crate::config::ServerConfig;
 use crate::hub::{Answer, EventHandle, Frame, Joined};
+use crate::limits::TokenBucket;
 
 /// The limits and timers of connections, from the server config.
 #[derive(Debug, Clone)]
@@ -41,17 +43,26 @@ pub struct SocketSettings {
     pub command_burst: u32,
 }
 
+impl SocketSettings {
+    /// The settings of `[server]`.
+    pub fn from_config(server: &ServerConfig) -> SocketSettings {
+        SocketSettings {
+            ping_interval: server.ping_interval(),
+            idle_timeout: server.idle_timeout(),
+            handshake_timeout: server.handshake_timeout(),
+            write_timeout: server.write_timeout(),
+            max_frame_bytes: server.max_frame_bytes,
+            commands_per_sec: server.commands_per_sec,
+            command_burst: server.command_burst,
+        }
+    }
+}
+
+/// The settings of a server configured with nothing: the defaults of
+/// [`ServerConfig`], which are the only ones.
 impl Default for SocketSettings {
     fn default() -> Self {
-        SocketSettings {
-            ping_interval: Duration::from_secs(20),
-            idle_timeout: Duration::from_secs(60),
-            handshake_timeout: Duration::from_secs(10),
-            write_timeout: Duration::from_secs(10),
-            max_frame_bytes: 16 * 1024,
-            commands_per_sec: 10,
-            command_burst: 20,
-        }
+        SocketSettings::from_config(&ServerConfig::default())
     }
 }
 
@@ -99,12 +110,12 @@ enum End {
     Close(u16, &'static str),
 }
 
-/// The token bucket of one connection's commands.
+/// The command budget of one connection: the rate arithmetic is
+/// [`TokenBucket`]'s, fed tokio's clock (so paused-time tests drive it).
 struct Bucket {
-    tokens: f64,
-    rate: f64,
-    burst: f64,
-    last: Instant,
+    tokens: TokenBucket,
+    rate: u32,
+    burst: u32,
     /// Whether a refusal was logged already: abuse is logged once per
     /// connection, not once per message.
     logged: bool,
@@ -113,10 +124,9 @@ struct Bucket {
 impl Bucket {
     fn new(rate: u32, burst: u32) -> Self {
         Bucket {
-            tokens: f64::from(burst),
-            rate: f64::from(rate),
-            burst: f64::from(burst),
-            last: Instant::now(),
+            tokens: TokenBucket::new(rate, burst, Instant::now().into_std()),
+            rate,
+            burst,
             logged: false,
         }
     }
@@ -124,26 +134,20 @@ impl Bucket {
     /// Takes a token; the first refusal is logged, naming the event and the
     /// participant's public id (the connection's span is at debug level).
     fn take(&mut self, event: &str, actor: &Actor) -> bool {
-        let now = Instant::now();
-        let elapsed = now.duration_since(self.last).as_secs_f64();
-        self.last = now;
-        self.tokens = (self.tokens + elapsed * self.rate).min(self.burst);
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            true
-        } else {
-            if !self.logged {
-                self.logged = true;
-                tracing::info!(
-                    event,
-                    id = %actor.id.0,
-                    rate = self.rate,
-                    burst = self.burst,
-                    "rate limiting this connection (logged once per connection)"
-                );
-            }
-            false
+        if self.tokens.take(Instant::now().into_std()) {
+            return true;
         }
+        if !self.logged {
+            self.logged = true;
+            tracing::info!(
+                event,
+                id = %actor.id.0,
+                rate = self.rate,
+                burst = self.burst,
+                "rate limiting this connection (logged once per connection)"
+            );
+        }
+        false
     }
 }
 
