@@ -16,6 +16,7 @@
 //! receives next follow each other without a gap or an overlap.
 
 mod acks;
+mod undo;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -33,6 +34,7 @@ use crate::record::Record;
 use crate::store::EventStore;
 
 use acks::AckCache;
+pub use undo::{UndoHint, Undone};
 
 /// The answer to one command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,6 +165,8 @@ pub struct EventHandle {
     counters: Arc<Counters>,
     metrics: EventMetrics,
     clock: Arc<dyn crate::clock::Clock>,
+    /// What undo remembers (see [`undo`]).
+    undo: undo::Shared,
 }
 
 /// What a hub has done since it started.
@@ -198,6 +202,7 @@ impl EventHandle {
         let counters = Arc::new(Counters::default());
         let metrics = options.metrics.event(&config.slug);
         let clock = options.clock.clone();
+        let undo = undo::shared(loaded.base);
         metrics.journal_len(store.journal_len());
         let mut recent = VecDeque::with_capacity(options.resume_window.min(loaded.recent.len()));
         for (rev, line) in loaded.recent {
@@ -239,6 +244,7 @@ impl EventHandle {
             counters,
             metrics,
             clock,
+            undo,
         }
     }
 

@@ -68,6 +68,9 @@ struct SnapshotFile {
 /// An event's board as found on disk.
 pub struct Loaded {
     pub board: Board,
+    /// The board of the snapshot, before `recent` (what undo judges the
+    /// recent changes on).
+    pub base: Board,
     /// The wire frames of the journal's changes after the snapshot, oldest
     /// first, for resuming clients: `(rev, frame)`.
     pub recent: Vec<(u64, String)>,
@@ -122,6 +125,7 @@ impl EventStore {
         let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         let torn = complete < bytes.len();
         let mut recent = Vec::new();
+        let base = board.clone();
         let snapshot_rev = board.rev();
         let mut previous: Option<u64> = None;
         for (i, line) in bytes[..complete].split(|&b| b == b'\n').enumerate() {
@@ -186,6 +190,7 @@ impl EventStore {
             },
             Loaded {
                 board,
+                base,
                 recent,
                 acked,
                 torn,
