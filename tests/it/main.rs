@@ -16,4 +16,5 @@ mod phone;
 mod process;
 mod protocol;
 mod rules;
+mod undo;
 mod wall;
