@@ -253,34 +253,23 @@
 
   // -------------------------------------------------------------- audit log
 
+  // The words for a change come from the server's one table of them
+  // (D.strings.changes.rows): the first row of the change's kind whose
+  // field matches, with its placeholders filled: {title:FIELD} the quoted
+  // title of the session at FIELD, {cell:FIELD} (or {cell}, the change's
+  // own) the label of a cell, {text:FIELD} a text as is.
   function describe(change) {
-    const C = S.changes;
-    switch (change.kind) {
-      case "claimed":
-        return fill(C.claimed, { cell: cellLabel(change.session.slot, change.session.room), title: quote(change.session.title) });
-      case "edited":
-        return fill(C.edited, { title: quote(change.session.title) });
-      case "released":
-        return fill(C.released, { title: quote(titleOf(change.session)) });
-      case "moved":
-        return fill(C.moved, { title: quote(titleOf(change.session)), cell: cellLabel(change.slot, change.room) });
-      case "swapped":
-        return fill(C.swapped, { a: quote(titleOf(change.a)), b: quote(titleOf(change.b)) });
-      case "locked":
-        return fill(C.locked, { cell: cellLabel(change.slot, change.room) });
-      case "unlocked":
-        return fill(C.unlocked, { cell: cellLabel(change.slot, change.room) });
-      case "opened":
-        return change.open ? C.opened : C.closed;
-      case "announced":
-        return change.text === "" ? C.cleared : fill(C.announced, { text: change.text });
-      case "voted":
-        return fill(change.on ? C.voted_on : C.voted_off, { title: quote(titleOf(change.session)) });
-      case "ended":
-        return C.ended;
-      default:
-        return change.kind;
-    }
+    const row = S.changes.rows.find((r) =>
+      r.kind === change.kind && (r.field === undefined || change[r.field] === r.value));
+    if (!row) return change.kind;
+    return row.text.replace(/\{(\w+)(?::(\w+))?\}/g, (m, what, path) => {
+      const v = path ? change[path] : change;
+      if (v === undefined || v === null) return m;
+      if (what === "title") return quote(titleOf(typeof v === "string" ? v : v.id));
+      if (what === "cell") return cellLabel(v.slot, v.room);
+      if (what === "text") return String(v);
+      return m;
+    });
   }
 
   let timeFormat = null;

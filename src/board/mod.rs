@@ -10,6 +10,7 @@
 //! runtime, no web framework. It cannot fail except by saying no.
 
 mod text;
+pub mod undo;
 
 #[cfg(test)]
 mod proptests;

@@ -17,6 +17,7 @@
 
 mod acks;
 pub mod archiving;
+mod undo;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -34,6 +35,7 @@ use crate::record::Record;
 use crate::store::EventStore;
 
 use acks::AckCache;
+pub use undo::{UndoHint, Undone};
 
 /// The answer to one command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,6 +208,8 @@ pub struct EventHandle {
     counters: Arc<Counters>,
     metrics: EventMetrics,
     clock: Arc<dyn crate::clock::Clock>,
+    /// What undo remembers (see [`undo`]).
+    undo: undo::Shared,
 }
 
 /// What a hub has done since it started.
@@ -241,6 +245,7 @@ impl EventHandle {
         let counters = Arc::new(Counters::default());
         let metrics = options.metrics.event(&config.slug);
         let clock = options.clock.clone();
+        let undo = undo::shared(loaded.base);
         metrics.journal_len(store.journal_len());
         let mut recent = VecDeque::with_capacity(options.resume_window.min(loaded.recent.len()));
         for (rev, line) in loaded.recent {
@@ -282,6 +287,7 @@ impl EventHandle {
             counters,
             metrics,
             clock,
+            undo,
         }
     }
 

@@ -94,6 +94,9 @@ struct FormatOnly {
 /// An event's board as found on disk.
 pub struct Loaded {
     pub board: Board,
+    /// The board of the snapshot, before `recent` (what undo judges the
+    /// recent changes on).
+    pub base: Board,
     /// The wire frames of the journal's changes after the snapshot, oldest
     /// first, for resuming clients: `(rev, frame)`.
     pub recent: Vec<(u64, String)>,
@@ -167,6 +170,7 @@ impl EventStore {
         };
         let segment = Segment::read(&bytes).map_err(bad)?;
         let mut recent = Vec::new();
+        let base = board.clone();
         let snapshot_rev = board.rev();
         let mut previous: Option<u64> = None;
         for line in segment.records() {
@@ -232,6 +236,7 @@ impl EventStore {
             },
             Loaded {
                 board,
+                base,
                 recent,
                 acked,
                 torn,

@@ -17,4 +17,5 @@ mod ops;
 mod phone;
 mod protocol;
 mod rules;
+mod undo;
 mod wall;
