@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use axum_extra::extract::CookieJar;
 use serde_json::{Map, Value};
 
-use super::{AppState, TOKEN_COOKIE, admin::ORGANISER_COOKIE, protocol};
+use super::{AppState, ORGANISER_COOKIE, TOKEN_COOKIE, protocol};
 use crate::auth;
 use crate::board::{Actor, Command, Limits, ParticipantId, Rejection, Role};
 use crate::config::EventConfig;

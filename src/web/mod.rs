@@ -43,6 +43,10 @@ use crate::views;
 /// The name of the participant's token cookie.
 pub const TOKEN_COOKIE: &str = "slotboard_token";
 
+/// The cookie that carries an organiser's session (see
+/// `auth::OrganiserSecret::new_session`), scoped to the event's path.
+pub const ORGANISER_COOKIE: &str = "slotboard_organiser";
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
@@ -305,9 +309,7 @@ async fn ws(
         event,
         limits: state.config.limits.clone(),
         cookie_token: jar.get(TOKEN_COOKIE).map(|c| c.value().to_owned()),
-        organiser_session: jar
-            .get(admin::ORGANISER_COOKIE)
-            .map(|c| c.value().to_owned()),
+        organiser_session: jar.get(ORGANISER_COOKIE).map(|c| c.value().to_owned()),
         shutdown: state.shutdown.clone(),
         settings: settings.clone(),
         admission: Some(guard),

@@ -25,17 +25,13 @@ use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde_json::json;
 
-use super::{AppError, AppState, forms, with_token};
+use super::{AppError, AppState, ORGANISER_COOKIE, forms, with_token};
 use crate::board::RejectCode;
 use crate::config::EventConfig;
 use crate::hub::Answer;
 use crate::i18n::Lang;
 use crate::views;
 use crate::views::admin::{AdminView, Notice};
-
-/// The cookie that carries an organiser's session (see
-/// `auth::OrganiserSecret::new_session`), scoped to the event's path.
-pub const ORGANISER_COOKIE: &str = "slotboard_organiser";
 
 /// How long a wrong secret waits for its answer: slow for guessing, short
 /// for a person who mistyped.
