@@ -9,29 +9,6 @@ use serde_json::{Value, json};
 
 use crate::kit::*;
 
-/// A logged-in organiser browser: its Cookie header and its public id.
-struct Organiser {
-    cookie: String,
-    id: String,
-}
-
-async fn login(camp: &TestServer) -> Organiser {
-    let r = request(camp, "/e/camp/admin/login")
-        .cookie(None)
-        .lang("en")
-        .post_form(&[("secret", ORGANISER)])
-        .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let set = set_cookies(&r);
-    let session = cookie_pair(&set, "slotboard_organiser").expect("the organiser cookie");
-    let token = cookie_pair(&set, "slotboard_token").expect("a participant token");
-    let id = slotboard::auth::public_id(token.split_once('=').unwrap().1);
-    Organiser {
-        cookie: format!("{session}; {token}"),
-        id,
-    }
-}
-
 /// Posts an admin form and returns the notice code it redirects with.
 async fn act(camp: &TestServer, o: &Organiser, op: &str, pairs: &[(&str, &str)]) -> String {
     let r = request(camp, &format!("/e/camp/admin/{op}"))
@@ -143,7 +120,7 @@ async fn the_right_secret_sets_a_strict_http_only_cookie_for_the_event() {
         "the test server's public URL is http: {cookie}"
     );
 
-    let o = login(&camp).await;
+    let o = organiser_login(&camp).await;
     let (status, body) = request(&camp, "/e/camp/admin")
         .cookie(Some(&o.cookie))
         .lang("en")
@@ -212,7 +189,7 @@ async fn without_the_cookie_no_form_is_applied() {
 #[tokio::test]
 async fn a_socket_with_the_login_cookie_is_an_organiser() {
     let camp = TestServer::start().await;
-    let o = login(&camp).await;
+    let o = organiser_login(&camp).await;
     let mut req = ws_request(&camp.ws_url());
     req.headers_mut()
         .insert("cookie", o.cookie.parse().unwrap());
@@ -232,7 +209,7 @@ async fn a_socket_with_the_login_cookie_is_an_organiser() {
 #[tokio::test]
 async fn every_form_applies_its_command_and_everyone_sees_it() {
     let camp = TestServer::start().await;
-    let o = login(&camp).await;
+    let o = organiser_login(&camp).await;
     let mut alice = camp.participant().await;
     let a = alice.claim_ok("sat-0930", "amphi", "Rust").await;
     let b = alice.claim_ok("sat-1030", "ouessant", "Elm").await;
@@ -356,7 +333,7 @@ async fn undo_restores(
 #[tokio::test]
 async fn undo_puts_back_each_kind_of_moderation() {
     let camp = TestServer::start().await;
-    let o = login(&camp).await;
+    let o = organiser_login(&camp).await;
     let mut alice = camp.participant().await;
     let a = alice.claim_ok("sat-0930", "amphi", "Rust").await;
     let b = alice.claim_ok("sat-1030", "ouessant", "Elm").await;
@@ -443,7 +420,7 @@ async fn undo_puts_back_each_kind_of_moderation() {
 #[tokio::test]
 async fn undo_skips_what_participants_did_to_their_own_sessions() {
     let camp = TestServer::start().await;
-    let o = login(&camp).await;
+    let o = organiser_login(&camp).await;
     let mut alice = camp.participant().await;
     let a = alice.claim_ok("sat-0930", "amphi", "Rust").await;
     assert_eq!(
@@ -480,7 +457,7 @@ async fn undo_skips_what_participants_did_to_their_own_sessions() {
 #[tokio::test]
 async fn logout_removes_the_cookie() {
     let camp = TestServer::start().await;
-    let o = login(&camp).await;
+    let o = organiser_login(&camp).await;
     let r = request(&camp, "/e/camp/admin/logout")
         .cookie(Some(&o.cookie))
         .lang("en")
@@ -504,7 +481,7 @@ async fn logout_removes_the_cookie() {
 #[tokio::test]
 async fn the_audit_log_says_who_did_what_and_escapes_titles() {
     let camp = TestServer::start().await;
-    let o = login(&camp).await;
+    let o = organiser_login(&camp).await;
     let mut mallory = camp.participant().await;
     let s = mallory
         .claim_ok("sat-0930", "amphi", "<img src=x onerror=alert(1)>")

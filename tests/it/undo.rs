@@ -4,51 +4,35 @@
 //! one table of change words agreeing with what the server renders.
 
 use reqwest::StatusCode;
-use reqwest::header::{ACCEPT, ACCEPT_LANGUAGE, COOKIE, SET_COOKIE};
 use serde_json::Value;
 
 use crate::kit::*;
 
 /// Logs in on the admin form; the Cookie header of the organiser's browser.
 async fn organiser_cookie(camp: &TestServer) -> String {
-    let r = http_client()
-        .post(camp.http("/e/camp/admin/login"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("secret={ORGANISER}"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    r.headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
-        .collect::<Vec<_>>()
-        .join("; ")
+    organiser_login(camp).await.cookie
 }
 
 /// Posts an admin action asking for JSON; its answer.
 async fn act(camp: &TestServer, cookie: &str, op: &str, body: &str) -> Value {
-    let r = http_client()
-        .post(camp.http(&format!("/e/camp/admin/{op}")))
-        .header(COOKIE, cookie)
-        .header(ACCEPT, "application/json")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body.to_owned())
-        .send()
-        .await
-        .unwrap();
+    let fields: Vec<(&str, &str)> = body
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .collect();
+    let r = request(camp, &format!("/e/camp/admin/{op}"))
+        .cookie(Some(cookie))
+        .accept("application/json")
+        .post_form(&fields)
+        .await;
     r.json().await.unwrap()
 }
 
 async fn hint(camp: &TestServer, cookie: &str) -> Value {
-    let r = http_client()
-        .get(camp.http("/e/camp/admin/undo"))
-        .header(COOKIE, cookie)
-        .header(ACCEPT_LANGUAGE, "en")
-        .send()
-        .await
-        .unwrap();
+    let r = request(camp, "/e/camp/admin/undo")
+        .cookie(Some(cookie))
+        .lang("en")
+        .get()
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     r.json().await.unwrap()
 }
@@ -117,14 +101,11 @@ async fn the_page_hands_its_script_the_table_the_server_renders_with() {
     let camp = TestServer::start().await;
     let cookie = organiser_cookie(&camp).await;
     assert_eq!(act(&camp, &cookie, "lock", LOCK).await["type"], "ack");
-    let r = http_client()
-        .get(camp.http("/e/camp/admin"))
-        .header(COOKIE, &cookie)
-        .header(ACCEPT_LANGUAGE, "en")
-        .send()
-        .await
-        .unwrap();
-    let page = r.text().await.unwrap();
+    let (_, page) = request(&camp, "/e/camp/admin")
+        .cookie(Some(&cookie))
+        .lang("en")
+        .page()
+        .await;
     let start = page.find(r#"id="admin-data""#).expect("the data block");
     let json = &page[start..];
     let json = &json[json.find('>').unwrap() + 1..json.find("</script>").unwrap()];

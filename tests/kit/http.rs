@@ -82,6 +82,7 @@ pub struct Request {
     url: String,
     cookie: Option<String>,
     lang: Option<String>,
+    accept: Option<String>,
 }
 
 /// A request for `path` on `base`, with no cookie and no `Accept-Language`.
@@ -90,6 +91,7 @@ pub fn request(base: &(impl Base + ?Sized), path: &str) -> Request {
         url: base.url(path),
         cookie: None,
         lang: None,
+        accept: None,
     }
 }
 
@@ -106,7 +108,16 @@ impl Request {
         self
     }
 
+    /// The `Accept` header (`application/json` asks a form route for JSON).
+    pub fn accept(mut self, accept: &str) -> Request {
+        self.accept = Some(accept.to_owned());
+        self
+    }
+
     fn headers(&self, mut r: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        if let Some(a) = &self.accept {
+            r = r.header(reqwest::header::ACCEPT, a);
+        }
         if let Some(l) = &self.lang {
             r = r.header(ACCEPT_LANGUAGE, l);
         }

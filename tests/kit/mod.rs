@@ -17,6 +17,7 @@ pub mod config;
 pub mod forms;
 pub mod http;
 pub mod launch;
+pub mod organiser;
 pub mod process;
 pub mod wait;
 
@@ -27,5 +28,6 @@ pub use config::*;
 pub use forms::*;
 pub use http::*;
 pub use launch::*;
+pub use organiser::*;
 pub use process::*;
 pub use wait::*;
