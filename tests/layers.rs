@@ -711,6 +711,43 @@ fn the_reader_sees_what_a_file_uses() {
     assert_eq!(tests.lines().count(), 5);
 }
 
+#[test]
+fn a_circle_through_three_modules_is_found_and_named() {
+    // hub -> lifecycle -> store -> hub, the circle this test was written for.
+    let files = vec![
+        file("hub/mod.rs", "use crate::lifecycle::ends_at;"),
+        file("lifecycle.rs", "fn f() { crate::store::archive::write(); }"),
+        file("store/archive.rs", "use crate::hub::EventHandle;"),
+        file("board/mod.rs", ""),
+    ];
+    let all = uses(&files);
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for u in &all {
+        graph
+            .entry(top(&u.from).to_owned())
+            .or_default()
+            .insert(top(&u.to).to_owned());
+    }
+    let c = circle(&graph).expect("the circle");
+    assert_eq!(c.first(), c.last());
+    for m in ["hub", "lifecycle", "store"] {
+        assert!(c.iter().any(|n| n == m), "{c:?}");
+    }
+    // And the uses that go up are the ones a layer check names.
+    let up: Vec<_> = all
+        .iter()
+        .filter(|u| rank(&u.to) > rank(&u.from))
+        .map(|u| (u.path.display().to_string(), u.line))
+        .collect();
+    assert_eq!(
+        up,
+        [
+            ("lifecycle.rs".to_owned(), 1),
+            ("store/archive.rs".to_owned(), 1)
+        ]
+    );
+}
+
 fn file(rel: &str, code: &str) -> File {
     File {
         module: module_of(Path::new(rel)),
