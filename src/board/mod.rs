@@ -9,6 +9,8 @@
 //! Architecture invariant: this module does no IO, knows no clock, no async
 //! runtime, no web framework. It cannot fail except by saying no.
 
+pub mod labels;
+pub mod schedule;
 mod text;
 
 #[cfg(test)]
@@ -331,6 +333,10 @@ pub struct Rejection {
     /// For `taken`: the session that holds the cell.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub session: Option<SessionId>,
+    /// For `taken` and `locked` on a claim or a move: free cells to offer
+    /// instead, nearest first ([`schedule::alternatives`]).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub alternatives: Vec<Cell>,
 }
 
 impl Rejection {
@@ -339,6 +345,7 @@ impl Rejection {
             code,
             message: message.into(),
             session: None,
+            alternatives: Vec::new(),
         }
     }
 }
@@ -554,7 +561,8 @@ impl Board {
             } => {
                 self.check_cell(cell)?;
                 self.check_open()?;
-                self.check_free(cell)?;
+                // A new session has no votes yet: any room will do.
+                self.check_free(cell, 0)?;
                 Ok(Change::Claimed {
                     session: Session {
                         id: SessionId(format!("s_{}", self.rev + 1)),
@@ -616,7 +624,7 @@ impl Board {
                         "the session is already in that cell",
                     ));
                 }
-                self.check_free(to)?;
+                self.check_free(to, s.votes)?;
                 Ok(Change::Moved {
                     session: s.id.clone(),
                     slot: to.slot.clone(),
@@ -724,7 +732,8 @@ impl Board {
                         format!("{} is not a session this board gave out", session.id),
                     ));
                 }
-                self.check_free(&cell)?;
+                // It comes back with no votes: any room will do.
+                self.check_free(&cell, 0)?;
                 Ok(Change::Claimed {
                     session: Session {
                         votes: 0,
@@ -951,12 +960,14 @@ impl Board {
         }
     }
 
-    fn check_free(&self, cell: &Cell) -> Result<(), Rejection> {
+    /// Refuses a cell that is locked or taken, offering the free cells
+    /// nearest to it that seat `seats`.
+    fn check_free(&self, cell: &Cell, seats: u32) -> Result<(), Rejection> {
         if self.locks.contains(cell) {
-            return Err(Rejection::new(
-                RejectCode::Locked,
-                "the organisers have locked this cell",
-            ));
+            return Err(Rejection {
+                alternatives: schedule::alternatives(self, cell, seats),
+                ..Rejection::new(RejectCode::Locked, "the organisers have locked this cell")
+            });
         }
         if let Some(s) = self.session_at(cell) {
             return Err(Rejection {
@@ -967,6 +978,7 @@ impl Board {
                     s.host.as_str()
                 ),
                 session: Some(s.id.clone()),
+                alternatives: schedule::alternatives(self, cell, seats),
             });
         }
         Ok(())
