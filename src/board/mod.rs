@@ -16,6 +16,8 @@ mod text;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
+mod schedule_tests;
+#[cfg(test)]
 mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
