@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod archive;
 pub mod phone;
+pub mod qr;
 pub mod wall;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
@@ -144,7 +145,13 @@ pub fn index(lang: Lang, events: &[(&EventConfig, crate::lifecycle::State)]) -> 
     let days = |e: &EventConfig| {
         let first = e.days.iter().map(|d| d.date.as_str()).min().unwrap_or("");
         let last = e.days.iter().map(|d| d.date.as_str()).max().unwrap_or("");
-        let label = |d: &str| format!("{} {}", phone::day_label(lang, d), d.get(..4).unwrap_or(""));
+        let label = |d: &str| {
+            format!(
+                "{} {}",
+                crate::board::labels::day_label(lang, d),
+                d.get(..4).unwrap_or("")
+            )
+        };
         if first == last {
             label(first)
         } else {
