@@ -55,10 +55,14 @@ pub fn qr_svg(url: &str) -> Option<String> {
     super::qr::svg(url, None)
 }
 
+/// A slot and its instants (UTC). The script only needs the ids (its clock is
+/// the timeline); the instants stay for other readers of the block.
 #[derive(Serialize)]
 struct SlotData<'a> {
     id: &'a str,
     day: &'a str,
+    start: String,
+    end: String,
 }
 
 /// From `from` (ms since the epoch; `null`: since ever) on, these phases (in
@@ -147,9 +151,17 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, info: &WallInfo<'_
         slots: grid
             .slots
             .iter()
-            .map(|s| SlotData {
-                id: s.id.as_str(),
-                day: &s.day,
+            .enumerate()
+            .map(|(i, s)| {
+                let (start, end) = schedule
+                    .times(i)
+                    .unwrap_or((Timestamp::MIN, Timestamp::MIN));
+                SlotData {
+                    id: s.id.as_str(),
+                    day: &s.day,
+                    start: start.to_string(),
+                    end: end.to_string(),
+                }
             })
             .collect(),
         timeline: schedule
