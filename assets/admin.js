@@ -35,19 +35,9 @@
     return S.changes.quote.replace("{}", () => text);
   }
 
-  function el(tag, attrs, children) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === null || v === undefined || v === false) continue;
-      if (k === "text") e.textContent = v;
-      else if (k === "class") e.className = v;
-      else e.setAttribute(k, v === true ? "" : String(v));
-    }
-    for (const c of children || []) {
-      e.append(c);
-    }
-    return e;
-  }
+  // el(tag, attrs, children): common.js's builder (arrays of children are
+  // flattened).
+  const el = window.Slotboard.el;
 
   function state() {
     return live.state;

@@ -22,11 +22,8 @@
   const MIN_BACKOFF = 500;
   const MAX_BACKOFF = 15000;
 
-  function randomReq() {
-    const bytes = new Uint8Array(8);
-    crypto.getRandomValues(bytes);
-    return "c-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  }
+  // common.js (loaded first) draws the ids.
+  const randomReq = () => window.Slotboard.randomId("c-");
 
   // Applies one change to a state object shaped like `welcome`.
   function applyChange(state, change) {

@@ -8,13 +8,16 @@
 // they show as pending, and live.js resends them with their first `req`.
 //
 // Every text comes from the page's JSON block (#phone-data) or from the
-// board, and is set as text, never as HTML.
+// board, and is set as text, never as HTML. It computes no rule: the free
+// cells to offer instead of a taken one come in the server's `reject` frame,
+// the bigger room for a crowded session from /e/{slug}/hints, and the clock
+// (past, now, next, "jump to now") from the timeline in #phone-data.
 (function () {
   "use strict";
 
-  const dataEl = document.getElementById("phone-data");
-  if (!dataEl || !window.SlotboardLive) return;
-  const D = JSON.parse(dataEl.textContent);
+  if (!window.Slotboard || !window.SlotboardLive) return;
+  const D = window.Slotboard.readJson("phone-data");
+  if (!D) return;
   const S = D.strings;
   const slug = D.slug;
   const HOST_KEY = "slotboard:host";
@@ -24,34 +27,19 @@
   const formsByReq = new Map(); // req -> the form that sent it
   const slotIndex = new Map(D.slots.map((s, i) => [s.id, i]));
   const slotInfo = new Map(D.slots.map((s) => [s.id, s]));
+  // Session id -> the bigger room to offer it, as the server last said.
+  let bigger = D.bigger || {};
 
   // --- small helpers ------------------------------------------------------
 
-  function el(tag, attrs) {
-    const e = document.createElement(tag);
-    for (const k in attrs || {}) {
-      const v = attrs[k];
-      if (v === null || v === undefined || v === false) continue;
-      if (k === "class") e.className = v;
-      else if (v === true) e.setAttribute(k, "");
-      else e.setAttribute(k, String(v));
-    }
-    for (let i = 2; i < arguments.length; i++) {
-      const c = arguments[i];
-      if (c === null || c === undefined || c === false) continue;
-      e.append(c instanceof Node ? c : document.createTextNode(String(c)));
-    }
-    return e;
-  }
+  const el = window.Slotboard.el;
 
   function hidden(name, value) {
     return el("input", { type: "hidden", name: name, value: value });
   }
 
   function formReq() {
-    const b = new Uint8Array(8);
-    crypto.getRandomValues(b);
-    return "f-" + Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return window.Slotboard.randomId("f-");
   }
 
   function getHost() {
@@ -98,34 +86,6 @@
       for (const r of state.rooms) if (isFree(s.id, r.id)) out.push({ slot: s.id, room: r.id });
     }
     return out;
-  }
-
-  // The same rule as views::phone::alternatives.
-  function alternatives(slot, room) {
-    const out = state.rooms
-      .filter((r) => r.id !== room && isFree(slot, r.id))
-      .slice(0, 3)
-      .map((r) => ({ slot: slot, room: r.id }));
-    const i = state.slots.findIndex((s) => s.id === slot);
-    const next = i >= 0 ? state.slots[i + 1] : null;
-    if (next) {
-      if (isFree(next.id, room)) out.push({ slot: next.id, room: room });
-      else if (out.length === 0) {
-        state.rooms.filter((r) => isFree(next.id, r.id)).slice(0, 2)
-          .forEach((r) => out.push({ slot: next.id, room: r.id }));
-      }
-    }
-    return out;
-  }
-
-  // The same rule as views::phone::bigger_room.
-  function biggerRoom(s) {
-    const here = roomOf(s.room);
-    if (!here || s.votes <= here.capacity) return null;
-    const bigger = state.rooms
-      .filter((r) => r.capacity > here.capacity && isFree(s.slot, r.id))
-      .sort((a, b) => a.capacity - b.capacity);
-    return bigger.find((r) => r.capacity >= s.votes) || bigger[bigger.length - 1] || null;
   }
 
   function me() {
@@ -345,7 +305,8 @@
       n.append(el("p", { class: "server-msg muted" }, S.server_says + " ", el("span", { lang: "en" }, f.message)));
     }
     if (cmd.op === "claim" && (code === "taken" || code === "locked") && state) {
-      const alts = alternatives(cmd.slot, cmd.room);
+      // The server's own choice, nearest first.
+      const alts = (f && f.alternatives) || [];
       const box = el("div", { id: "alternatives" });
       if (alts.length === 0) box.append(el("p", {}, S.no_alts));
       else {
@@ -436,13 +397,14 @@
       el("h3", {}, s.title),
       el("p", { class: "where" }, cellLabel(s.slot, s.room) + " · " + s.host + " · " + s.votes + " " + S.want_count +
         (r ? " (" + seats(r.capacity).trim() + ")" : "")));
-    const bigger = biggerRoom(s);
-    if (bigger) {
+    const big = bigger[s.id];
+    const room = big && roomOf(big.id);
+    if (room) {
       li.append(el("div", { class: "suggest" },
-        el("p", {}, "⚠ " + S.bigger + " ", el("strong", {}, bigger.name), seats(bigger.capacity) + "."),
+        el("p", {}, "⚠ " + S.bigger + " ", el("strong", {}, room.name), seats(room.capacity) + "."),
         el("form", { method: "post", action: "/e/" + slug + "/move", "data-op": "move" },
-          hidden("session", s.id), hidden("slot", s.slot), hidden("room", bigger.id), hidden("req", formReq()),
-          el("button", { type: "submit" }, S.move_it + " " + bigger.name))));
+          hidden("session", s.id), hidden("slot", s.slot), hidden("room", room.id), hidden("req", formReq()),
+          el("button", { type: "submit" }, S.move_it + " " + room.name))));
     }
     li.append(el("details", { class: "edit" },
       el("summary", {}, S.edit),
@@ -478,7 +440,7 @@
     const mine = state.sessions.filter((s) => s.owner === me())
       .sort((a, b) => (slotIndex.get(a.slot) || 0) - (slotIndex.get(b.slot) || 0));
     const free = freeCells();
-    const sig = JSON.stringify([mine, free, state.rooms]);
+    const sig = JSON.stringify([mine, free, state.rooms, bigger]);
     if (section.dataset.sig === sig) return;
     // Never rebuild a form under someone's fingers: wait until they leave it.
     const active = document.activeElement;
@@ -511,6 +473,38 @@
     }, 0);
   });
 
+  // The bigger rooms change with votes and with every cell taken or freed:
+  // after a change, ask the server again (one request at a time, only on a
+  // phone that owns a session).
+  let hintsBusy = false;
+  let hintsAgain = false;
+  function refreshHints() {
+    if (!state || !state.sessions.some((s) => s.owner === me())) return;
+    if (hintsBusy) {
+      hintsAgain = true;
+      return;
+    }
+    hintsBusy = true;
+    fetch("/e/" + encodeURIComponent(slug) + "/hints", { cache: "no-store", credentials: "same-origin" })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((h) => {
+        if (h && h.bigger && JSON.stringify(h.bigger) !== JSON.stringify(bigger)) {
+          bigger = h.bigger;
+          if (state) renderMine();
+        }
+      })
+      .catch(() => {
+        // Offline: the hint waits for the next change.
+      })
+      .finally(() => {
+        hintsBusy = false;
+        if (hintsAgain) {
+          hintsAgain = false;
+          refreshHints();
+        }
+      });
+  }
+
   // --- the whole page -------------------------------------------------------------
 
   function render() {
@@ -529,40 +523,44 @@
     renderPending();
   }
 
-  // The clock: past slots, the current one, the next one, "jump to now".
+  // The clock: the server's timeline says, from each instant on, which slots
+  // are over, running and next, and where "jump to now" goes.
+  const PHASE_TEXT = { past: S.over, now: S.now, next: S.next, later: "" };
   function tick() {
-    const now = Date.now();
-    let cur = null;
-    let next = null;
-    for (const s of D.slots) {
+    const step = window.Slotboard.stepAt(D.timeline, Date.now());
+    if (!step) return;
+    D.slots.forEach((s, i) => {
       const row = document.getElementById("slot-" + s.id);
-      if (s.from === null || s.to === null) continue;
-      let when = "later";
-      if (s.to <= now) when = "past";
-      else if (s.from <= now) {
-        if (!cur) {
-          cur = s;
-          when = "now";
-        }
-      } else if (!next) {
-        next = s;
-        when = "next";
-      }
-      if (!row) continue;
+      if (!row) return;
+      const when = step.phases[i] || "later";
       row.classList.remove("past", "now", "next", "later");
       row.classList.add(when);
       const label = row.querySelector(".when");
-      if (label) label.textContent = when === "past" ? S.over : when === "now" ? S.now : when === "next" ? S.next : "";
-    }
+      if (label) label.textContent = PHASE_TEXT[when];
+    });
     const jump = document.getElementById("jump-now");
     if (jump) {
-      const target = cur || next;
+      const target = step.target === null || step.target === undefined ? null : D.slots[step.target];
       jump.hidden = !target;
       if (target) {
         jump.setAttribute("href", "#slot-" + target.id);
-        jump.textContent = cur ? S.jump_now : S.jump_next + " (" + next.short + ")";
+        jump.textContent = step.phases[step.target] === "now" ? S.jump_now : S.jump_next + " (" + target.short + ")";
       }
     }
+  }
+
+  // At the next step of the timeline (and every 30 s besides, in case the
+  // device slept through one).
+  let tickTimer = null;
+  function scheduleTick() {
+    clearTimeout(tickTimer);
+    const now = Date.now();
+    const at = window.Slotboard.nextChange(D.timeline, now);
+    const wait = at === null ? 30000 : Math.min(30000, at - now);
+    tickTimer = setTimeout(() => {
+      tick();
+      scheduleTick();
+    }, Math.max(wait, 0) + 250);
   }
 
   function onStatus(status) {
@@ -579,10 +577,12 @@
     onState: (st) => {
       state = st;
       render();
+      refreshHints();
     },
     onEvent: (_f, st) => {
       state = st;
       render();
+      refreshHints();
     },
     onAnswer: onAnswer,
     onStatus: onStatus,
@@ -590,5 +590,5 @@
   onStatus(live.status);
   renderPending();
   tick();
-  setInterval(tick, 30000);
+  scheduleTick();
 })();

@@ -2,9 +2,9 @@
 //
 // - Re-renders the cells from the live state (SlotboardLive, role "viewer")
 //   on every change, so a claim shows within a second.
-// - Marks now / next / past from the slots' instants (sent by the server in
-//   #wall-data, so no timezone logic here) every 30 s and at each slot
-//   boundary; switches the shown day at midnight (event time).
+// - Marks now / next / past and shows the day that the server's timeline
+//   (in #wall-data) says for the current instant, at each of its steps and
+//   every 30 s besides: it computes no phase, no day, no timezone.
 // - Rotates the pages of a day that does not fit on one screen.
 // - Keeps the screen awake (Wake Lock) and shows #stale while disconnected.
 // All text is set with textContent; nothing from the network becomes HTML.
@@ -12,14 +12,9 @@
   "use strict";
 
   const root = document.getElementById("wall");
-  const dataEl = document.getElementById("wall-data");
-  if (!root || !dataEl || !window.SlotboardLive) return;
-  let data;
-  try {
-    data = JSON.parse(dataEl.textContent);
-  } catch (_) {
-    return;
-  }
+  if (!root || !window.Slotboard || !window.SlotboardLive) return;
+  const data = window.Slotboard.readJson("wall-data");
+  if (!data) return;
   const T = data.t;
   document.body.classList.add("live-js");
 
@@ -28,13 +23,7 @@
   root.querySelectorAll("td[data-slot][data-room]").forEach((td) => {
     cells.set(td.dataset.slot + SEP + td.dataset.room, td);
   });
-  const slots = data.slots.map((s) => ({
-    id: s.id,
-    day: s.day,
-    start: Date.parse(s.start),
-    end: Date.parse(s.end),
-  }));
-  const days = data.days.map((d) => ({ date: d.date, start: Date.parse(d.start), end: Date.parse(d.end) }));
+  const slots = data.slots;
 
   const $ = (id) => document.getElementById(id);
   const conn = $("conn");
@@ -44,12 +33,7 @@
   const clock = $("clock");
   const banner = $("announcement");
 
-  function el(tag, cls, text) {
-    const e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined) e.textContent = text;
-    return e;
-  }
+  const el = (tag, cls, text) => window.Slotboard.el(tag, { class: cls || null }, text);
 
   // ---- times, in the event's timezone ------------------------------------
   let hhmm;
@@ -137,21 +121,10 @@
       .catch(() => setTimeout(reloadWhenReady, 10000));
   }
 
-  // ---- now / next / past, and the day ----------------------------------------
-  function dayToShow(now) {
-    let i = days.findIndex((d) => d.start <= now && now < d.end);
-    if (i < 0) i = days.findIndex((d) => d.start > now);
-    if (i < 0) i = days.length - 1;
-    return i >= 0 ? days[i].date : null;
-  }
-
-  function phases(now) {
-    let next = null;
-    for (const s of slots) if (s.start > now && (!next || s.start < next.start)) next = s;
+  // ---- now / next / past, and the day: looked up in the server's timeline ----
+  function phases(step) {
     const out = new Map();
-    for (const s of slots) {
-      out.set(s.id, s.end <= now ? "past" : s.start <= now ? "now" : s === next ? "next" : "later");
-    }
+    slots.forEach((s, i) => out.set(s.id, (step && step.phases[i]) || "later"));
     return out;
   }
 
@@ -161,7 +134,8 @@
   function tick() {
     const now = Date.now();
     if (clock) clock.textContent = hhmm(now);
-    const day = dayToShow(now);
+    const step = window.Slotboard.stepAt(data.timeline, now);
+    const day = step ? step.day : null;
     if (day !== shownDay) {
       shownDay = day;
       root.querySelectorAll("section.day").forEach((s) => {
@@ -169,7 +143,7 @@
       });
       showPage(0);
     }
-    const p = phases(now);
+    const p = phases(step);
     root.querySelectorAll("tr[data-row]").forEach((tr) => {
       const phase = p.get(tr.dataset.row) || "later";
       const cls = "phase-" + phase;
@@ -195,9 +169,8 @@
     clearTimeout(tickTimer);
     const now = Date.now();
     let wait = 30000;
-    for (const s of slots) {
-      for (const t of [s.start, s.end]) if (t > now && t - now < wait) wait = t - now;
-    }
+    const at = window.Slotboard.nextChange(data.timeline, now);
+    if (at !== null && at - now < wait) wait = at - now;
     // Also at the next minute, for the clock.
     wait = Math.min(wait, 60000 - (now % 60000));
     tickTimer = setTimeout(() => {

@@ -7,11 +7,10 @@
 //!
 //! The language is, in order: `?lang=` (the switch on every page, then
 //! remembered in a `lang` cookie), the `lang` cookie, the browser's
-//! `Accept-Language`, and the event's first language.
+//! `Accept-Language`, and the event's first language. Reading those from a
+//! request is the web layer's job (`web::headers`): this module is pure text,
+//! so that the core may name its labels in both languages.
 
-use axum::extract::FromRequestParts;
-use axum::http::header;
-use axum::http::request::Parts;
 use serde::Serialize;
 
 /// The name of the cookie that remembers the chosen language.
@@ -164,37 +163,6 @@ fn names(d: jiff::civil::Date) -> (Names, Names) {
     let wd = usize::from(d.weekday().to_monday_zero_offset().unsigned_abs());
     let mo = usize::from((d.month() - 1).unsigned_abs());
     (WEEKDAYS[wd % 7], MONTHS[mo % 12])
-}
-
-/// The language of a request, when no event says otherwise (default French:
-/// slotboard comes from Brittany).
-impl<S: Send + Sync> FromRequestParts<S> for Lang {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Lang::of_request(parts, Lang::Fr))
-    }
-}
-
-impl Lang {
-    /// The language of a request, with `default` when nothing says.
-    pub fn of_request(parts: &Parts, default: Lang) -> Lang {
-        let query = Lang::from_query(parts.uri.query());
-        let cookie = parts
-            .headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|kv| kv.trim().split_once('='))
-            .find(|(k, _)| *k == LANG_COOKIE)
-            .map(|(_, v)| v);
-        let accept = parts
-            .headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok());
-        Lang::negotiate(query.map(Lang::code), cookie, accept, default)
-    }
 }
 
 #[cfg(test)]

@@ -9,11 +9,15 @@
 //! Architecture invariant: this module does no IO, knows no clock, no async
 //! runtime, no web framework. It cannot fail except by saying no.
 
+pub mod labels;
+pub mod schedule;
 mod text;
 pub mod undo;
 
 #[cfg(test)]
 mod proptests;
+#[cfg(test)]
+mod schedule_tests;
 #[cfg(test)]
 mod tests;
 
@@ -332,6 +336,10 @@ pub struct Rejection {
     /// For `taken`: the session that holds the cell.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub session: Option<SessionId>,
+    /// For `taken` and `locked` on a claim or a move: free cells to offer
+    /// instead, nearest first ([`schedule::alternatives`]).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub alternatives: Vec<Cell>,
 }
 
 impl Rejection {
@@ -340,6 +348,7 @@ impl Rejection {
             code,
             message: message.into(),
             session: None,
+            alternatives: Vec::new(),
         }
     }
 }
@@ -555,6 +564,7 @@ impl Board {
             } => {
                 self.check_cell(cell)?;
                 self.check_open()?;
+                // A new session has no votes yet: any room will do.
                 self.check_free(cell)?;
                 Ok(Change::Claimed {
                     session: Session {
@@ -725,6 +735,7 @@ impl Board {
                         format!("{} is not a session this board gave out", session.id),
                     ));
                 }
+                // It comes back with no votes: any room will do.
                 self.check_free(&cell)?;
                 Ok(Change::Claimed {
                     session: Session {
@@ -952,12 +963,14 @@ impl Board {
         }
     }
 
+    /// Refuses a cell that is locked or taken, offering the free cells
+    /// nearest to it ([`schedule::alternatives`]).
     fn check_free(&self, cell: &Cell) -> Result<(), Rejection> {
         if self.locks.contains(cell) {
-            return Err(Rejection::new(
-                RejectCode::Locked,
-                "the organisers have locked this cell",
-            ));
+            return Err(Rejection {
+                alternatives: schedule::alternatives(self, cell),
+                ..Rejection::new(RejectCode::Locked, "the organisers have locked this cell")
+            });
         }
         if let Some(s) = self.session_at(cell) {
             return Err(Rejection {
@@ -968,6 +981,7 @@ impl Board {
                     s.host.as_str()
                 ),
                 session: Some(s.id.clone()),
+                alternatives: schedule::alternatives(self, cell),
             });
         }
         Ok(())

@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod archive;
 pub mod phone;
+pub mod qr;
 pub mod wall;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
@@ -147,7 +148,13 @@ pub fn index(lang: Lang, events: &[(&EventConfig, crate::lifecycle::State)]) -> 
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .unwrap_or_default();
         let (first, last) = (first.as_str(), last.as_str());
-        let label = |d: &str| format!("{} {}", phone::day_label(lang, d), d.get(..4).unwrap_or(""));
+        let label = |d: &str| {
+            format!(
+                "{} {}",
+                crate::board::labels::day_label(lang, d),
+                d.get(..4).unwrap_or("")
+            )
+        };
         if first == last {
             label(first)
         } else {

@@ -1,6 +1,8 @@
-//! Headers every response carries.
+//! Headers: the ones every response carries, and the language a request asks
+//! for (the `Lang` extractor; `i18n` itself knows no HTTP).
 
-use axum::extract::Request;
+use axum::extract::{FromRequestParts, Request};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -50,4 +52,33 @@ pub async fn remember_lang(request: Request, next: Next) -> Response {
         }
     }
     response
+}
+
+/// The language of a request, when no event says otherwise (default French:
+/// slotboard comes from Brittany).
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(lang_of_request(parts, Lang::Fr))
+    }
+}
+
+/// The language of a request, with `default` when nothing says.
+pub fn lang_of_request(parts: &Parts, default: Lang) -> Lang {
+    let query = Lang::from_query(parts.uri.query());
+    let cookie = parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == LANG_COOKIE)
+        .map(|(_, v)| v);
+    let accept = parts
+        .headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    Lang::negotiate(query.map(Lang::code), cookie, accept, default)
 }

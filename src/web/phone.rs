@@ -26,7 +26,7 @@ use crate::board::{Actor, Cell, RejectCode, Rejection, RoomId, SlotId};
 use crate::hub::Answer;
 use crate::i18n::Lang;
 use crate::views;
-use crate::views::phone::{ClaimForm, NOTICE_CODES, Notice, View};
+use crate::views::phone::{ClaimForm, Notice, NoticeKind, View};
 
 /// The outcome's details between a form's POST and the page it redirects to.
 const FLASH_COOKIE: &str = "slotboard_flash";
@@ -45,6 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/e/{event}/move", command("move"))
         .route("/e/{event}/vote", command("vote"))
         .route("/e/{event}/me", get(me))
+        .route("/e/{event}/hints", get(hints))
 }
 
 /// `POST /e/{event}/{op}`: one of the phone's commands as a plain form.
@@ -187,15 +188,15 @@ async fn page(
         }
         let notice = q
             .get("notice")
-            .filter(|c| NOTICE_CODES.contains(&c.as_str()))
-            .map(|code| {
+            .and_then(|c| NoticeKind::parse(c))
+            .map(|kind| {
                 let flash: Flash = flash
                     .as_deref()
                     .and_then(decode_cookie_text)
                     .and_then(|j| serde_json::from_str(&j).ok())
                     .unwrap_or_default();
                 Notice {
-                    code: code.clone(),
+                    kind,
                     op: q.get("op").filter(|o| OPS.contains(&o.as_str())).cloned(),
                     message: flash.m,
                     cell: known_cell(board, q.get("slot"), q.get("room")),
@@ -259,7 +260,7 @@ async fn claim_page(
                 Rendered {
                     status,
                     notice: Some(Notice {
-                        code: rejection.code.as_str().to_owned(),
+                        kind: NoticeKind::Refused(rejection.code),
                         op: Some("claim".into()),
                         message: Some(rejection.message),
                         cell,
@@ -376,6 +377,18 @@ async fn act(
     }
     url.push_str("#notice");
     Ok((jar, Redirect::to(&url)).into_response())
+}
+
+/// `GET /e/{slug}/hints`: the bigger room to offer each crowded session, as
+/// JSON, for the phone's script after a change (it computes no rule of its
+/// own). Public, as the board is.
+async fn hints(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let (_, snap) = state.snapshot(&slug).await?;
+    let body = axum::Json(views::phone::hints(&snap.board));
+    Ok(no_store(body.into_response()))
 }
 
 /// `GET /e/{slug}/me?t={token}`: this browser becomes the participant of

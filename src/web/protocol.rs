@@ -315,6 +315,9 @@ pub enum Outgoing<'a> {
         message: &'a str,
         #[serde(skip_serializing_if = "Option::is_none")]
         session: Option<&'a SessionId>,
+        /// Free cells to offer instead of a taken (or locked) one.
+        #[serde(skip_serializing_if = "<[Cell]>::is_empty")]
+        alternatives: &'a [Cell],
     },
     Error {
         code: ErrorCode,
@@ -335,6 +338,7 @@ pub fn reject_text(req: &str, rejection: &Rejection) -> String {
         code: rejection.code,
         message: &rejection.message,
         session: rejection.session.as_ref(),
+        alternatives: &rejection.alternatives,
     }
     .to_text()
 }

@@ -2,6 +2,7 @@
 
 mod abuse;
 mod admin;
+mod alternatives;
 mod archive;
 mod durability;
 mod exports;

@@ -144,7 +144,7 @@ async fn a_taken_cell_says_who_got_it_and_offers_the_nearest_free_ones() {
     let camp = TestServer::start().await;
     let mut first = camp.participant().await;
     first
-        .claim_ok("sat-0930", "amphi", "Rust & WebSockets")
+        .claim_ok("sat-0930", "brehat", "Rust & WebSockets")
         .await;
     first.claim_ok("sat-0930", "ouessant", "Elm").await;
 
@@ -156,7 +156,7 @@ async fn a_taken_cell_says_who_got_it_and_offers_the_nearest_free_ones() {
             "/e/camp/claim",
             &[
                 ("slot", "sat-0930"),
-                ("room", "amphi"),
+                ("room", "brehat"),
                 ("title", "Trop tard"),
                 ("host", "Lou"),
                 ("req", "f-late"),
@@ -173,38 +173,45 @@ async fn a_taken_cell_says_who_got_it_and_offers_the_nearest_free_ones() {
         "the socket's message: {notice}"
     );
     let alts = &notice[notice.find("id=\"alternatives\"").expect("alternatives")..];
-    // Same slot in the free rooms, then the next slot in the same room.
+    // The same slot in the free rooms at least as big as the one asked for
+    // (PROTOCOL.md), then the next slots in the same room.
     for (slot, room) in [
-        ("sat-0930", "brehat"),
-        ("sat-0930", "sein"),
-        ("sat-1030", "amphi"),
+        ("sat-0930", "amphi"),
+        ("sat-1030", "brehat"),
+        ("sat-1130", "brehat"),
     ] {
         assert!(
             alts.contains(&format!("data-slot=\"{slot}\" data-room=\"{room}\"")),
             "{slot}/{room} offered"
         );
     }
-    assert!(!alts.contains("data-room=\"ouessant\""));
+    assert!(!alts.contains("data-room=\"ouessant\""), "taken");
+    assert!(
+        !alts.contains("data-room=\"sein\""),
+        "smaller than asked for"
+    );
     // One tap on an alternative claims it, with the title already typed.
-    let req = input_value(alts, "data-room=\"sein\"", "req");
+    let req = input_value(alts, "data-room=\"amphi\"", "req");
     let done = b
         .submit(
             &camp,
             "/e/camp/claim",
             &[
                 ("slot", "sat-0930"),
-                ("room", "sein"),
-                ("title", &input_value(alts, "data-room=\"sein\"", "title")),
-                ("host", &input_value(alts, "data-room=\"sein\"", "host")),
+                ("room", "amphi"),
+                ("title", &input_value(alts, "data-room=\"amphi\"", "title")),
+                ("host", &input_value(alts, "data-room=\"amphi\"", "host")),
                 ("req", &req),
             ],
         )
         .await;
     assert_eq!(notice_code(&done.body).as_deref(), Some("ack"));
-    assert!(cell(&done.body, "sat-0930", "sein").contains("Trop tard"));
+    assert!(cell(&done.body, "sat-0930", "amphi").contains("Trop tard"));
 
     // Opening the claim form of a taken cell says so too.
-    let open = b.get(&camp, "/e/camp/claim?slot=sat-0930&room=amphi").await;
+    let open = b
+        .get(&camp, "/e/camp/claim?slot=sat-0930&room=brehat")
+        .await;
     assert_eq!(open.status, 200);
     assert_eq!(notice_code(&open.body).as_deref(), Some("taken"));
     assert!(!open.body.contains("id=\"claim-form\""));

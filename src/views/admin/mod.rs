@@ -124,7 +124,7 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, view: &AdminView<'
         title: &title,
         class: "admin",
         styles: &["admin.css"],
-        scripts: &["live.js", "admin.js"],
+        scripts: &["common.js", "live.js", "admin.js"],
         languages: &langs,
     };
     let open = board.is_open();

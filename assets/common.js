@@ -1,0 +1,68 @@
+// common.js: the helpers the phone, the wall and the admin page share, so
+// each is written once. Loaded first (before live.js and the page's script).
+//
+// - Slotboard.el(tag, attrs, ...children): builds an element. attrs: `class`
+//   sets the class, `text` the text, `true` an empty attribute, null /
+//   undefined / false nothing; children are nodes or text (arrays are
+//   flattened), never HTML.
+// - Slotboard.readJson(id): the JSON block of the page with that id, or null.
+// - Slotboard.randomId(prefix): a fresh random id (`req`s of commands).
+// - Slotboard.stepAt(timeline, now) / Slotboard.nextChange(timeline, now):
+//   look up the server's timeline (steps `{from, ...}` in time order, `from`
+//   in ms, null for the first): the step shown at `now`, and when the next
+//   one begins. The server computed every step; scripts only look them up.
+(function () {
+  "use strict";
+
+  function append(e, c) {
+    if (c === null || c === undefined || c === false) return;
+    if (Array.isArray(c)) c.forEach((x) => append(e, x));
+    else e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+
+  function el(tag, attrs) {
+    const e = document.createElement(tag);
+    for (const k in attrs || {}) {
+      const v = attrs[k];
+      if (v === null || v === undefined || v === false) continue;
+      if (k === "class") e.className = v;
+      else if (k === "text") e.textContent = v;
+      else if (v === true) e.setAttribute(k, "");
+      else e.setAttribute(k, String(v));
+    }
+    for (let i = 2; i < arguments.length; i++) append(e, arguments[i]);
+    return e;
+  }
+
+  function readJson(id) {
+    const node = document.getElementById(id);
+    if (!node) return null;
+    try {
+      return JSON.parse(node.textContent);
+    } catch (_) {
+      return null;
+    }
+  }
+
+  function randomId(prefix) {
+    const b = new Uint8Array(8);
+    crypto.getRandomValues(b);
+    return prefix + Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  }
+
+  function stepAt(timeline, now) {
+    let found = null;
+    for (const s of timeline || []) {
+      if (s.from === null || s.from <= now) found = s;
+      else break;
+    }
+    return found;
+  }
+
+  function nextChange(timeline, now) {
+    for (const s of timeline || []) if (s.from !== null && s.from > now) return s.from;
+    return null;
+  }
+
+  window.Slotboard = { el, readJson, randomId, stepAt, nextChange };
+})();

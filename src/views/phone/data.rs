@@ -1,0 +1,142 @@
+//! What `assets/phone.js` is handed in the page's `phone-data` block: the
+//! event, the short label of each slot, the timeline of the clock, and every
+//! string it shows, in the page's language.
+//!
+//! The timeline is the core's ([`Schedule::timeline`]): the script finds the
+//! step that has begun and shows its phases and "jump to now" target, so it
+//! follows the clock without computing a rule or knowing a timezone.
+
+use serde_json::{Value, json};
+
+use super::View;
+use super::grid::phase_label;
+use super::notices::NoticeKind;
+use crate::board::Board;
+use crate::board::labels::slot_short;
+use crate::board::schedule::{Phase, Schedule, bigger_room};
+use crate::i18n::Lang;
+
+/// The `phone-data` block.
+pub(super) fn data(v: &View<'_>, lang: Lang, schedule: &Schedule) -> Value {
+    let grid = v.board.grid();
+    let slots: Vec<Value> = grid
+        .slots
+        .iter()
+        .map(|s| json!({ "id": s.id, "short": slot_short(lang, grid, &s.id) }))
+        .collect();
+    let timeline: Vec<Value> = schedule
+        .timeline()
+        .iter()
+        .map(|step| {
+            json!({
+                "from": step.from.map(|t| t.as_millisecond()),
+                "phases": step.phases.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+                "target": step.target,
+            })
+        })
+        .collect();
+    json!({
+        "slug": v.event.slug,
+        "me": v.me,
+        "lang": lang.code(),
+        "host": v.host,
+        "limits": { "title": v.limits.title, "host": v.limits.host },
+        "slots": slots,
+        "timeline": timeline,
+        "bigger": bigger_rooms(v.board),
+        "strings": strings(lang),
+    })
+}
+
+/// The bigger room to offer each crowded session (the core's
+/// [`bigger_room`]), by session id: in the page's block, and again from
+/// `GET /e/{slug}/hints` after a change, so the script shows the hint live
+/// without computing it.
+pub fn bigger_rooms(board: &Board) -> Value {
+    let mut out = serde_json::Map::new();
+    for s in board.sessions() {
+        if let Some(r) = bigger_room(board, s) {
+            out.insert(
+                s.id.to_string(),
+                json!({ "id": r.id, "name": r.name, "capacity": r.capacity }),
+            );
+        }
+    }
+    Value::Object(out)
+}
+
+/// `GET /e/{slug}/hints`: what the phone's script asks after a change.
+pub fn hints(board: &Board) -> Value {
+    json!({ "rev": board.rev(), "bigger": bigger_rooms(board) })
+}
+
+/// Every string `phone.js` shows, in the page's language.
+pub fn strings(lang: Lang) -> Value {
+    let t = |en, fr| Value::String(lang.t(en, fr).to_owned());
+    let mut notices = serde_json::Map::new();
+    for kind in NoticeKind::all() {
+        notices.insert(kind.code().to_owned(), Value::from(kind.text(lang, None)));
+    }
+    for op in ["claim", "edit", "release", "move", "vote"] {
+        notices.insert(
+            format!("ack_{op}"),
+            Value::from(NoticeKind::Done.text(lang, Some(op))),
+        );
+    }
+    let mut phases = serde_json::Map::new();
+    for p in [Phase::Past, Phase::Now, Phase::Next, Phase::Later] {
+        phases.insert(p.as_str().to_owned(), Value::from(phase_label(lang, p)));
+    }
+    json!({
+        "notices": notices,
+        "phases": phases,
+        "conn": {
+            "connecting": t("Connecting…", "Connexion…"),
+            "live": t("Live", "En direct"),
+            "reconnecting": t("Reconnecting…", "Reconnexion…"),
+            "offline": t("Offline: your actions will be sent when the network is back", "Hors ligne : vos actions partiront au retour du réseau"),
+        },
+        "free": t("Free", "Libre"),
+        "propose": t("propose a session", "proposer une session"),
+        "locked": t("Locked by the organisers", "Verrouillé par l'équipe"),
+        "yours": t("yours", "la vôtre"),
+        "want": t("I want to go", "J'y vais"),
+        "want_count": t("want to go", "y vont"),
+        "seats": t("seats", "places"),
+        "seat": t("seat", "place"),
+        "propose_title": t("Propose a session", "Proposer une session"),
+        "title": t("Title", "Titre"),
+        "host": t("Hosted by", "Animée par"),
+        "send": t("Send", "Envoyer"),
+        "sending": t("Sending…", "Envoi…"),
+        "cancel": t("Cancel", "Annuler"),
+        "pending_cell": t("Waiting to be sent:", "En attente d'envoi :"),
+        "pending_count": t("action(s) waiting to be sent", "action(s) en attente d'envoi"),
+        "holder": t("It now holds", "Elle accueille maintenant"),
+        "server_says": t("Server says:", "Le serveur dit :"),
+        "alts": t("Free nearby, one tap to take it:", "Libre à côté, un geste pour la prendre :"),
+        "no_alts": t("No free cell nearby, see the board.", "Pas de case libre à côté : voyez le tableau."),
+        "take": t("Take", "Prendre"),
+        "close": t("OK, close", "OK, fermer"),
+        "now": t("now", "en cours"),
+        "next": t("next", "à suivre"),
+        "over": t("over", "terminé"),
+        "jump_now": t("Jump to now", "Aller à maintenant"),
+        "jump_next": t("Jump to the next slot", "Aller au prochain créneau"),
+        "mine_empty": t(
+            "You have not proposed a session yet. Tap a free cell to propose one.",
+            "Vous n'avez pas encore proposé de session. Touchez une case libre pour en proposer une.",
+        ),
+        "edit": t("Edit", "Modifier"),
+        "save": t("Save", "Enregistrer"),
+        "move": t("Move", "Déplacer"),
+        "move_to": t("To the free cell", "Vers la case libre"),
+        "no_free": t("No free cell right now.", "Aucune case libre pour l'instant."),
+        "release": t("Release (free the cell)", "Libérer la case"),
+        "bigger": t(
+            "More people want to go than the room holds. A bigger room is free in the same slot:",
+            "Plus de monde veut venir que la salle n'en contient. Une salle plus grande est libre sur ce créneau :",
+        ),
+        "move_it": t("Move it to", "La déplacer en"),
+    })
+}

@@ -1,0 +1,187 @@
+//! The phone view: the grid as a list per time slot on a narrow screen and a
+//! rooms x slots table on a wide one, the claim form, "my sessions", the
+//! notice after a command, and the link that carries an identity to another
+//! device.
+//!
+//! Everything here works without JavaScript: every action is a plain form
+//! that posts to `/e/{slug}/{op}` (see `web::phone`). `assets/phone.js`
+//! enhances the same markup and rebuilds cells from the live state with the
+//! same classes and attributes, and with the strings of [`strings`], handed
+//! to it as a JSON block.
+//!
+//! The view decides no rule: phases, alternatives, the bigger room and the
+//! labels are the core's ([`crate::board::schedule`],
+//! [`crate::board::labels`]), and the clock and form ids are handed in.
+//! One file per part of the page: [`grid`] (the board), [`notices`],
+//! [`mine`] (my sessions, another device), [`data`] (the script's block).
+
+mod data;
+mod grid;
+mod mine;
+mod notices;
+
+use jiff::Timestamp;
+use maud::{Markup, html};
+
+use super::{Page, json_block, lang_for, lang_switch, layout, offered};
+use crate::board::schedule::Schedule;
+use crate::board::{Board, Cell, Limits, ParticipantId};
+use crate::config::EventConfig;
+use crate::i18n::Lang;
+
+pub use data::{bigger_rooms, hints, strings};
+pub use grid::phase_label;
+pub use notices::{Notice, NoticeKind};
+
+/// A claim form opened in a cell (`GET /e/{slug}/claim`).
+#[derive(Debug, Clone)]
+pub struct ClaimForm {
+    pub cell: Cell,
+    pub title: String,
+    pub host: String,
+}
+
+/// Everything the phone page is made from.
+pub struct View<'a> {
+    pub lang: Lang,
+    pub event: &'a EventConfig,
+    pub board: &'a Board,
+    /// The public id of the participant looking at the page.
+    pub me: &'a ParticipantId,
+    /// `{public_url}/e/{slug}/me?t={token}`: signs another device in as me.
+    pub device_url: String,
+    pub limits: &'a Limits,
+    pub now: Timestamp,
+    pub notice: Option<Notice>,
+    pub claim: Option<ClaimForm>,
+    /// The host name remembered on this browser (prefills the claim form).
+    pub host: Option<String>,
+    /// The `req`s of the page's forms.
+    pub reqs: &'a super::FormReqs,
+}
+
+/// The event's slots, in the board's order, placed in its timezone.
+pub fn schedule(event: &EventConfig, board: &Board) -> Schedule {
+    let days = event.days.iter().map(|d| d.date);
+    Schedule::new(&board.grid().slots, days.collect::<Vec<_>>(), event.tz())
+}
+
+/// The claim link of a free cell.
+pub fn claim_href(slug: &str, cell: &Cell) -> String {
+    format!(
+        "/e/{slug}/claim?slot={}&room={}#claim-form",
+        cell.slot, cell.room
+    )
+}
+
+fn hidden_req(v: &View<'_>) -> Markup {
+    html! { input type="hidden" name="req" value=(v.reqs.next()); }
+}
+
+/// `/e/{event}`.
+pub fn page(v: &View<'_>) -> Markup {
+    let lang = lang_for(v.event, v.lang);
+    let langs = offered(v.event);
+    let page = Page {
+        lang,
+        title: &v.event.title,
+        class: "phone",
+        styles: &["phone.css"],
+        scripts: &["common.js", "live.js", "phone.js"],
+        languages: &langs,
+    };
+    let schedule = schedule(v.event, v.board);
+    let clock = schedule.clock(v.now);
+    let slug = v.event.slug.as_str();
+    let ended = crate::lifecycle::state(v.event, v.board, v.now) == crate::lifecycle::State::Ended;
+    layout(
+        &page,
+        html! {
+            a class="skip" href="#board" { (lang.t("Skip to the board", "Aller au tableau")) }
+            header {
+                div class="bar" {
+                    h1 { (v.event.title) }
+                    (conn(lang))
+                }
+                (lang_switch(lang, &langs))
+                nav class="jump" aria-label=(lang.t("Shortcuts", "Raccourcis")) {
+                    (grid::jump_link(v, lang, &clock))
+                    " "
+                    a href="#mine" { (lang.t("My sessions", "Mes sessions")) }
+                    @if v.notice.is_some() {
+                        " " a href="#notice" { (lang.t("Go to the message", "Aller au message")) }
+                    }
+                }
+                noscript {
+                    p class="muted" {
+                        (lang.t(
+                            "JavaScript is off: everything works, but reload the page to see others' changes.",
+                            "JavaScript est désactivé : tout fonctionne, mais rechargez la page pour voir les changements des autres.",
+                        ))
+                    }
+                }
+            }
+            main id="board" tabindex="-1" {
+                p id="announcement" class="announcement" role="status" hidden[v.board.announcement().is_none()] {
+                    (v.board.announcement().unwrap_or(""))
+                }
+                (ended_banner(lang, slug, ended, "announcement ended"))
+                p id="closed" class="closed" role="status" hidden[v.board.is_open()] {
+                    "⚠ " (lang.t(
+                        "The board is closed for now: no new claims. Owners can still edit their sessions.",
+                        "Le tableau est fermé pour l'instant : pas de nouvelle réservation. Chacun peut encore modifier ses sessions.",
+                    ))
+                }
+                p id="pending" class="pending-line" role="status" hidden {}
+                p class="legend muted" {
+                    (lang.t(
+                        "Tap a free cell to propose a session. Tap “I want to go” on the sessions you want to attend.",
+                        "Touchez une case libre pour proposer une session. Touchez « J'y vais » sur les sessions qui vous intéressent.",
+                    ))
+                }
+                @for day in &v.event.days {
+                    (grid::day_table(v, lang, &clock, &day.date.to_string()))
+                }
+                // After the board (so that its cells come first in the
+                // document), before "my sessions", in the flow: it never
+                // covers a cell.
+                (notices::notice(v, lang))
+                (mine::mine(v, lang))
+                (mine::device(v, lang))
+            }
+            footer class="muted" {
+                a href={ "/e/" (slug) "/wall" } { (lang.t("Wall view", "Vue murale")) }
+                " · " a href={ "/e/" (slug) "/schedule.ics" } { (lang.t("Calendar (.ics)", "Agenda (.ics)")) }
+            }
+            (json_block("phone-data", &data::data(v, lang, &schedule)))
+        },
+    )
+}
+
+fn conn(lang: Lang) -> Markup {
+    html! {
+        p id="conn" class="conn" data-status="connecting" role="status" {
+            span class="dot" aria-hidden="true" {}
+            span class="label" { (lang.t("Connecting…", "Connexion…")) }
+        }
+    }
+}
+
+/// `#ended`: the event is over, with a link to its archive. Always in the
+/// page (hidden while the event runs) so that the JS can show it live.
+pub fn ended_banner(lang: Lang, slug: &str, ended: bool, class: &str) -> Markup {
+    html! {
+        p id="ended" class=(class) role="status" hidden[!ended] {
+            "■ " (lang.t(
+                "This event has ended: its board can no longer change. ",
+                "Cet événement est terminé : son tableau ne peut plus changer. ",
+            ))
+            a href=(crate::lifecycle::archive_url(slug)) {
+                (lang.t("See its programme in the archive", "Voir son programme dans les archives"))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
