@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::cell_label;
+use crate::board::labels::cell_label;
 use crate::board::{Cell, Change, Grid, RoomId, SessionId, SlotId};
 use crate::i18n::Lang;
 

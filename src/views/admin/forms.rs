@@ -4,7 +4,7 @@
 
 use maud::{Markup, html};
 
-use super::{cell_label, slot_label};
+use crate::board::labels::{cell_label, slot_label};
 use crate::board::{Board, Session};
 use crate::i18n::Lang;
 use crate::views::FormReqs;

@@ -5,7 +5,7 @@
 
 use maud::{Markup, html};
 
-use super::{cell_label, day_label};
+use crate::board::labels::{cell_label, day_short as day_label};
 use crate::board::{Board, Cell, Session, Slot};
 use crate::config::EventConfig;
 use crate::i18n::Lang;
