@@ -11,9 +11,12 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use super::handle::gone;
 use super::*;
-use crate::board::{Cell, Description, Host, Limits, Role, RoomId, SessionId, SlotId, Tags, Title};
-use crate::config::{Config, Overrides};
+use crate::board::{
+    Cell, Description, Host, Limits, RejectCode, Role, RoomId, SessionId, SlotId, Tags, Title,
+};
+use crate::config::{Config, EventConfig, Overrides};
 use crate::record::Record;
 use crate::store::EventStore;
 
