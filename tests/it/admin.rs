@@ -198,7 +198,7 @@ async fn a_socket_with_the_login_cookie_is_an_organiser() {
     assert_eq!(welcome["you"]["role"], "organiser", "{welcome}");
     assert_eq!(welcome["you"]["id"], o.id, "the same id as the forms");
     let a = c.command(Cmd::lock("sat-0930", "sein")).await;
-    assert_eq!(a["type"], "ack", "{a}");
+    a.expect_ack();
 
     let mut stranger = camp.raw().await;
     stranger.send(Cmd::hello().role("organiser")).await;
@@ -428,7 +428,7 @@ async fn undo_skips_what_participants_did_to_their_own_sessions() {
         "ack"
     );
     let m = alice.command(Cmd::move_to(&a, "sat-1030", "amphi")).await;
-    assert_eq!(m["type"], "ack");
+    m.expect_ack();
     let mut wall = camp.viewer().await;
     let rev = wall.welcome["rev"].as_u64().unwrap();
     let r = http_client()

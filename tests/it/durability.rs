@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fs;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::kit::*;
 
@@ -92,9 +92,9 @@ impl Phone {
         format!("p{}-c{cycle}-{}", self.i, self.reqs)
     }
 
-    async fn send(&mut self, cycle: usize, mut cmd: Value) -> (String, Value) {
+    async fn send(&mut self, cycle: usize, cmd: Cmd) -> (String, Value) {
         let req = self.req(cycle);
-        cmd["req"] = json!(req);
+        let cmd: Value = cmd.req(&req).into();
         self.client.send(cmd.clone()).await;
         (req, cmd)
     }
@@ -108,11 +108,11 @@ async fn burst(phones: &mut [Phone], cycle: usize, acked: &mut Acked) {
     for p in phones.iter_mut() {
         let mut reqs = Vec::new();
         if let Some(s) = p.session.clone() {
-            reqs.push(p.send(cycle, json!({"op":"release","session":s})).await.0);
+            reqs.push(p.send(cycle, Cmd::release(&s)).await.0);
         }
         let (slot, room) = cell(p.i);
         let title = format!("Cycle {cycle} talk {}", p.i);
-        let claim = json!({"op":"claim","slot":slot,"room":room,"title":title,"host":"Maël"});
+        let claim = Cmd::claim(slot, room, &title, "Maël");
         reqs.push(p.send(cycle, claim).await.0);
         sent.push(reqs);
     }
@@ -151,17 +151,11 @@ async fn burst(phones: &mut [Phone], cycle: usize, acked: &mut Acked) {
         let mut cmds = Vec::new();
         for k in 1..=3 {
             let title = format!("Cycle {cycle} talk {} v{k}", p.i);
-            cmds.push(
-                p.send(cycle, json!({"op":"edit","session":own,"title":title}))
-                    .await,
-            );
+            cmds.push(p.send(cycle, Cmd::edit(&own).title(&title)).await);
         }
         for d in [1, 2] {
             let other = &ids[(p.i + d) % ids.len()];
-            cmds.push(
-                p.send(cycle, json!({"op":"vote","session":other,"on":true}))
-                    .await,
-            );
+            cmds.push(p.send(cycle, Cmd::vote(other, true)).await);
         }
         sent.push(cmds);
     }
@@ -233,7 +227,7 @@ async fn sigkill_right_after_a_burst_loses_no_acked_change_three_times_over() {
         assert_eq!(probe.welcome["rev"], wall.welcome["rev"]);
         let (slot, room) = cell(10);
         let a = probe.claim(slot, room, "Probe").await;
-        assert_eq!(a["type"], "ack", "{a}");
+        a.expect_ack();
         assert_eq!(
             a["rev"].as_u64().unwrap(),
             wall.welcome["rev"].as_u64().unwrap() + 1,

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::fs;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::net::TcpSocket;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
@@ -37,8 +37,9 @@ async fn a_failing_journal_refuses_writes_keeps_reads_and_recovers_by_itself() {
     let description = "d".repeat(450);
     let claim = |i: usize, req: &str| {
         let (slot, room) = cell(i);
-        json!({"op":"claim","slot":slot,"room":room,"title":format!("Talk {i}"),
-            "host":"Maël","description":description,"req":req})
+        Cmd::claim(slot, room, &format!("Talk {i}"), "Maël")
+            .description(&description)
+            .req(req)
     };
     let mut acked = 0;
     let (failed_req, failed_cmd) = loop {
@@ -149,7 +150,7 @@ async fn a_failing_journal_refuses_writes_keeps_reads_and_recovers_by_itself() {
         .iter()
         .map(|s| s["title"].as_str().unwrap())
         .collect();
-    let failed_title = failed_cmd["title"].as_str().unwrap();
+    let failed_title = failed_cmd.json()["title"].as_str().unwrap();
     assert_eq!(
         titles.iter().filter(|t| **t == failed_title).count(),
         1,
@@ -181,7 +182,7 @@ async fn a_failing_journal_refuses_writes_keeps_reads_and_recovers_by_itself() {
 
 /// A WebSocket whose receive buffer is as small as the kernel allows, so
 /// that a client that stops reading stalls the server's writes quickly.
-async fn small_buffer_socket(camp: &TestServer, hello: Value) -> Ws {
+async fn small_buffer_socket(camp: &TestServer, hello: Cmd) -> Ws {
     let sock = TcpSocket::new_v4().unwrap();
     sock.set_recv_buffer_size(4096).unwrap();
     let stream = sock.connect(camp.addr).await.unwrap();
@@ -209,8 +210,7 @@ async fn a_client_that_stops_reading_is_dropped_while_the_others_get_every_event
     let mut watcher = camp.viewer().await;
     let mut phone = camp.participant().await;
     // Says hello, then never reads again: not even its welcome.
-    let stalled =
-        small_buffer_socket(&camp, json!({"op":"hello","protocol":1,"role":"viewer"})).await;
+    let stalled = small_buffer_socket(&camp, Cmd::hello_viewer()).await;
     watcher.expect_presence(3).await;
 
     // The phone keeps editing one session with a long description. The
@@ -243,7 +243,7 @@ async fn a_client_that_stops_reading_is_dropped_while_the_others_get_every_event
         let mut want = rev;
         for req in reqs {
             let a = phone.answer(&req).await;
-            assert_eq!(a["type"], "ack", "{a}");
+            a.expect_ack();
             want = want.max(a["rev"].as_u64().unwrap());
         }
         while rev < want {
@@ -269,7 +269,7 @@ async fn a_peer_that_goes_silent_without_closing_is_dropped_after_the_idle_timeo
     // Connects, says hello, then is never read nor written again, and never
     // sends a FIN: to the server it is a phone that left the venue wifi.
     // (Nothing reads its socket, so not even the pings get an answer.)
-    let ghost = small_buffer_socket(&camp, json!({"op":"hello","protocol":1})).await;
+    let ghost = small_buffer_socket(&camp, Cmd::hello()).await;
     watcher.expect_presence(2).await;
     // The watcher answers pings (it reads), the ghost does not.
     watcher.expect_presence(1).await;

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use slotboard::config::{Config, Overrides};
 use slotboard::server::Server;
 use tokio::net::TcpListener;
@@ -74,10 +74,10 @@ async fn the_frozen_v1_folder_starts_on_the_same_boards_and_goes_on() {
 
     // The next change continues the history at rev + 1.
     let ws = format!("ws://{}/e/camp/ws", server.addr());
-    let mut phone = Client::join(&ws, json!({"op":"hello","protocol":1})).await;
+    let mut phone = Client::join(&ws, Cmd::hello()).await;
     assert_eq!(phone.welcome["rev"], 20);
     let a = phone.claim("sat-1130", "amphi", "After the freeze").await;
-    assert_eq!(a["type"], "ack", "{a}");
+    a.expect_ack();
     assert_eq!(a["rev"], 21, "{a}");
     phone.expect_event_rev(21).await;
     phone.leave().await;

@@ -27,7 +27,7 @@ async fn phone_with_session(camp: &TestServer) -> (Client, String) {
 /// session is acked.
 async fn still_works(phone: &mut Client, session: &str) {
     let a = phone.command(Cmd::edit(session).title("Still here")).await;
-    assert_eq!(a["type"], "ack", "the connection still works: {a}");
+    assert!(a.is_ack(), "the connection still works: {a}");
 }
 
 /// Sends a frame that must be answered with an `error` of this code, then
@@ -44,8 +44,15 @@ async fn expect_error_then_alive(phone: &mut Client, session: &str, frame: &str,
 }
 
 /// Sends a command (with `req`) that must be rejected with this code, then
-/// proves the connection lives.
-async fn expect_reject_then_alive(phone: &mut Client, session: &str, frame: Value, code: &str) {
+/// proves the connection lives. The frame is a [`Cmd`], or raw JSON when it is
+/// deliberately malformed.
+async fn expect_reject_then_alive(
+    phone: &mut Client,
+    session: &str,
+    frame: impl Into<Value>,
+    code: &str,
+) {
+    let frame: Value = frame.into();
     let req = frame["req"]
         .as_str()
         .expect("the frame has a req")
@@ -59,9 +66,9 @@ async fn expect_reject_then_alive(phone: &mut Client, session: &str, frame: Valu
 
 /// A claim frame of exactly `len` bytes (padded with JSON whitespace).
 fn claim_frame_of_len(req: &str, len: usize) -> String {
-    let base = json!({"op":"claim","req":req,"slot":"sat-1030","room":"sein",
-        "title":"Big frame","host":"Anne"})
-    .to_string();
+    let base = Cmd::claim("sat-1030", "sein", "Big frame", "Anne")
+        .req(req)
+        .to_string();
     assert!(base.len() <= len);
     format!("{base}{}", " ".repeat(len - base.len()))
 }
@@ -104,11 +111,14 @@ async fn a_command_needs_a_req_of_1_to_64_characters() {
     let camp = roomy_camp().await;
     let (mut phone, s) = phone_with_session(&camp).await;
     let vote = |req: Value| {
-        let mut v = json!({"op":"vote","session":s,"on":true});
-        if !req.is_null() {
-            v["req"] = req;
+        // A well-formed vote but for its `req`, which is what is tested.
+        let vote = Cmd::vote(&s, true);
+        if req.is_null() {
+            vote
+        } else {
+            vote.with("req", req)
         }
-        v.to_string()
+        .to_string()
     };
     for frame in [
         vote(Value::Null),
@@ -126,8 +136,7 @@ async fn a_command_needs_a_req_of_1_to_64_characters() {
     // 64 characters, even multi-byte ones, is a fine req.
     for req in ["r".repeat(64), "é".repeat(64)] {
         phone.send(Cmd::edit(&s).req(&req).host("Anne")).await;
-        let a = phone.answer(&req).await;
-        assert_eq!(a["type"], "ack", "{req}: {a}");
+        phone.answer(&req).await.expect_ack();
     }
 }
 
@@ -139,7 +148,9 @@ async fn an_unknown_op_is_unsupported_with_its_req() {
         .into_iter()
         .enumerate()
     {
-        let frame = json!({"op":op,"req":format!("unknown-{i}"),"session":s});
+        let frame = Cmd::unknown_op(op)
+            .req(&format!("unknown-{i}"))
+            .with("session", s.as_str());
         expect_reject_then_alive(&mut phone, &s, frame, "unsupported").await;
     }
 }
@@ -148,6 +159,8 @@ async fn an_unknown_op_is_unsupported_with_its_req() {
 async fn fields_of_the_wrong_type_are_invalid() {
     let camp = roomy_camp().await;
     let (mut phone, s) = phone_with_session(&camp).await;
+    // Raw JSON on purpose: a field of the wrong type is what a builder
+    // cannot write, and what the parser must refuse.
     let frames = [
         json!({"op":"claim","req":"w-1","slot":930,"room":"sein","title":"t","host":"h"}),
         json!({"op":"claim","req":"w-2","slot":"sat-1030","room":["sein"],"title":"t","host":"h"}),
@@ -172,6 +185,7 @@ async fn fields_of_the_wrong_type_are_invalid() {
 async fn missing_fields_are_invalid() {
     let camp = roomy_camp().await;
     let (mut phone, s) = phone_with_session(&camp).await;
+    // Raw JSON on purpose: each frame lacks a field its builder requires.
     let frames = [
         json!({"op":"claim","req":"m-1","room":"sein","title":"t","host":"h"}),
         json!({"op":"claim","req":"m-2","slot":"sat-1030","title":"t","host":"h"}),
@@ -197,28 +211,30 @@ async fn missing_fields_are_invalid() {
 async fn control_characters_in_title_host_and_tags_are_invalid() {
     let camp = roomy_camp().await;
     let (mut phone, s) = phone_with_session(&camp).await;
-    let claim = |req: &str, title: &str, host: &str, tags: Value| {
-        json!({"op":"claim","req":req,"slot":"sat-1030","room":"sein",
-            "title":title,"host":host,"tags":tags})
+    let claim = |req: &str, title: &str, host: &str, tags: &[&str]| {
+        Cmd::claim("sat-1030", "sein", title, host)
+            .req(req)
+            .tags(tags)
     };
     let frames = [
-        claim("c-1", "Bell\u{7}", "Anne", json!([])),
-        claim("c-2", "Two\nlines", "Anne", json!([])),
-        claim("c-3", "Nul\u{0}here", "Anne", json!([])),
-        claim("c-4", "Delete\u{7f}", "Anne", json!([])),
-        claim("c-5", "Next\u{85}line", "Anne", json!([])),
-        claim("c-6", "Escape \u{1b}[31mred", "Anne", json!([])),
-        claim("c-7", "Fine", "An\u{8}ne", json!([])),
-        claim("c-8", "Fine", "An\rne", json!(["x"])),
-        claim("c-9", "Fine", "Anne", json!(["rust", "we\tb"])),
-        claim("c-10", "Fine", "Anne", json!(["\u{1}"])),
-        json!({"op":"edit","req":"c-11","session":s,"title":"Edited\u{7}"}),
-        json!({"op":"edit","req":"c-12","session":s,"host":"\u{1b}Anne"}),
-        json!({"op":"edit","req":"c-13","session":s,"tags":["ok","b\u{0}d"]}),
-        json!({"op":"claim","req":"c-14","slot":"sat-1030","room":"sein",
-            "title":"Fine","host":"Anne","description":"colour \u{1b}[31m"}),
+        claim("c-1", "Bell\u{7}", "Anne", &[]),
+        claim("c-2", "Two\nlines", "Anne", &[]),
+        claim("c-3", "Nul\u{0}here", "Anne", &[]),
+        claim("c-4", "Delete\u{7f}", "Anne", &[]),
+        claim("c-5", "Next\u{85}line", "Anne", &[]),
+        claim("c-6", "Escape \u{1b}[31mred", "Anne", &[]),
+        claim("c-7", "Fine", "An\u{8}ne", &[]),
+        claim("c-8", "Fine", "An\rne", &["x"]),
+        claim("c-9", "Fine", "Anne", &["rust", "we\tb"]),
+        claim("c-10", "Fine", "Anne", &["\u{1}"]),
+        Cmd::edit(&s).req("c-11").title("Edited\u{7}"),
+        Cmd::edit(&s).req("c-12").host("\u{1b}Anne"),
+        Cmd::edit(&s).req("c-13").tags(&["ok", "b\u{0}d"]),
+        Cmd::claim("sat-1030", "sein", "Fine", "Anne")
+            .req("c-14")
+            .description("colour \u{1b}[31m"),
         // Bidirectional overrides can make a wall lie (docs/protocol.md).
-        claim("c-15", "evil\u{202E}txt.exe", "Anne", json!([])),
+        claim("c-15", "evil\u{202E}txt.exe", "Anne", &[]),
     ];
     for frame in frames {
         expect_reject_then_alive(&mut phone, &s, frame, "invalid").await;
@@ -233,16 +249,14 @@ async fn control_characters_in_title_host_and_tags_are_invalid() {
 async fn titles_are_counted_in_characters_80_fit_81_do_not() {
     let camp = roomy_camp().await;
     let (mut phone, s) = phone_with_session(&camp).await;
-    let claim = |req: &str, title: String| json!({"op":"claim","req":req,"slot":"sat-1030","room":"sein","title":title,"host":"Maël"});
+    let claim = |req: &str, title: String| Cmd::claim("sat-1030", "sein", &title, "Maël").req(req);
     expect_reject_then_alive(&mut phone, &s, claim("t-81", "é".repeat(81)), "invalid").await;
     expect_reject_then_alive(&mut phone, &s, claim("t-81x", "x".repeat(81)), "invalid").await;
 
     // 80 two-byte characters (160 bytes), with blanks around that are trimmed.
     let eighty = "é".repeat(80);
     phone.send(claim("t-80", format!("  {eighty}  "))).await;
-    let a = phone.answer("t-80").await;
-    assert_eq!(a["type"], "ack", "{a}");
-    let rev = a["rev"].as_u64().unwrap();
+    let rev = phone.answer("t-80").await.expect_ack();
     let e = loop {
         let e = phone.expect_event().await;
         if e["rev"] == rev {
@@ -256,14 +270,15 @@ async fn titles_are_counted_in_characters_80_fit_81_do_not() {
 async fn a_title_or_host_of_only_blanks_is_invalid() {
     let camp = roomy_camp().await;
     let (mut phone, s) = phone_with_session(&camp).await;
-    let claim = |req: &str, title: &str, host: &str| json!({"op":"claim","req":req,"slot":"sat-1030","room":"sein","title":title,"host":host});
+    let claim =
+        |req: &str, title: &str, host: &str| Cmd::claim("sat-1030", "sein", title, host).req(req);
     for (i, blank) in ["", "   ", " \u{3000} ", "\u{a0}"].into_iter().enumerate() {
         let f = claim(&format!("b-title-{i}"), blank, "Anne");
         expect_reject_then_alive(&mut phone, &s, f, "invalid").await;
         let f = claim(&format!("b-host-{i}"), "A talk", blank);
         expect_reject_then_alive(&mut phone, &s, f, "invalid").await;
     }
-    let f = json!({"op":"edit","req":"b-edit","session":s,"title":"    "});
+    let f = Cmd::edit(&s).req("b-edit").title("    ");
     expect_reject_then_alive(&mut phone, &s, f, "invalid").await;
 }
 
@@ -271,38 +286,41 @@ async fn a_title_or_host_of_only_blanks_is_invalid() {
 async fn six_tags_are_invalid_five_are_fine() {
     let camp = roomy_camp().await;
     let (mut phone, s) = phone_with_session(&camp).await;
-    let claim = |req: &str, tags: Value| {
-        json!({"op":"claim","req":req,"slot":"sat-1030","room":"sein",
-            "title":"Tags","host":"Anne","tags":tags})
+    let claim = |req: &str, tags: &[&str]| {
+        Cmd::claim("sat-1030", "sein", "Tags", "Anne")
+            .req(req)
+            .tags(tags)
     };
-    let six = json!(["rust", "web", "async", "tokio", "axum", "serde"]);
-    expect_reject_then_alive(&mut phone, &s, claim("tags-6", six), "invalid").await;
-    let long = json!(["x".repeat(25)]);
-    expect_reject_then_alive(&mut phone, &s, claim("tags-long", long), "invalid").await;
-    let f = json!({"op":"edit","req":"tags-edit-6","session":s,
-        "tags":["a","b","c","d","e","f"]});
+    let six = ["rust", "web", "async", "tokio", "axum", "serde"];
+    expect_reject_then_alive(&mut phone, &s, claim("tags-6", &six), "invalid").await;
+    let long = "x".repeat(25);
+    expect_reject_then_alive(&mut phone, &s, claim("tags-long", &[&long]), "invalid").await;
+    let f = Cmd::edit(&s)
+        .req("tags-edit-6")
+        .tags(&["a", "b", "c", "d", "e", "f"]);
     expect_reject_then_alive(&mut phone, &s, f, "invalid").await;
 
-    let five = json!(["rust", "web", "async", "tokio", "x".repeat(24)]);
-    phone.send(claim("tags-5", five)).await;
-    let a = phone.answer("tags-5").await;
-    assert_eq!(a["type"], "ack", "{a}");
+    let long_enough = "x".repeat(24);
+    let five = ["rust", "web", "async", "tokio", &long_enough];
+    phone.send(claim("tags-5", &five)).await;
+    phone.answer("tags-5").await.expect_ack();
 }
 
 #[tokio::test]
 async fn a_description_over_500_characters_is_invalid() {
     let camp = roomy_camp().await;
     let (mut phone, s) = phone_with_session(&camp).await;
-    let f = json!({"op":"edit","req":"d-501","session":s,"description":"ü".repeat(501)});
+    let f = Cmd::edit(&s).req("d-501").description(&"ü".repeat(501));
     expect_reject_then_alive(&mut phone, &s, f, "invalid").await;
-    let f = json!({"op":"claim","req":"d-501c","slot":"sat-1030","room":"sein",
-        "title":"Long","host":"Anne","description":"d".repeat(501)});
+    let f = Cmd::claim("sat-1030", "sein", "Long", "Anne")
+        .req("d-501c")
+        .description(&"d".repeat(501));
     expect_reject_then_alive(&mut phone, &s, f, "invalid").await;
 
     let a = phone
         .command(Cmd::edit(&s).description(&"ü".repeat(500)))
         .await;
-    assert_eq!(a["type"], "ack", "500 characters fit: {a}");
+    assert!(a.is_ack(), "500 characters fit: {a}");
 }
 
 #[tokio::test]
@@ -315,7 +333,7 @@ async fn a_command_before_hello_is_no_hello_and_hello_still_works() {
     let e = phone.expect_error().await;
     assert_eq!(e["code"], "no_hello", "{e}");
     // An unknown op before hello is no_hello too, not a reject.
-    phone.send(json!({"op":"teleport","req":"early-2"})).await;
+    phone.send(Cmd::unknown_op("teleport").req("early-2")).await;
     assert_eq!(phone.expect_error().await["code"], "no_hello");
 
     let welcome = phone.hello(Cmd::hello()).await;
@@ -323,8 +341,7 @@ async fn a_command_before_hello_is_no_hello_and_hello_still_works() {
     assert_eq!(welcome["rev"], 0, "the early claim was not applied");
     assert_eq!(welcome["sessions"], json!([]));
     let a = phone.claim("sat-0930", "amphi", "Now it works").await;
-    assert_eq!(a["type"], "ack", "{a}");
-    assert_eq!(a["rev"], 1);
+    assert_eq!(a.expect_ack(), 1);
 }
 
 #[tokio::test]
@@ -344,7 +361,7 @@ async fn a_second_hello_is_an_error_and_the_connection_lives() {
 async fn hello_with_protocol_2_is_an_error_then_close_1002() {
     let camp = TestServer::start().await;
     let mut phone = camp.raw().await;
-    phone.send(json!({"op":"hello","protocol":2})).await;
+    phone.send(Cmd::hello().with("protocol", 2)).await;
     let e = phone.expect_error().await;
     assert!(
         e["message"].as_str().is_some_and(|m| m.contains('1')),
@@ -362,10 +379,7 @@ async fn a_text_frame_of_16_kib_is_fine_one_byte_more_closes_with_1009() {
         .send_text(&claim_frame_of_len("exactly-16k", 16 * 1024))
         .await;
     let a = phone.answer("exactly-16k").await;
-    assert_eq!(
-        a["type"], "ack",
-        "a frame of exactly 16 KiB is accepted: {a}"
-    );
+    assert!(a.is_ack(), "a frame of exactly 16 KiB is accepted: {a}");
 
     phone
         .send_text(&claim_frame_of_len("over-16k", 16 * 1024 + 1))
@@ -388,15 +402,17 @@ async fn a_huge_text_frame_closes_with_1009() {
     let end = phone.expect_end().await;
     assert!(matches!(end, None | Some(1009)), "{end:?}");
     let mut other = camp.participant().await;
-    let a = other.claim("sat-0930", "amphi", "Still here").await;
-    assert_eq!(a["type"], "ack", "{a}");
+    other
+        .claim("sat-0930", "amphi", "Still here")
+        .await
+        .expect_ack();
 }
 
 #[tokio::test]
 async fn an_oversize_frame_before_hello_closes_with_1009() {
     let camp = TestServer::start().await;
     let mut phone = camp.raw().await;
-    let hello = json!({"op":"hello","protocol":1}).to_string();
+    let hello = Cmd::hello().to_string();
     phone
         .send_text(&format!("{hello}{}", " ".repeat(17 * 1024)))
         .await;
@@ -408,8 +424,7 @@ async fn an_oversize_frame_before_hello_closes_with_1009() {
 async fn a_binary_frame_closes_with_1003() {
     let camp = TestServer::start().await;
     let mut phone = camp.participant().await;
-    let claim = json!({"op":"claim","req":"bin","slot":"sat-0930","room":"amphi",
-        "title":"Binary","host":"Anne"});
+    let claim = Cmd::claim("sat-0930", "amphi", "Binary", "Anne").req("bin");
     phone
         .send_message(Message::binary(claim.to_string().into_bytes()))
         .await;
@@ -450,10 +465,10 @@ async fn bad_frames_do_not_break_the_board_for_others() {
         r#"{"op":"teleport","req":"h-1"}"#.to_string(),
         r#"{"op":"claim","req":"h-2","slot":5,"room":"amphi","title":"t","host":"h"}"#.to_string(),
         r#"{"op":"claim","req":"h-3","room":"amphi","title":"t","host":"h"}"#.to_string(),
-        json!({"op":"claim","req":"h-4","slot":"sat-1030","room":"amphi",
-            "title":"x".repeat(81),"host":"h"})
-        .to_string(),
-        json!({"op":"hello","protocol":1}).to_string(),
+        Cmd::claim("sat-1030", "amphi", &"x".repeat(81), "h")
+            .req("h-4")
+            .to_string(),
+        Cmd::hello().to_string(),
     ] {
         hostile.send_text(&frame).await;
     }
@@ -467,15 +482,14 @@ async fn bad_frames_do_not_break_the_board_for_others() {
     big.send_text(&claim_frame_of_len("big", 40 * 1024)).await;
     assert_eq!(close_code(&big.expect_close().await), 1009);
     let mut future = camp.raw().await;
-    future.send(json!({"op":"hello","protocol":2})).await;
+    future.send(Cmd::hello().with("protocol", 2)).await;
     assert_eq!(close_code(&future.expect_close().await), 1002);
 
     // The bystander saw exactly the one legitimate edit, and claims fine.
     let e = bystander.expect_event_rev(2).await;
     assert_eq!(e["change"]["kind"], "edited");
     let a = bystander.claim("sat-1030", "amphi", "Unbothered").await;
-    assert_eq!(a["type"], "ack", "{a}");
-    assert_eq!(a["rev"], 3);
+    assert_eq!(a.expect_ack(), 3);
     bystander.expect_event_rev(3).await;
     let board = get_json(&camp, "/e/camp/board.json").await;
     assert_eq!(board["rev"], 3);
@@ -562,7 +576,9 @@ async fn pongs_and_answers_share_the_socket_without_tearing() {
             .send(Message::Ping(format!("ping-{i}").into_bytes().into()))
             .await
             .unwrap();
-        let edit = json!({"op":"edit","req":format!("e{i}"),"session":session,"title":format!("Take {i}")});
+        let edit = Cmd::edit(&session)
+            .req(&format!("e{i}"))
+            .title(&format!("Take {i}"));
         phone
             .ws
             .send(Message::text(edit.to_string()))

@@ -225,13 +225,13 @@ async fn board_json_is_the_welcome_without_type_protocol_and_you() {
     let mut bob = camp.participant().await;
     let s = alice.claim_ok("sat-0930", "amphi", "Rust").await;
     bob.claim_ok("sat-1030", "sein", "Go").await;
-    assert_eq!(bob.command(Cmd::vote(&s, true)).await["type"], "ack");
+    bob.command(Cmd::vote(&s, true)).await.expect_ack();
     for cmd in [
-        json!({"op":"lock","slot":"sat-1130","room":"brehat"}),
-        json!({"op":"announce","text":"Lunch at noon"}),
-        json!({"op":"set_open","open":false}),
+        Cmd::lock("sat-1130", "brehat"),
+        Cmd::announce("Lunch at noon"),
+        Cmd::set_open(false),
     ] {
-        assert_eq!(org.command(cmd).await["type"], "ack");
+        org.command(cmd).await.expect_ack();
     }
 
     let r = fetch(&camp, "/e/camp/board.json", None).await;
@@ -273,7 +273,7 @@ async fn schedule_ics_has_one_event_per_session_in_the_event_timezone() {
         .claim_ok("sat-1130", "brehat", "Crêpes, a workshop; bring flour")
         .await;
     let gone = alice.claim_ok("sat-1030", "sein", "Cancelled").await;
-    assert_eq!(alice.command(Cmd::release(&gone)).await["type"], "ack");
+    alice.command(Cmd::release(&gone)).await.expect_ack();
 
     let r = fetch(&camp, "/e/camp/schedule.ics", None).await;
     assert_eq!(r.status(), 200);
@@ -396,7 +396,8 @@ async fn the_token_cookie_is_the_sockets_identity() {
     let req = upgrade_with(&camp, &[("cookie", format!("slotboard_token={token}"))]);
     let mut phone = Client::connect_request(req).await.expect("upgrade");
     let w = phone
-        .hello(json!({"op":"hello","protocol":1,"token":null}))
+        // A `null` token is no token: the cookie's is the identity.
+        .hello(Cmd::hello().with("token", Value::Null))
         .await;
     assert_eq!(w["you"]["id"], slotboard::auth::public_id(&token).as_str());
     assert!(

@@ -3,26 +3,50 @@
 //! event's timezone), the organiser's `end`, the pages and `/` of ended
 //! events, isolation between events, and config changes that would orphan a
 //! board.
+//!
+//! "Now" is a fixed instant on a [`ManualClock`] that every server here runs
+//! on, and "today" is computed from it: on the system's clock a test started
+//! just before midnight in Paris would build yesterday's events and be
+//! served tomorrow's verdicts. A test that needs time to pass moves the
+//! clock.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use jiff::ToSpan;
 use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp, ToSpan};
 use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION};
 use serde_json::{Value, json};
+use slotboard::clock::ManualClock;
 use slotboard::config::{Config, Overrides};
-use slotboard::server::Server;
+use slotboard::server::{Server, Sources};
 use tokio::net::TcpListener;
 
 use crate::kit::*;
 
 const TZ: &str = "Europe/Paris";
 
-/// Today in the events' timezone.
+/// The instant every server of this file starts at: a Saturday noon in
+/// Paris, far from midnight on either side.
+fn now() -> Timestamp {
+    jiff::civil::date(2037, 6, 6)
+        .at(12, 0, 0, 0)
+        .in_tz(TZ)
+        .unwrap()
+        .timestamp()
+}
+
+/// Today in the events' timezone, at [`now`].
 fn today() -> Date {
-    jiff::Zoned::now()
-        .with_time_zone(jiff::tz::TimeZone::get(TZ).unwrap())
-        .date()
+    now().to_zoned(jiff::tz::TimeZone::get(TZ).unwrap()).date()
+}
+
+/// A server's sources with this clock (and the usual random ids).
+fn on(clock: &Arc<ManualClock>) -> Sources {
+    Sources {
+        clock: clock.clone(),
+        ..Sources::default()
+    }
 }
 
 /// One `[[events]]` table: two rooms (`amphi`, `atelier`) unless `rooms`
@@ -101,28 +125,35 @@ impl Base for Venue {
     }
 }
 
-/// A server over several events, on its own data folder.
+/// A server over several events, on its own data folder and its own clock
+/// (standing at [`now`] until a test moves it).
 struct Venue {
     server: Option<Server>,
     addr: std::net::SocketAddr,
     data: tempfile::TempDir,
+    clock: Arc<ManualClock>,
 }
 
 impl Venue {
     async fn start(events: &[Ev]) -> Venue {
         let data = tempfile::tempdir().unwrap();
-        let server = try_start(data.path(), events).await.expect("server starts");
+        let clock = ManualClock::at(now());
+        let server = try_start(data.path(), events, &clock)
+            .await
+            .expect("server starts");
         Venue {
             addr: server.addr(),
             server: Some(server),
             data,
+            clock,
         }
     }
 
-    /// A clean shutdown, then the server with `events` on the same data.
+    /// A clean shutdown, then the server with `events` on the same data
+    /// (and the same clock).
     async fn restart(&mut self, events: &[Ev]) {
         self.stop().await;
-        let server = try_start(self.data.path(), events)
+        let server = try_start(self.data.path(), events, &self.clock)
             .await
             .expect("server starts again");
         self.addr = server.addr();
@@ -206,9 +237,9 @@ impl Venue {
     }
 }
 
-async fn try_start(data: &Path, events: &[Ev]) -> anyhow::Result<Server> {
+async fn try_start(data: &Path, events: &[Ev], clock: &Arc<ManualClock>) -> anyhow::Result<Server> {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    Server::start(config_of(data, events), listener).await
+    Server::start_with(config_of(data, events), listener, on(clock)).await
 }
 
 /// The `<p id="ended" ...>` tag of a page, and whether it is shown.
@@ -244,11 +275,11 @@ async fn an_event_whose_last_slot_has_passed_refuses_claims_with_ended() {
     let mut orga = venue.organiser("past").await;
     assert_eq!(orga.welcome["event"]["ended"], true);
     for cmd in [
-        json!({"op":"claim","slot":"d0-1030","room":"atelier","title":"Orga","host":"Orga"}),
-        json!({"op":"set_open","open":false}),
-        json!({"op":"lock","slot":"d0-1030","room":"atelier"}),
-        json!({"op":"announce","text":"hello"}),
-        json!({"op":"end"}),
+        Cmd::claim("d0-1030", "atelier", "Orga", "Orga"),
+        Cmd::set_open(false),
+        Cmd::lock("d0-1030", "atelier"),
+        Cmd::announce("hello"),
+        Cmd::end(),
     ] {
         assert_reject(&orga.command(cmd).await, "ended");
     }
@@ -282,9 +313,7 @@ async fn an_upcoming_event_takes_claims_before_the_day() {
 async fn the_organisers_end_is_broadcast_and_then_everything_is_refused() {
     let venue = Venue::start(&[Ev::live("today", "Today Camp")]).await;
     let mut phone = venue.participant("today").await;
-    let mut wall = venue
-        .join("today", json!({"op":"hello","protocol":1,"role":"viewer"}))
-        .await;
+    let mut wall = venue.join("today", Cmd::hello_viewer()).await;
     phone.claim_ok("d0-0930", "amphi", "Before the end").await;
     // A participant (or the wall) cannot end it.
     assert_reject(&phone.command(Cmd::end()).await, "forbidden");
@@ -292,8 +321,7 @@ async fn the_organisers_end_is_broadcast_and_then_everything_is_refused() {
 
     let mut orga = venue.organiser("today").await;
     let a = orga.command(Cmd::end()).await;
-    assert_eq!(a["type"], "ack", "{a}");
-    assert_eq!(a["rev"], 2);
+    assert_eq!(a.expect_ack(), 2);
     // (The phone read its own claim's event already.)
     assert_eq!(wall.expect_event_rev(1).await["change"]["kind"], "claimed");
     for c in [&mut phone, &mut wall] {
@@ -318,6 +346,44 @@ async fn the_organisers_end_is_broadcast_and_then_everything_is_refused() {
     // A new connection learns it from its welcome.
     let late = venue.participant("today").await;
     assert_eq!(late.welcome["event"]["ended"], true);
+    venue.expect_archive("today").await;
+}
+
+#[tokio::test]
+async fn a_live_event_ends_when_the_clock_passes_its_last_slot() {
+    let venue = Venue::start(&[Ev::live("today", "Today Camp")]).await;
+    let mut phone = venue.participant("today").await;
+    let s = phone.claim_ok("d0-0930", "amphi", "Before the end").await;
+
+    // A minute before the last slot ends (10:45 tomorrow): still live.
+    let last_end = today()
+        .tomorrow()
+        .unwrap()
+        .at(10, 45, 0, 0)
+        .in_tz(TZ)
+        .unwrap()
+        .timestamp();
+    venue
+        .clock
+        .set(last_end.checked_sub(SignedDuration::from_mins(1)).unwrap());
+    let a = phone.command(Cmd::edit(&s).title("Last minute")).await;
+    assert_eq!(a.expect_ack(), 2);
+    assert_eq!(venue.board("today").await["event"]["ended"], false);
+
+    // The minute passes: the next command finds the event ended, whose end
+    // goes first in the history, by nobody.
+    venue.clock.advance(SignedDuration::from_mins(1));
+    let a = phone.claim("d1-1030", "atelier", "Too late").await;
+    a.expect_reject("ended");
+    assert_eq!(phone.expect_event_rev(2).await["change"]["kind"], "edited");
+    let e = phone.expect_event_rev(3).await;
+    assert_eq!(e["change"], json!({"kind":"ended"}), "{e}");
+    assert!(e.get("by").is_none_or(Value::is_null), "{e}");
+    let board = venue.board("today").await;
+    assert_eq!(
+        (board["rev"].clone(), board["event"]["ended"].clone()),
+        (json!(3), json!(true))
+    );
     venue.expect_archive("today").await;
 }
 
@@ -478,7 +544,7 @@ async fn the_index_lists_live_upcoming_and_past_events_in_both_languages() {
 
     // An organiser's end moves an event to the past at once.
     let mut orga = venue.organiser("today").await;
-    assert_eq!(orga.command(Cmd::end()).await["type"], "ack");
+    orga.command(Cmd::end()).await.expect_ack();
     let (_, body) = request(&venue, "/").cookie(None).lang("en").page().await;
     let got = sections(&body, &["Live now", "Coming up", "Past events"]);
     assert_eq!(got.len(), 2, "no live event left: {body}");
@@ -495,7 +561,16 @@ async fn the_shipped_config_lists_its_two_events_where_the_clock_puts_them() {
     let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/config.toml");
     let config = Config::load(Path::new(shipped), &overrides).unwrap();
     assert_eq!(config.events.len(), 2, "the demo holds two events");
-    let now = jiff::Timestamp::now();
+    // A fixed instant, on the server's clock too, so that the expected
+    // headings and the served ones are read at the same moment: the first
+    // day of the demo's first event, at noon (it is live, the other one is
+    // wherever its dates put it).
+    let now = config.events[0].days[0]
+        .date
+        .at(12, 0, 0, 0)
+        .in_tz(TZ)
+        .unwrap()
+        .timestamp();
     let heading = |s: slotboard::lifecycle::State| match s {
         slotboard::lifecycle::State::Live => "Live now",
         slotboard::lifecycle::State::Upcoming => "Coming up",
@@ -510,7 +585,9 @@ async fn the_shipped_config_lists_its_two_events_where_the_clock_puts_them() {
         })
         .collect();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let server = Server::start(config, listener).await.unwrap();
+    let server = Server::start_with(config, listener, on(&ManualClock::at(now)))
+        .await
+        .unwrap();
     let r = http_client()
         .get(format!("http://{}/", server.addr()))
         .header(ACCEPT_LANGUAGE, "en")
@@ -545,23 +622,22 @@ async fn two_events_are_isolated() {
     .await;
     let mut rennes = venue.participant("rennes").await;
     let mut brest = venue.participant("brest").await;
-    let mut brest_wall = venue
-        .join("brest", json!({"op":"hello","protocol":1,"role":"viewer"}))
-        .await;
+    let mut brest_wall = venue.join("brest", Cmd::hello_viewer()).await;
     // The same cell, both ids the same: two boards, no conflict.
     rennes.claim_ok("d0-0930", "amphi", "Rust à Rennes").await;
     let a = brest.claim("d0-0930", "amphi", "Rust à Brest").await;
-    assert_eq!(a["type"], "ack", "{a}");
-    assert_eq!(a["rev"], 1, "Brest's first change");
+    assert_eq!(a.expect_ack(), 1, "Brest's first change");
     // The first event Brest's clients see is Brest's own claim.
     let e = brest_wall.expect_event_rev(1).await;
     assert_eq!(e["change"]["session"]["title"], "Rust à Brest");
     assert_eq!(brest_wall.unread_events(), 0);
     // Ending one leaves the other running.
     let mut orga = venue.organiser("rennes").await;
-    assert_eq!(orga.command(Cmd::end()).await["type"], "ack");
-    let b = brest.claim("d0-1030", "amphi", "Still open").await;
-    assert_eq!(b["type"], "ack", "{b}");
+    orga.command(Cmd::end()).await.expect_ack();
+    brest
+        .claim("d0-1030", "amphi", "Still open")
+        .await
+        .expect_ack();
     let e = brest_wall.expect_event_rev(2).await;
     assert_eq!(e["change"]["session"]["title"], "Still open");
     assert_eq!(brest_wall.unread_events(), 0, "no Rennes event on Brest");
@@ -651,7 +727,7 @@ async fn expect_refused_naming_the_session(venue: &Venue, fewer: &Ev) {
         v
     };
     let before = files(&dir);
-    let err = try_start(venue.data.path(), std::slice::from_ref(fewer))
+    let err = try_start(venue.data.path(), std::slice::from_ref(fewer), &venue.clock)
         .await
         .err()
         .expect("the start is refused");

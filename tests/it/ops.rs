@@ -7,7 +7,7 @@ use std::fs;
 use std::path::Path;
 
 use futures_util::{SinkExt, StreamExt};
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::kit::*;
@@ -236,7 +236,7 @@ async fn metrics_count_broadcast_lag_resyncs() {
         reqs.push(req);
     }
     for req in &reqs {
-        assert_eq!(busy.answer(req).await["type"], "ack");
+        busy.answer(req).await.expect_ack();
     }
     // The wall catches up to rev 12 through a fresh welcome.
     let mut welcomes = 0;
@@ -400,12 +400,12 @@ async fn debug_logs_hold_no_token_secret_or_session_text() {
         let a = phone
             .command(Cmd::claim(slot, room, TITLE, "Maël").description(DESCRIPTION))
             .await;
-        assert_eq!(a["type"], "ack", "{a}");
+        a.expect_ack();
         let mut organiser = Client::join(&server.ws_url(), Cmd::hello_organiser()).await;
         let a = organiser
             .command(Cmd::announce(&format!("SECRET-ANNOUNCEMENT-{format}")))
             .await;
-        assert_eq!(a["type"], "ack", "{a}");
+        a.expect_ack();
 
         // A wrong secret, and a login through the admin form.
         let mut guess = Client::connect(&server.ws_url()).await;
@@ -518,15 +518,24 @@ async fn sigterm_during_a_burst_answers_what_it_journaled_and_loses_no_ack() {
             let req = format!("p{i}-claim-{k}");
             out.push((
                 req.clone(),
-                json!({"op":"claim","slot":format!("sun-{i}"),"room":room,
-                    "title":format!("Sunday {i}.{k}"),"host":"Maël","req":req}),
+                Cmd::claim(
+                    &format!("sun-{i}"),
+                    room,
+                    &format!("Sunday {i}.{k}"),
+                    "Maël",
+                )
+                .req(&req)
+                .into(),
             ));
         }
         for k in 0..EDITS {
             let req = format!("p{i}-edit-{k}");
             out.push((
                 req.clone(),
-                json!({"op":"edit","session":session,"title":format!("Phone {i} v{k}"),"req":req}),
+                Cmd::edit(session)
+                    .title(&format!("Phone {i} v{k}"))
+                    .req(&req)
+                    .into(),
             ));
         }
         out

@@ -38,7 +38,7 @@ async fn a_claim_is_acked_and_broadcast_to_everyone() {
     let mut alice = camp.participant().await;
     let mut wall = camp.viewer().await;
     let answer = alice.claim("sat-0930", "amphi", "Rust & WebSockets").await;
-    assert_eq!(answer["type"], "ack");
+    answer.expect_ack();
     assert_eq!(answer["rev"], 1);
     let e = wall.expect_event_rev(1).await;
     assert_eq!(e["change"]["kind"], "claimed");

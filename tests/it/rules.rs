@@ -17,7 +17,7 @@ async fn session_at(camp: &TestServer, slot: &str, room: &str) -> Option<Value> 
 }
 
 /// Insists that `cmd` was rejected with `code`, naming the command if not.
-fn refused(a: &Answer, code: &str, cmd: &Value) {
+fn refused(a: &Answer, code: &str, cmd: &Cmd) {
     assert_eq!(a["code"], code, "{cmd} -> {a}");
     assert_reject(a, code);
 }
@@ -123,9 +123,9 @@ async fn a_second_phone_of_the_same_person_may_edit_but_nobody_else_may() {
     let mut bob = camp.participant().await;
     assert_ne!(bob.id, alice.id);
     for cmd in [
-        json!({"op":"edit","session":s,"title":"Hijacked"}),
-        json!({"op":"release","session":s}),
-        json!({"op":"move","session":s,"slot":"sat-1130","room":"sein"}),
+        Cmd::edit(&s).title("Hijacked"),
+        Cmd::release(&s),
+        Cmd::move_to(&s, "sat-1130", "sein"),
     ] {
         let a = bob.command(cmd.clone()).await;
         refused(&a, "forbidden", &cmd);
@@ -284,12 +284,12 @@ async fn a_participant_cannot_do_what_only_organisers_do() {
     org.command(Cmd::announce("Welcome!")).await.expect_ack();
 
     for cmd in [
-        json!({"op":"lock","slot":"sat-1130","room":"amphi"}),
-        json!({"op":"unlock","slot":"sat-1130","room":"sein"}),
-        json!({"op":"swap","a":sa,"b":sb}),
-        json!({"op":"set_open","open":false}),
-        json!({"op":"announce","text":"Free beer"}),
-        json!({"op":"announce","text":""}),
+        Cmd::lock("sat-1130", "amphi"),
+        Cmd::unlock("sat-1130", "sein"),
+        Cmd::swap(&sa, &sb),
+        Cmd::set_open(false),
+        Cmd::announce("Free beer"),
+        Cmd::announce(""),
     ] {
         let a = alice.command(cmd.clone()).await;
         refused(&a, "forbidden", &cmd);
@@ -356,12 +356,12 @@ async fn unknown_sessions_slots_and_rooms_are_not_found() {
     let mut alice = camp.participant().await;
     let s = alice.claim_ok("sat-0930", "amphi", "Rust").await;
     for cmd in [
-        json!({"op":"claim","slot":"sun-0930","room":"amphi","title":"t","host":"h"}),
-        json!({"op":"claim","slot":"sat-0930","room":"attic","title":"t","host":"h"}),
-        json!({"op":"edit","session":"s_999","title":"t"}),
-        json!({"op":"release","session":"s_999"}),
-        json!({"op":"move","session":s,"slot":"sat-0930","room":"attic"}),
-        json!({"op":"vote","session":"s_999","on":true}),
+        Cmd::claim("sun-0930", "amphi", "t", "h"),
+        Cmd::claim("sat-0930", "attic", "t", "h"),
+        Cmd::edit("s_999").title("t"),
+        Cmd::release("s_999"),
+        Cmd::move_to(&s, "sat-0930", "attic"),
+        Cmd::vote("s_999", true),
     ] {
         let a = alice.command(cmd.clone()).await;
         refused(&a, "not_found", &cmd);
@@ -377,16 +377,16 @@ async fn a_viewer_may_watch_but_not_act() {
     let mut wall = camp.viewer().await;
     assert_eq!(wall.welcome["you"]["role"], "viewer");
     for cmd in [
-        json!({"op":"claim","slot":"sat-1030","room":"amphi","title":"Wall talk","host":"Wall"}),
-        json!({"op":"edit","session":s,"title":"Wall edit"}),
-        json!({"op":"release","session":s}),
-        json!({"op":"move","session":s,"slot":"sat-1130","room":"sein"}),
-        json!({"op":"swap","a":s,"b":s}),
-        json!({"op":"lock","slot":"sat-1130","room":"sein"}),
-        json!({"op":"unlock","slot":"sat-1130","room":"sein"}),
-        json!({"op":"set_open","open":false}),
-        json!({"op":"announce","text":"From the wall"}),
-        json!({"op":"vote","session":s,"on":true}),
+        Cmd::claim("sat-1030", "amphi", "Wall talk", "Wall"),
+        Cmd::edit(&s).title("Wall edit"),
+        Cmd::release(&s),
+        Cmd::move_to(&s, "sat-1130", "sein"),
+        Cmd::swap(&s, &s),
+        Cmd::lock("sat-1130", "sein"),
+        Cmd::unlock("sat-1130", "sein"),
+        Cmd::set_open(false),
+        Cmd::announce("From the wall"),
+        Cmd::vote(&s, true),
     ] {
         let a = wall.command(cmd.clone()).await;
         refused(&a, "forbidden", &cmd);
@@ -488,8 +488,7 @@ async fn the_same_req_twice_is_answered_twice_and_applied_once() {
     let camp = TestServer::start().await;
     let mut wall = camp.viewer().await;
     let mut alice = camp.participant().await;
-    let claim = json!({"op":"claim","req":"c-1","slot":"sat-0930","room":"amphi",
-        "title":"Rust","host":"Alice"});
+    let claim = Cmd::claim("sat-0930", "amphi", "Rust", "Alice").req("c-1");
     // A retry sent before the first answer came back.
     alice.send(claim.clone()).await;
     alice.send(claim.clone()).await;
@@ -523,7 +522,7 @@ async fn the_same_req_after_a_reconnect_is_answered_the_same_and_applied_once() 
     let mut wall = camp.viewer().await;
     let mut alice = camp.participant().await;
     let s = alice.claim_ok("sat-0930", "amphi", "Rust").await;
-    let vote = json!({"op":"vote","req":"v-1","session":s,"on":true});
+    let vote = Cmd::vote(&s, true).req("v-1");
     alice.send(vote.clone()).await;
     let first = alice.answer("v-1").await;
     assert_eq!(first.expect_ack(), 2);
@@ -556,8 +555,7 @@ async fn a_rejected_req_sent_again_gets_the_same_reject_even_if_it_would_now_pas
     org.command(Cmd::lock("sat-1030", "sein"))
         .await
         .expect_ack();
-    let claim = json!({"op":"claim","req":"late-1","slot":"sat-1030","room":"sein",
-        "title":"Locked out","host":"Alice"});
+    let claim = Cmd::claim("sat-1030", "sein", "Locked out", "Alice").req("late-1");
     alice.send(claim.clone()).await;
     let first = alice.answer("late-1").await;
     assert_reject(&first, "locked");
@@ -590,8 +588,7 @@ async fn a_rejected_req_sent_again_gets_the_same_reject_even_if_it_would_now_pas
 async fn an_acked_req_is_remembered_across_a_server_restart() {
     let mut camp = TestServer::start().await;
     let mut alice = camp.participant().await;
-    let claim = json!({"op":"claim","req":"before-restart","slot":"sat-0930",
-        "room":"amphi","title":"Rust","host":"Alice"});
+    let claim = Cmd::claim("sat-0930", "amphi", "Rust", "Alice").req("before-restart");
     alice.send(claim.clone()).await;
     let first = alice.answer("before-restart").await;
     assert_eq!(first.expect_ack(), 1);
@@ -640,61 +637,25 @@ async fn every_accepted_change_adds_exactly_one_to_rev() {
     let mut rev = 2;
 
     // (who, command, accepted?)
-    let steps: Vec<(&str, Value, bool)> = vec![
-        (
-            "alice",
-            json!({"op":"edit","session":sa,"title":"Rust 2"}),
-            true,
-        ),
-        (
-            "bob",
-            json!({"op":"edit","session":sa,"title":"Mine"}),
-            false,
-        ),
-        ("bob", json!({"op":"vote","session":sa,"on":true}), true),
-        ("bob", json!({"op":"vote","session":sa,"on":true}), false),
-        (
-            "org",
-            json!({"op":"lock","slot":"sat-1130","room":"amphi"}),
-            true,
-        ),
-        (
-            "alice",
-            json!({"op":"claim","slot":"sat-1130","room":"amphi","title":"t","host":"h"}),
-            false,
-        ),
-        (
-            "org",
-            json!({"op":"announce","text":"Coffee is ready"}),
-            true,
-        ),
-        (
-            "alice",
-            json!({"op":"move","session":sa,"slot":"sat-1030","room":"brehat"}),
-            true,
-        ),
-        (
-            "alice",
-            json!({"op":"move","session":sa,"slot":"sat-0930","room":"sein"}),
-            false,
-        ),
-        ("org", json!({"op":"swap","a":sa,"b":sb}), true),
-        ("org", json!({"op":"set_open","open":false}), true),
-        (
-            "bob",
-            json!({"op":"claim","slot":"sat-1130","room":"sein","title":"t","host":"h"}),
-            false,
-        ),
-        ("org", json!({"op":"set_open","open":true}), true),
-        (
-            "org",
-            json!({"op":"unlock","slot":"sat-1130","room":"amphi"}),
-            true,
-        ),
-        ("bob", json!({"op":"vote","session":sa,"on":false}), true),
-        ("bob", json!({"op":"release","session":sb}), true),
-        ("alice", json!({"op":"teleport"}), false),
-        ("alice", json!({"op":"release","session":sa}), true),
+    let steps: Vec<(&str, Cmd, bool)> = vec![
+        ("alice", Cmd::edit(&sa).title("Rust 2"), true),
+        ("bob", Cmd::edit(&sa).title("Mine"), false),
+        ("bob", Cmd::vote(&sa, true), true),
+        ("bob", Cmd::vote(&sa, true), false),
+        ("org", Cmd::lock("sat-1130", "amphi"), true),
+        ("alice", Cmd::claim("sat-1130", "amphi", "t", "h"), false),
+        ("org", Cmd::announce("Coffee is ready"), true),
+        ("alice", Cmd::move_to(&sa, "sat-1030", "brehat"), true),
+        ("alice", Cmd::move_to(&sa, "sat-0930", "sein"), false),
+        ("org", Cmd::swap(&sa, &sb), true),
+        ("org", Cmd::set_open(false), true),
+        ("bob", Cmd::claim("sat-1130", "sein", "t", "h"), false),
+        ("org", Cmd::set_open(true), true),
+        ("org", Cmd::unlock("sat-1130", "amphi"), true),
+        ("bob", Cmd::vote(&sa, false), true),
+        ("bob", Cmd::release(&sb), true),
+        ("alice", Cmd::unknown_op("teleport"), false),
+        ("alice", Cmd::release(&sa), true),
     ];
     for (who, cmd, accepted) in steps {
         let client = match who {
@@ -707,7 +668,7 @@ async fn every_accepted_change_adds_exactly_one_to_rev() {
             rev += 1;
             assert_eq!(a.expect_ack(), rev, "{who}: {cmd}");
         } else {
-            assert_eq!(a["type"], "reject", "{who}: {cmd} -> {a}");
+            assert!(a.code().is_some(), "{who}: {cmd} -> {a}");
         }
     }
     for r in 1..=rev {
@@ -815,9 +776,10 @@ async fn since_equal_to_the_current_rev_resumes_with_nothing_to_catch_up() {
     bob.claim_ok("sat-0930", "amphi", "Go").await;
     bob.claim_ok("sat-1030", "amphi", "Zig").await;
 
+    // A `null` token is no token: a new participant, resuming.
     let mut alice = Client::join(
         &camp.ws_url(),
-        json!({"op":"hello","protocol":1,"since":2,"token":null}),
+        Cmd::hello().since(2).with("token", Value::Null),
     )
     .await;
     assert_eq!(alice.welcome["type"], "resumed", "{}", alice.welcome);
@@ -838,7 +800,7 @@ async fn since_older_than_what_is_held_or_in_the_future_gets_a_welcome() {
     for t in ["Go 2", "Go 3", "Go 4", "Go 5"] {
         bob.command(Cmd::edit(&s).title(t)).await.expect_ack();
     }
-    let hello = |since: u64| json!({"op":"hello","protocol":1,"since":since});
+    let hello = |since: u64| Cmd::hello().since(since);
 
     // Revs 3, 4 and 5 are held: since 2 can resume.
     let mut resumed = Client::join(&camp.ws_url(), hello(2)).await;

@@ -58,7 +58,7 @@ async fn the_wall_shows_claims_locks_and_free_cells_with_the_dom_contract() {
         .await;
     let mut org = camp.organiser().await;
     let a = org.command(Cmd::lock("sat-1030", "sein")).await;
-    assert_eq!(a["type"], "ack", "{a}");
+    a.expect_ack();
 
     let html = camp_wall(&camp).await;
     assert!(html.contains("id=\"wall\""), "#wall root");
@@ -176,7 +176,7 @@ async fn the_announcement_is_a_banner_and_stays_text() {
     let mut org = camp.organiser().await;
     let text = "<img src=x onerror=alert(1)>";
     let a = org.command(Cmd::announce(text)).await;
-    assert_eq!(a["type"], "ack", "{a}");
+    a.expect_ack();
     let html = camp_wall(&camp).await;
     let banner = element(&html, "<div id=\"announcement\"", "</div>");
     assert!(!banner.contains(" hidden"), "shown: {banner}");

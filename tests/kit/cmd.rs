@@ -1,7 +1,13 @@
 //! Commands and greetings of the WebSocket protocol as builders, so that a
 //! test says `Cmd::claim(slot, room, title, host)` and not a hand-written
 //! JSON object whose typo would test nothing. Raw `json!` stays where a test
-//! sends a deliberately malformed frame.
+//! sends a deliberately malformed frame (a field of the wrong type, one
+//! missing, a frame that is not JSON): those test the parser, not the rules.
+//!
+//! A `Cmd` prints as its JSON text, so a table of commands can name the one
+//! that failed (`"{cmd} -> {answer}"`).
+
+use std::fmt;
 
 use serde_json::{Value, json};
 
@@ -30,6 +36,11 @@ impl Cmd {
 
     pub fn json(&self) -> &Value {
         &self.0
+    }
+
+    /// The command as the JSON value that goes on the wire.
+    pub fn to_value(&self) -> Value {
+        self.0.clone()
     }
 
     // --------------------------------------------------------------- hello --
@@ -136,6 +147,20 @@ impl Cmd {
 
     pub fn end() -> Cmd {
         Cmd::op("end")
+    }
+
+    // ------------------------------------------------------------- refusals --
+
+    /// An op the protocol does not have (answered `unsupported`); the frame
+    /// is otherwise well formed.
+    pub fn unknown_op(op: &str) -> Cmd {
+        Cmd::op(op)
+    }
+}
+
+impl fmt::Display for Cmd {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
     }
 }
 
