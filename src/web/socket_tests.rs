@@ -14,11 +14,16 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::*;
-use crate::board::{Cell, Command, Description, Host, RoomId, SlotId, Tags, Title};
+use crate::board::{
+    Actor, Cell, Command, Description, Host, ParticipantId, Role, RoomId, SlotId, Tags, Title,
+};
 use crate::config::{Config, Overrides};
-use crate::hub::HubOptions;
+use crate::hub::{Answer, HubOptions};
 use crate::store::EventStore;
+use crate::web::wire::{Message, WsError, close_code};
+use bytes::Bytes;
 use futures_util::{Sink, Stream};
+use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::protocol::frame::FrameHeader;
 
 // ------------------------------------------------------------ fake socket --

@@ -742,7 +742,7 @@ async fn a_phone_that_comes_back_with_since_gets_exactly_what_it_missed() {
 // BUG: `resumed.you.votes` is always `[]`. docs/protocol.md documents the
 // extension `you.votes` ("the sessions you said you want to attend") and
 // shows `resumed` with the same `you`; the server builds it empty for every
-// resume (src/web/socket.rs, `greet`: `Joined::Resumed { .. } => Vec::new()`),
+// resume (src/web/socket/hello.rs, `greet`: `Joined::Resumed { .. } => Vec::new()`),
 // so a phone that resumes believes it has voted for nothing, and its next
 // "on" for a session it did vote for is rejected `invalid`.
 #[tokio::test]
