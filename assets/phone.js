@@ -10,7 +10,8 @@
 // Every text comes from the page's JSON block (#phone-data) or from the
 // board, and is set as text, never as HTML. It computes no rule: the free
 // cells to offer instead of a taken one come in the server's `reject` frame,
-// the bigger room for a crowded session from /e/{slug}/hints, and the clock
+// the bigger room for a crowded session and the free cells a session may
+// move to from /e/{slug}/hints, and the clock
 // (past, now, next, "jump to now") from the timeline in #phone-data.
 (function () {
   "use strict";
@@ -27,8 +28,10 @@
   const formsByReq = new Map(); // req -> the form that sent it
   const slotIndex = new Map(D.slots.map((s, i) => [s.id, i]));
   const slotInfo = new Map(D.slots.map((s) => [s.id, s]));
-  // Session id -> the bigger room to offer it, as the server last said.
+  // Session id -> the bigger room to offer it, and the cells a session may
+  // move to, as the server last said.
   let bigger = D.bigger || {};
+  let free = D.free || [];
 
   // --- small helpers ------------------------------------------------------
 
@@ -72,20 +75,6 @@
 
   function seats(n) {
     return " " + n + " " + (n === 1 ? S.seat : S.seats);
-  }
-
-  function isFree(slot, room) {
-    const k = key(slot, room);
-    return !state.sessions.some((s) => key(s.slot, s.room) === k) &&
-      !state.locks.some((l) => key(l.slot, l.room) === k);
-  }
-
-  function freeCells() {
-    const out = [];
-    for (const s of state.slots) {
-      for (const r of state.rooms) if (isFree(s.id, r.id)) out.push({ slot: s.id, room: r.id });
-    }
-    return out;
   }
 
   function me() {
@@ -439,7 +428,6 @@
     if (!section) return;
     const mine = state.sessions.filter((s) => s.owner === me())
       .sort((a, b) => (slotIndex.get(a.slot) || 0) - (slotIndex.get(b.slot) || 0));
-    const free = freeCells();
     const sig = JSON.stringify([mine, free, state.rooms, bigger]);
     if (section.dataset.sig === sig) return;
     // Never rebuild a form under someone's fingers: wait until they leave it.
@@ -473,7 +461,8 @@
     }, 0);
   });
 
-  // The bigger rooms change with votes and with every cell taken or freed:
+  // The bigger rooms and the free cells change with votes and with every
+  // cell taken or freed:
   // after a change, ask the server again (one request at a time, only on a
   // phone that owns a session).
   let hintsBusy = false;
@@ -488,8 +477,10 @@
     fetch("/e/" + encodeURIComponent(slug) + "/hints", { cache: "no-store", credentials: "same-origin" })
       .then((r) => (r.ok ? r.json() : null))
       .then((h) => {
-        if (h && h.bigger && JSON.stringify(h.bigger) !== JSON.stringify(bigger)) {
+        if (!h || !h.bigger || !h.free) return;
+        if (JSON.stringify([h.bigger, h.free]) !== JSON.stringify([bigger, free])) {
           bigger = h.bigger;
+          free = h.free;
           if (state) renderMine();
         }
       })

@@ -369,6 +369,65 @@ async fn phone_claim_appears_on_the_wall() {
     assert_eq!(on_wall, board[0]["id"], "the wall's cell names the session");
 }
 
+/// 1b. The phone's "move" offers the free cells the server names (from
+/// `/hints`, refreshed after each change): a cell someone else takes leaves
+/// the list without a reload.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_phone_moves_only_to_the_cells_the_server_says_are_free() {
+    let Some(driver) =
+        harness::driver("the_phone_moves_only_to_the_cells_the_server_says_are_free").await
+    else {
+        return;
+    };
+    let camp = TestServer::start().await;
+    let phone = driver.browser(Opts::phone()).await;
+    phone.goto(&camp.http("/e/camp")).await;
+    wait_conn(&phone, &["live"], WAIT).await;
+    mark(&phone).await;
+    open_claim_form(&phone, "sat-0930", "amphi").await;
+    fill_claim_form(&phone, "Mine to move", "Maël").await;
+    let submit = submit_button(&phone, "form#claim-form").await;
+    phone.click(&submit).await;
+    let (code, _) = wait_notice(&phone).await;
+    assert_eq!(code, "ack");
+    let options = "const s = document.querySelector('#mine select[name=\"to\"]'); \
+                   return s ? Array.from(s.options).map((o) => o.value) : null;";
+    let before = phone
+        .wait_js("the move list of my session", WAIT, options, vec![])
+        .await;
+    assert!(
+        before
+            .as_array()
+            .unwrap()
+            .contains(&json!("sat-1130|brehat")),
+        "{before}"
+    );
+    let mut other = camp.participant().await;
+    other.claim_ok("sat-1130", "brehat", "Someone else's").await;
+    let after = phone
+        .wait_js(
+            "sat-1130|brehat to leave the move list",
+            WAIT,
+            &format!(
+                "const v = (() => {{ {options} }})(); \
+                 return v && !v.includes('sat-1130|brehat') ? v : null;"
+            ),
+            vec![],
+        )
+        .await;
+    let after = after.as_array().unwrap();
+    assert_eq!(
+        after.len(),
+        3 * 4 - 2,
+        "every cell but the two taken: {after:?}"
+    );
+    assert!(
+        !after.contains(&json!("sat-0930|amphi")),
+        "not its own cell"
+    );
+    assert_not_reloaded(&phone, "the phone").await;
+}
+
 /// 2. Two phones race for one cell: one wins, the other hears `taken`, who
 /// got it, and where else to go.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

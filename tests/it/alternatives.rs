@@ -10,18 +10,10 @@ use crate::kit::*;
 
 /// The `[slot, room]` pairs of a reject's `alternatives`.
 fn pairs(answer: &Answer) -> Vec<(String, String)> {
-    answer.raw()["alternatives"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|c| {
-                    (
-                        c["slot"].as_str().unwrap().to_owned(),
-                        c["room"].as_str().unwrap().to_owned(),
-                    )
-                })
-                .collect()
-        })
+    answer
+        .raw()
+        .get("alternatives")
+        .map(pairs_of)
         .unwrap_or_default()
 }
 
@@ -155,4 +147,51 @@ async fn the_form_path_offers_the_same_cells_as_the_socket() {
         "the same cells, in the same order"
     );
     assert_free(&camp, &expected).await;
+}
+
+#[tokio::test]
+async fn hints_name_the_bigger_room_and_the_free_cells() {
+    let camp = TestServer::start().await;
+    let mut host = camp.participant().await;
+    let s = host.claim_ok("sat-0930", "sein", "Rust").await;
+    let mut org = camp.organiser().await;
+    org.command(Cmd::lock("sat-1030", "amphi"))
+        .await
+        .expect_ack();
+    // Eleven want to go to a room of ten seats.
+    for _ in 0..11 {
+        let mut voter = camp.participant().await;
+        voter.command(Cmd::vote(&s, true)).await.expect_ack();
+    }
+    let h = get_json(&camp, "/e/camp/hints").await;
+    // The smallest free room of the slot that seats them all: Bréhat (20).
+    assert_eq!(h["bigger"][s.as_str()]["id"], "brehat", "{h}");
+    assert_eq!(h["bigger"].as_object().unwrap().len(), 1, "{h}");
+    let free = pairs_of(&h["free"]);
+    assert_eq!(
+        free.len(),
+        3 * 4 - 2,
+        "every cell but the taken and the locked one"
+    );
+    assert!(!free.contains(&("sat-0930".to_owned(), "sein".to_owned())));
+    assert!(!free.contains(&("sat-1030".to_owned(), "amphi".to_owned())));
+    assert_eq!(
+        free[0],
+        ("sat-0930".to_owned(), "amphi".to_owned()),
+        "grid order"
+    );
+}
+
+/// The `[slot, room]` pairs of a list of cells.
+fn pairs_of(list: &Value) -> Vec<(String, String)> {
+    list.as_array()
+        .expect("a list of cells")
+        .iter()
+        .map(|c| {
+            (
+                c["slot"].as_str().unwrap().to_owned(),
+                c["room"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
 }

@@ -13,7 +13,7 @@ use super::grid::phase_label;
 use super::notices::NoticeKind;
 use crate::board::Board;
 use crate::board::labels::slot_short;
-use crate::board::schedule::{Phase, Schedule, bigger_room};
+use crate::board::schedule::{Phase, Schedule, bigger_room, free_cells};
 use crate::i18n::Lang;
 
 /// The `phone-data` block.
@@ -44,6 +44,7 @@ pub(super) fn data(v: &View<'_>, lang: Lang, schedule: &Schedule) -> Value {
         "slots": slots,
         "timeline": timeline,
         "bigger": bigger_rooms(v.board),
+        "free": free_cells(v.board),
         "strings": strings(lang),
     })
 }
@@ -65,9 +66,15 @@ pub fn bigger_rooms(board: &Board) -> Value {
     Value::Object(out)
 }
 
-/// `GET /e/{slug}/hints`: what the phone's script asks after a change.
+/// `GET /e/{slug}/hints`: what the phone's script asks after a change: the
+/// bigger rooms, and the free cells a session may move to (the core's
+/// `is_free`, so the script holds no copy of the rule).
 pub fn hints(board: &Board) -> Value {
-    json!({ "rev": board.rev(), "bigger": bigger_rooms(board) })
+    json!({
+        "rev": board.rev(),
+        "bigger": bigger_rooms(board),
+        "free": free_cells(board),
+    })
 }
 
 /// Every string `phone.js` shows, in the page's language.
