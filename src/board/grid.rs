@@ -4,6 +4,7 @@
 //! its own file because the rules ask it only one question (is this cell on
 //! the board?) while the pages, exports and schedule questions read it whole.
 
+use jiff::civil::{Date, Time};
 use serde::{Deserialize, Serialize};
 
 use super::{Cell, RoomId, SlotId};
@@ -16,14 +17,18 @@ pub struct Room {
     pub capacity: u32,
 }
 
-/// A time slot: a day and start/end times in the event's timezone, kept as
-/// the config wrote them (`2026-12-05`, `09:30`).
+/// A time slot: a day and start/end times in the event's timezone, parsed
+/// once from the config. Its JSON is what the config wrote
+/// (`"2026-12-05"`, `"09:30"`; see `civil.rs`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Slot {
     pub id: SlotId,
-    pub day: String,
-    pub start: String,
-    pub end: String,
+    #[serde(with = "super::civil::date")]
+    pub day: Date,
+    #[serde(with = "super::civil::time")]
+    pub start: Time,
+    #[serde(with = "super::civil::time")]
+    pub end: Time,
 }
 
 /// The shape of the wall: rooms by slots. Fixed for the life of a board.

@@ -10,7 +10,7 @@
 //! runtime, no web framework. It cannot fail except by saying no.
 //!
 //! The files, by concern: `ids` (the names of things and the cell), `grid`
-//! (rooms, slots), `session`, `command` (roles, actors, commands), `change`,
+//! (rooms, slots), `civil` (a slot's day and times as text), `session`, `command` (roles, actors, commands), `change`,
 //! `reject` (codes, rejections, inconsistencies), `state` (the board, its
 //! snapshot and restore), `decide` (the rules), `apply` (moving the board);
 //! and beside them `text` (parsed texts), `schedule` (the questions every page
@@ -19,6 +19,7 @@
 
 mod apply;
 mod change;
+mod civil;
 mod command;
 mod decide;
 mod grid;
@@ -41,6 +42,7 @@ mod schedule_tests;
 mod tests;
 
 pub use change::Change;
+pub use civil::hhmm;
 pub use command::{Actor, Command, Role};
 pub use grid::{Grid, Room, Slot};
 pub use ids::{Cell, ParticipantId, RoomId, SessionId, SlotId};

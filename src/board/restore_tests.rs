@@ -13,15 +13,15 @@ fn board() -> Board {
         slots: vec![
             Slot {
                 id: SlotId::from("a"),
-                day: "2026-12-05".into(),
-                start: "09:30".into(),
-                end: "10:15".into(),
+                day: "2026-12-05".parse().unwrap(),
+                start: "09:30".parse().unwrap(),
+                end: "10:15".parse().unwrap(),
             },
             Slot {
                 id: SlotId::from("b"),
-                day: "2026-12-05".into(),
-                start: "10:30".into(),
-                end: "11:15".into(),
+                day: "2026-12-05".parse().unwrap(),
+                start: "10:30".parse().unwrap(),
+                end: "11:15".parse().unwrap(),
             },
         ],
     })

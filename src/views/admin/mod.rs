@@ -21,11 +21,11 @@ mod script;
 use maud::{Markup, html};
 
 use super::{FormReqs, Page, json_block, lang_for, lang_switch, layout, offered};
-use crate::board::{Cell, Grid, Slot};
 use crate::config::EventConfig;
 use crate::hub::Snapshot;
 use crate::i18n::Lang;
 
+pub use crate::board::labels::{cell_label, slot_label};
 pub use changes::describe;
 pub use notices::{Notice, notice_text};
 
@@ -231,25 +231,4 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, view: &AdminView<'
             (json_block("admin-data", &data))
         },
     )
-}
-
-/// `Sat 5 Dec` / `sam. 5 déc.`; the date as written if it does not parse.
-pub fn day_label(lang: Lang, date: &str) -> String {
-    lang.date_short_str(date)
-}
-
-/// `Sat 5 Dec 09:30`.
-pub fn slot_label(lang: Lang, slot: &Slot) -> String {
-    format!("{} {}", day_label(lang, &slot.day), slot.start)
-}
-
-/// `Amphi, Sat 5 Dec 09:30`.
-pub fn cell_label(lang: Lang, grid: &Grid, cell: &Cell) -> String {
-    let room = grid
-        .room(&cell.room)
-        .map_or(cell.room.as_str(), |r| r.name.as_str());
-    let slot = grid
-        .slot(&cell.slot)
-        .map_or_else(|| cell.slot.to_string(), |s| slot_label(lang, s));
-    format!("{room}, {slot}")
 }
