@@ -95,9 +95,9 @@ fn grid() -> Grid {
             .iter()
             .map(|(id, start, end)| Slot {
                 id: SlotId((*id).into()),
-                day: "2026-12-05".into(),
-                start: (*start).into(),
-                end: (*end).into(),
+                day: "2026-12-05".parse().expect("a date"),
+                start: start.parse().expect("a time"),
+                end: end.parse().expect("a time"),
             })
             .collect(),
     }

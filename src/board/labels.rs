@@ -5,23 +5,24 @@
 //! text over the grid and [`crate::i18n`]'s tables, so they sit in the core
 //! beside the schedule questions and every page calls the same ones.
 
-use super::{Cell, Grid, RoomId, Slot, SlotId};
+use jiff::civil::Date;
+
+use super::{Cell, Grid, RoomId, Slot, SlotId, hhmm};
 use crate::i18n::Lang;
 
-/// `samedi 5 décembre` / `Saturday 5 December`; the date as written if it
-/// does not read.
-pub fn day_label(lang: Lang, date: &str) -> String {
-    lang.date_str(date)
+/// `samedi 5 décembre` / `Saturday 5 December`.
+pub fn day_label(lang: Lang, date: Date) -> String {
+    lang.date(date)
 }
 
-/// `sam. 5 déc.` / `Sat 5 Dec`; the date as written if it does not read.
-pub fn day_short(lang: Lang, date: &str) -> String {
-    lang.date_short_str(date)
+/// `sam. 5 déc.` / `Sat 5 Dec`.
+pub fn day_short(lang: Lang, date: Date) -> String {
+    lang.date_short(date)
 }
 
 /// `Sat 5 Dec 09:30`: a slot with its whole day.
 pub fn slot_label(lang: Lang, slot: &Slot) -> String {
-    format!("{} {}", day_short(lang, &slot.day), slot.start)
+    format!("{} {}", day_short(lang, slot.day), hhmm(slot.start))
 }
 
 /// `sam. 09:30` / `Sat 09:30`, or only `09:30` when the event has one day:
@@ -31,14 +32,14 @@ pub fn slot_short(lang: Lang, grid: &Grid, slot: &SlotId) -> String {
         return slot.to_string();
     };
     if grid.slots.iter().all(|o| o.day == s.day) {
-        return s.start.clone();
+        return hhmm(s.start);
     }
-    let day = day_label(lang, &s.day);
+    let day = day_label(lang, s.day);
     let short: String = match lang {
         Lang::En => day.chars().take(3).collect(),
         Lang::Fr => format!("{}.", day.chars().take(3).collect::<String>()),
     };
-    format!("{short} {}", s.start)
+    format!("{short} {}", hhmm(s.start))
 }
 
 /// The room's name, or its id if the grid does not know it.

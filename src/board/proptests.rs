@@ -46,9 +46,9 @@ fn grid() -> Grid {
             .iter()
             .map(|id| Slot {
                 id: SlotId::from(*id),
-                day: "2026-12-05".into(),
-                start: id[4..6].to_owned() + ":" + &id[6..],
-                end: "12:15".into(),
+                day: "2026-12-05".parse().unwrap(),
+                start: (id[4..6].to_owned() + ":" + &id[6..]).parse().unwrap(),
+                end: "12:15".parse().unwrap(),
             })
             .collect(),
     }

@@ -46,16 +46,15 @@ impl Phase {
     }
 }
 
-/// When a slot starts and ends, in `tz`; `None` if its day or times do not
-/// read. A time in a daylight-saving gap moves forward, as clocks do.
+/// When a slot starts and ends, in `tz`. A time in a daylight-saving gap
+/// moves forward, as clocks do. `None` only for a day at the very edge of
+/// the calendar (year 9999) that no instant can hold.
 pub fn slot_instants(slot: &Slot, tz: &TimeZone) -> Option<(Timestamp, Timestamp)> {
-    let day: Date = slot.day.parse().ok()?;
-    let at = |hhmm: &str| -> Option<Timestamp> {
-        let (h, m) = hhmm.split_once(':')?;
-        let time = Time::new(h.parse().ok()?, m.parse().ok()?, 0, 0).ok()?;
-        Some(day.to_datetime(time).to_zoned(tz.clone()).ok()?.timestamp())
+    let at = |time: Time| -> Option<Timestamp> {
+        let zoned = slot.day.to_datetime(time).to_zoned(tz.clone()).ok()?;
+        Some(zoned.timestamp())
     };
-    Some((at(&slot.start)?, at(&slot.end)?))
+    Some((at(slot.start)?, at(slot.end)?))
 }
 
 /// The phase of each slot, given as `[start, end)` instants in any order

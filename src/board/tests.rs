@@ -34,9 +34,9 @@ fn grid() -> Grid {
     };
     let slot = |id: &str, start: &str, end: &str| Slot {
         id: SlotId::from(id),
-        day: "2026-12-05".into(),
-        start: start.into(),
-        end: end.into(),
+        day: "2026-12-05".parse().unwrap(),
+        start: start.parse().unwrap(),
+        end: end.parse().unwrap(),
     };
     Grid {
         rooms: vec![

@@ -108,13 +108,13 @@ impl EventConfig {
             .flat_map(|d| {
                 d.slots.iter().map(|s| Slot {
                     id: SlotId(s.id.clone()),
-                    day: d.date.to_string(),
-                    start: s.start_hhmm(),
-                    end: s.end_hhmm(),
+                    day: d.date,
+                    start: s.start,
+                    end: s.end,
                 })
             })
             .collect();
-        slots.sort_by(|a, b| (&a.day, &a.start).cmp(&(&b.day, &b.start)));
+        slots.sort_by_key(|s| (s.day, s.start));
         Grid { rooms, slots }
     }
 

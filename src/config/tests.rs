@@ -112,9 +112,9 @@ fn grid_sorts_slots_by_day_and_start() {
     let g = c.events[0].grid();
     let ids: Vec<_> = g.slots.iter().map(|s| s.id.0.as_str()).collect();
     assert_eq!(ids, ["sat-0930", "sat-1030", "sun-0930", "sun-1030"]);
-    assert_eq!(g.slots[2].day, "2026-12-06");
-    assert_eq!(g.slots[2].start, "09:30");
-    assert_eq!(g.slots[2].end, "10:15");
+    assert_eq!(g.slots[2].day.to_string(), "2026-12-06");
+    assert_eq!(crate::board::hhmm(g.slots[2].start), "09:30");
+    assert_eq!(crate::board::hhmm(g.slots[2].end), "10:15");
     assert_eq!(g.rooms[1].id, RoomId("ouessant".into()));
     assert_eq!(g.rooms[1].name, "Salle Ouessant");
     assert_eq!(g.rooms[1].capacity, 40);

@@ -19,10 +19,9 @@ pub fn parse_time(s: &str) -> Result<Time, String> {
     Time::new(hour, minute, 0, 0).map_err(|_| how())
 }
 
-/// `09:30`: a time as the config writes it.
-pub fn hhmm(t: Time) -> String {
-    format!("{:02}:{:02}", t.hour(), t.minute())
-}
+/// `09:30`: a time as the config writes it; the board's one formatter, the
+/// same that writes a slot's times on the wire.
+pub use crate::board::hhmm;
 
 #[cfg(test)]
 mod tests {

@@ -33,7 +33,7 @@ pub fn csv(event: &EventConfig, board: &Board) -> String {
     for p in super::programme(event, board, &labels) {
         let s = p.session;
         out.write_record([
-            p.slot.day.as_str(),
+            &p.slot.day.to_string(),
             &p.start.strftime("%H:%M").to_string(),
             &p.end.strftime("%H:%M").to_string(),
             p.room.id.as_str(),

@@ -23,8 +23,8 @@ struct Schedule<'a> {
     event: &'a EventConfig,
     version: String,
     base_url: String,
-    start: Option<&'a str>,
-    end: Option<&'a str>,
+    start: Option<String>,
+    end: Option<String>,
     timeslot: String,
     days: Vec<Day<'a>>,
     labels: &'a [String],
@@ -33,7 +33,7 @@ struct Schedule<'a> {
 struct Day<'a> {
     /// 1, 2, ...
     index: usize,
-    date: &'a str,
+    date: String,
     /// The start of its first slot and the end of its last, with offset.
     start: Option<String>,
     end: Option<String>,
@@ -73,8 +73,8 @@ fn schedule<'a>(
         event,
         version: format!("rev {}", board.rev()),
         base_url: format!("{public_url}/e/{}", event.slug),
-        start: days.first().map(|(d, _)| *d),
-        end: days.last().map(|(d, _)| *d),
+        start: days.first().map(|(d, _)| d.to_string()),
+        end: days.last().map(|(d, _)| d.to_string()),
         timeslot: super::hh_mm(timeslot),
         days: days
             .iter()
@@ -83,7 +83,7 @@ fn schedule<'a>(
                 let (start, end) = bounds(slots);
                 Day {
                     index: i + 1,
-                    date,
+                    date: date.to_string(),
                     start,
                     end,
                     rooms: rooms
@@ -177,7 +177,7 @@ fn write_xml(w: &mut Writer<Vec<u8>>, s: &Schedule<'_>) -> io::Result<()> {
         w.create_element("conference").write_inner_content(|w| {
             text_element(w, "acronym", &event.slug)?;
             text_element(w, "title", &event.title)?;
-            if let (Some(start), Some(end)) = (s.start, s.end) {
+            if let (Some(start), Some(end)) = (&s.start, &s.end) {
                 text_element(w, "start", start)?;
                 text_element(w, "end", end)?;
             }
@@ -190,7 +190,7 @@ fn write_xml(w: &mut Writer<Vec<u8>>, s: &Schedule<'_>) -> io::Result<()> {
             let mut el = w
                 .create_element("day")
                 .with_attribute(("index", index.as_str()))
-                .with_attribute(("date", day.date));
+                .with_attribute(("date", day.date.as_str()));
             if let (Some(start), Some(end)) = (&day.start, &day.end) {
                 el = el
                     .with_attribute(("start", start.as_str()))
@@ -398,8 +398,8 @@ pub fn frab_json(event: &EventConfig, board: &Board, public_url: &str) -> String
             conference: JsonConference {
                 acronym: &event.slug,
                 title: &event.title,
-                start: s.start,
-                end: s.end,
+                start: s.start.as_deref(),
+                end: s.end.as_deref(),
                 days_count: s.days.len(),
                 timeslot_duration: &s.timeslot,
                 time_zone_name: &event.timezone,
@@ -420,7 +420,7 @@ pub fn frab_json(event: &EventConfig, board: &Board, public_url: &str) -> String
                     .iter()
                     .map(|d| JsonDay {
                         index: d.index,
-                        date: d.date,
+                        date: &d.date,
                         day_start: d.start.as_deref(),
                         day_end: d.end.as_deref(),
                         rooms: JsonDayRooms(

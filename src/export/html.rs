@@ -2,9 +2,10 @@
 //! inline, there is no script and no link to another file), printable (one
 //! day per page), readable from disk years later without slotboard.
 
+use jiff::civil::Date;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use crate::board::{Board, Cell, Session, Slot};
+use crate::board::{Board, Cell, Session, Slot, hhmm};
 use crate::config::EventConfig;
 use crate::i18n::Lang;
 
@@ -39,13 +40,9 @@ th.time { width: 6.5rem; white-space: nowrap; background: #f6f6f6; }
 }
 "#;
 
-/// `Saturday 5 December 2026`, `samedi 5 décembre 2026`; the date as written
-/// if it is not one.
-fn long_date(lang: Lang, date: &str) -> String {
-    match date.parse::<jiff::civil::Date>() {
-        Ok(d) => format!("{} {}", lang.date(d), d.year()),
-        Err(_) => date.to_owned(),
-    }
+/// `Saturday 5 December 2026`, `samedi 5 décembre 2026`.
+fn long_date(lang: Lang, date: Date) -> String {
+    format!("{} {}", lang.date(date), date.year())
 }
 
 /// The programme as a static page in `lang`: the event's title and dates,
@@ -93,7 +90,7 @@ pub fn static_html(event: &EventConfig, board: &Board, lang: Lang) -> String {
                         p class="empty" { (lang.t("This event has no time slots.", "Cet événement n'a pas de créneaux.")) }
                     }
                     @for (date, slots) in &days {
-                        (day_section(event, board, lang, date, slots, &labels))
+                        (day_section(event, board, lang, *date, slots, &labels))
                     }
                     @if rooms.is_empty() {
                         p class="empty" { (lang.t("This event has no rooms.", "Cet événement n'a pas de salles.")) }
@@ -109,7 +106,7 @@ fn day_section(
     event: &EventConfig,
     board: &Board,
     lang: Lang,
-    date: &str,
+    date: Date,
     slots: &[&Slot],
     labels: &[String],
 ) -> Markup {
@@ -141,7 +138,7 @@ fn day_section(
                                 @if let Some((start, end)) = event.slot_times(slot.id.as_str()) {
                                     (start.strftime("%H:%M").to_string()) "–" (end.strftime("%H:%M").to_string())
                                 } @else {
-                                    (slot.start) "–" (slot.end)
+                                    (hhmm(slot.start)) "–" (hhmm(slot.end))
                                 }
                             }
                             @for room in rooms {

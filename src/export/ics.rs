@@ -1,8 +1,9 @@
 //! iCalendar: the whole programme, or one session.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use icalendar::{Calendar, CalendarDateTime, Component, Event, EventLike};
 use jiff::Timestamp;
+use jiff::civil::{Date, Time};
 use jiff::tz::Offset;
 
 use crate::board::{Board, Session, SessionId};
@@ -37,6 +38,25 @@ pub fn ics_session(
     Some(calendar(event, board, [s], public_url, updated))
 }
 
+/// A slot's day and time as the calendar library holds them (to the
+/// minute, as a slot is). Every `jiff` date (years -9999 to 9999) is a
+/// `chrono` one and every time of day is one too, so this cannot fail.
+fn naive(day: Date, time: Time) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(
+        i32::from(day.year()),
+        u32::from(day.month().unsigned_abs()),
+        u32::from(day.day().unsigned_abs()),
+    )
+    .and_then(|d| {
+        d.and_hms_opt(
+            u32::from(time.hour().unsigned_abs()),
+            u32::from(time.minute().unsigned_abs()),
+            0,
+        )
+    })
+    .expect("a jiff civil date and time is a chrono one")
+}
+
 fn calendar<'a>(
     event: &EventConfig,
     board: &Board,
@@ -48,22 +68,15 @@ fn calendar<'a>(
     let stamp = DateTime::<Utc>::from_timestamp(stamp.as_second(), 0).unwrap_or_default();
     let mut cal = Calendar::new();
     cal.name(&event.title).timezone(event.timezone.as_str());
-    let local = |day: &str, time: &str| {
-        NaiveDateTime::parse_from_str(&format!("{day} {time}"), "%Y-%m-%d %H:%M")
-            .ok()
-            .map(|date_time| CalendarDateTime::WithTimezone {
-                date_time,
-                tzid: event.timezone.clone(),
-            })
+    let local = |day: Date, time: Time| CalendarDateTime::WithTimezone {
+        date_time: naive(day, time),
+        tzid: event.timezone.clone(),
     };
     for s in sessions {
         let Some(slot) = board.grid().slot(&s.slot) else {
             continue;
         };
-        let (Some(start), Some(end)) = (local(&slot.day, &slot.start), local(&slot.day, &slot.end))
-        else {
-            continue;
-        };
+        let (start, end) = (local(slot.day, slot.start), local(slot.day, slot.end));
         let room = board
             .grid()
             .room(&s.room)

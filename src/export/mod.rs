@@ -29,6 +29,7 @@ pub use self::state::{EventHead, board_json, presence_json, state_json};
 
 use jiff::Timestamp;
 use jiff::Zoned;
+use jiff::civil::Date;
 
 use crate::board::{Board, Room, Session, Slot};
 use crate::config::EventConfig;
@@ -69,9 +70,9 @@ fn programme<'a>(event: &EventConfig, board: &'a Board, labels: &'a [String]) ->
         })
         .collect();
     placed.sort_by(|(ra, a), (rb, b)| {
-        (&a.slot.day, &a.slot.start, ra, &a.session.id).cmp(&(
-            &b.slot.day,
-            &b.slot.start,
+        (a.slot.day, a.slot.start, ra, &a.session.id).cmp(&(
+            b.slot.day,
+            b.slot.start,
             rb,
             &b.session.id,
         ))
@@ -97,14 +98,14 @@ fn room_labels(board: &Board) -> Vec<String> {
 }
 
 /// The days of the event, by date, each with its slots in order.
-fn days(board: &Board) -> Vec<(&str, Vec<&Slot>)> {
-    let mut days: Vec<(&str, Vec<&Slot>)> = Vec::new();
+fn days(board: &Board) -> Vec<(Date, Vec<&Slot>)> {
+    let mut days: Vec<(Date, Vec<&Slot>)> = Vec::new();
     let mut slots: Vec<&Slot> = board.grid().slots.iter().collect();
-    slots.sort_by(|a, b| (&a.day, &a.start, &a.id).cmp(&(&b.day, &b.start, &b.id)));
+    slots.sort_by(|a, b| (a.day, a.start, &a.id).cmp(&(b.day, b.start, &b.id)));
     for slot in slots {
         match days.last_mut() {
             Some((day, list)) if *day == slot.day => list.push(slot),
-            _ => days.push((slot.day.as_str(), vec![slot])),
+            _ => days.push((slot.day, vec![slot])),
         }
     }
     days

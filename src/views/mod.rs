@@ -143,16 +143,14 @@ pub fn index(lang: Lang, events: &[(&EventConfig, crate::lifecycle::State)]) -> 
         languages: &Lang::ALL,
     };
     let days = |e: &EventConfig| {
-        let (first, last) = e
-            .first_and_last_day()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .unwrap_or_default();
-        let (first, last) = (first.as_str(), last.as_str());
-        let label = |d: &str| {
+        let Some((first, last)) = e.first_and_last_day() else {
+            return String::new();
+        };
+        let label = |d: jiff::civil::Date| {
             format!(
-                "{} {}",
+                "{} {:04}",
                 crate::board::labels::day_label(lang, d),
-                d.get(..4).unwrap_or("")
+                d.year()
             )
         };
         if first == last {

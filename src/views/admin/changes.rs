@@ -262,9 +262,9 @@ mod tests {
             }],
             slots: vec![Slot {
                 id: SlotId::from("a"),
-                day: "2026-12-05".into(),
-                start: "09:30".into(),
-                end: "10:15".into(),
+                day: "2026-12-05".parse().unwrap(),
+                start: "09:30".parse().unwrap(),
+                end: "10:15".parse().unwrap(),
             }],
         }
     }

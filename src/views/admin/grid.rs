@@ -5,8 +5,8 @@
 
 use maud::{Markup, html};
 
-use crate::board::labels::{cell_label, day_short as day_label};
-use crate::board::{Board, Cell, Session, Slot};
+use crate::board::labels::{cell_label, day_short};
+use crate::board::{Board, Cell, Session, Slot, hhmm};
 use crate::config::EventConfig;
 use crate::i18n::Lang;
 use crate::views::FormReqs;
@@ -16,13 +16,12 @@ pub(super) fn grid(lang: Lang, event: &EventConfig, board: &Board, reqs: &FormRe
     let g = board.grid();
     html! {
         @for day in &event.days {
-            @let date = day.date.to_string();
-            @let slots: Vec<&Slot> = g.slots.iter().filter(|s| s.day == date).collect();
+            @let slots: Vec<&Slot> = g.slots.iter().filter(|s| s.day == day.date).collect();
             @if !slots.is_empty() {
                 div class="grid-scroll" role="region" tabindex="0"
-                    aria-label={ (lang.t("Grid of ", "Grille du ")) (day_label(lang, &date)) } {
+                    aria-label={ (lang.t("Grid of ", "Grille du ")) (day_short(lang, day.date)) } {
                     table class="grid admin-grid" {
-                        caption { (day_label(lang, &date)) }
+                        caption { (day_short(lang, day.date)) }
                         thead {
                             tr {
                                 th scope="col" { (lang.t("Time", "Horaire")) }
@@ -34,7 +33,7 @@ pub(super) fn grid(lang: Lang, event: &EventConfig, board: &Board, reqs: &FormRe
                         tbody {
                             @for slot in &slots {
                                 tr {
-                                    th scope="row" { (slot.start) "–" (slot.end) }
+                                    th scope="row" { (hhmm(slot.start)) "–" (hhmm(slot.end)) }
                                     @for room in &g.rooms {
                                         @let cell = Cell { slot: slot.id.clone(), room: room.id.clone() };
                                         (grid_cell(lang, event, board, &cell, reqs))

@@ -5,12 +5,13 @@
 //! Where a slot stands against the clock comes from the core's
 //! [`Clock`](crate::board::schedule::Clock): the view only names it.
 
+use jiff::civil::Date;
 use maud::{Markup, html};
 
 use super::{ClaimForm, View, claim_href, hidden_req};
 use crate::board::labels::{cell_short, day_label, seats, slot_short};
 use crate::board::schedule::{Clock, Phase};
-use crate::board::{Cell, Session};
+use crate::board::{Cell, Session, hhmm};
 use crate::i18n::Lang;
 
 /// "Jump to now" (or to the next slot), hidden when the event is over.
@@ -43,7 +44,7 @@ pub fn phase_label(lang: Lang, phase: Phase) -> &'static str {
     }
 }
 
-pub(super) fn day_table(v: &View<'_>, lang: Lang, clock: &Clock, date: &str) -> Markup {
+pub(super) fn day_table(v: &View<'_>, lang: Lang, clock: &Clock, date: Date) -> Markup {
     let grid = v.board.grid();
     let heading = day_label(lang, date);
     html! {
@@ -66,7 +67,7 @@ pub(super) fn day_table(v: &View<'_>, lang: Lang, clock: &Clock, date: &str) -> 
                         @let phase = clock.phase(&slot.id);
                         tr id={ "slot-" (slot.id) } class={ "slot " (phase.as_str()) } data-slot-row=(slot.id) {
                             th scope="row" {
-                                span class="time" { (slot.start) "–" (slot.end) }
+                                span class="time" { (hhmm(slot.start)) "–" (hhmm(slot.end)) }
                                 " "
                                 span class="when" { (phase_label(lang, phase)) }
                             }

@@ -140,7 +140,7 @@ pub fn page(v: &View<'_>) -> Markup {
                     ))
                 }
                 @for day in &v.event.days {
-                    (grid::day_table(v, lang, &clock, &day.date.to_string()))
+                    (grid::day_table(v, lang, &clock, day.date))
                 }
                 // After the board (so that its cells come first in the
                 // document), before "my sessions", in the flow: it never

@@ -6,7 +6,7 @@ use maud::{Markup, html};
 
 use super::pages::pages;
 use crate::board::schedule::Phase;
-use crate::board::{Board, Cell, Room, RoomId, Slot, SlotId};
+use crate::board::{Board, Cell, Room, RoomId, Slot, SlotId, hhmm};
 use crate::i18n::Lang;
 
 /// One day of the event, with its slots in time order and their phases.
@@ -80,8 +80,8 @@ fn slot_row(lang: Lang, board: &Board, rooms: &[Room], slot: &Slot, phase: Phase
         tr class={ "phase-" (phase.as_str()) } data-row=(slot.id.as_str()) {
             th scope="row" class="time-col" aria-current=[now.then_some("time")] {
                 span class="slot-time" {
-                    span class="slot-start" { (slot.start) }
-                    span class="slot-end" { "–" (slot.end) }
+                    span class="slot-start" { (hhmm(slot.start)) }
+                    span class="slot-end" { "–" (hhmm(slot.end)) }
                 }
                 " "
                 span class="phase-label" { (phase_label(lang, phase)) }

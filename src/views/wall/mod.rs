@@ -59,7 +59,7 @@ pub fn qr_svg(url: &str) -> Option<String> {
 #[derive(Serialize)]
 struct SlotData<'a> {
     id: &'a str,
-    day: &'a str,
+    day: String,
     start: String,
     end: String,
 }
@@ -121,19 +121,16 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, info: &WallInfo<'_
 
     let days: Vec<grid::Day<'_>> = dates
         .iter()
-        .map(|date| {
-            let key = date.to_string();
-            grid::Day {
-                date: *date,
-                label: day_label(lang, &key),
-                slots: grid
-                    .slots
-                    .iter()
-                    .zip(clock.phases())
-                    .filter(|(s, _)| s.day == key)
-                    .map(|(s, p)| (s, *p))
-                    .collect(),
-            }
+        .map(|date| grid::Day {
+            date: *date,
+            label: day_label(lang, *date),
+            slots: grid
+                .slots
+                .iter()
+                .zip(clock.phases())
+                .filter(|(s, _)| s.day == *date)
+                .map(|(s, p)| (s, *p))
+                .collect(),
         })
         .collect();
     let shown = schedule.day_at(info.now).unwrap_or(0);
@@ -154,7 +151,7 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, info: &WallInfo<'_
                     .unwrap_or((Timestamp::MIN, Timestamp::MIN));
                 SlotData {
                     id: s.id.as_str(),
-                    day: &s.day,
+                    day: s.day.to_string(),
                     start: start.to_string(),
                     end: end.to_string(),
                 }

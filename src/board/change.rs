@@ -1,0 +1,59 @@
+//! An accepted change: the only way a board moves.
+//!
+//! Its JSON form is the `change` of the wire `event` and of every journal
+//! line, so this file is a format: it stays apart from the rules that produce
+//! changes (`decide.rs`) and the code that applies them (`apply.rs`).
+
+use serde::{Deserialize, Serialize};
+
+use super::{ParticipantId, RoomId, Session, SessionId, SlotId};
+
+/// An accepted change: the only way a board moves. Its JSON form is the
+/// `change` of the wire `event` and of each journal line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    Claimed {
+        session: Session,
+    },
+    Edited {
+        session: Session,
+    },
+    Released {
+        session: SessionId,
+    },
+    Moved {
+        session: SessionId,
+        slot: SlotId,
+        room: RoomId,
+    },
+    Swapped {
+        a: SessionId,
+        b: SessionId,
+    },
+    Locked {
+        slot: SlotId,
+        room: RoomId,
+    },
+    Unlocked {
+        slot: SlotId,
+        room: RoomId,
+    },
+    Opened {
+        open: bool,
+    },
+    Announced {
+        text: String,
+    },
+    /// `voter` and `on` extend the protocol's `{session, votes}` so that a
+    /// change alone is enough to replay it.
+    Voted {
+        session: SessionId,
+        votes: u32,
+        voter: ParticipantId,
+        on: bool,
+    },
+    /// The event is over for good (an organiser's `end`, or the server when
+    /// the last slot has passed): nothing changes after this one.
+    Ended {},
+}

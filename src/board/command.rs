@@ -1,0 +1,112 @@
+//! What may be asked of a board, and by whom: roles, actors and commands.
+//!
+//! The input side of the core, apart from the rules that judge it
+//! (`decide.rs`): the web layer builds these from the wire with their texts
+//! already parsed, and the hub hands them to [`Board::decide`](super::Board::decide).
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Announcement, Cell, Description, Host, ParticipantId, Session, SessionId, Tags, Title,
+};
+
+/// What an actor may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Anyone with a token: claims, edits their own sessions, votes.
+    Participant,
+    /// Proved the organiser secret: may do everything.
+    Organiser,
+    /// A wall or signage screen: reads only.
+    Viewer,
+}
+
+/// Who sends a command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub id: ParticipantId,
+    pub role: Role,
+}
+
+impl Actor {
+    pub(super) fn is_organiser(&self) -> bool {
+        self.role == Role::Organiser
+    }
+}
+
+/// A command of the protocol, with its texts already parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Claim {
+        cell: Cell,
+        title: Title,
+        host: Host,
+        description: Description,
+        tags: Tags,
+    },
+    Edit {
+        session: SessionId,
+        title: Option<Title>,
+        host: Option<Host>,
+        description: Option<Description>,
+        tags: Option<Tags>,
+    },
+    Release {
+        session: SessionId,
+    },
+    Move {
+        session: SessionId,
+        to: Cell,
+    },
+    Swap {
+        a: SessionId,
+        b: SessionId,
+    },
+    Lock {
+        cell: Cell,
+    },
+    Unlock {
+        cell: Cell,
+    },
+    SetOpen {
+        open: bool,
+    },
+    Announce {
+        text: Announcement,
+    },
+    Vote {
+        session: SessionId,
+        on: bool,
+    },
+    /// Organisers only, not on the wire: puts back a released session, in its
+    /// cell, with its id, texts and owner (the undo of a `release`). Its
+    /// votes start again from zero: the change is a `claimed`, which every
+    /// client already knows how to apply.
+    Restore {
+        session: Box<Session>,
+    },
+    /// Organisers only: closes the event for good. After it the board
+    /// refuses every command with `ended`.
+    End,
+}
+
+impl Command {
+    /// The protocol's name for this command (`claim`, `set_open`, ...).
+    pub fn op(&self) -> &'static str {
+        match self {
+            Command::Claim { .. } => "claim",
+            Command::Edit { .. } => "edit",
+            Command::Release { .. } => "release",
+            Command::Move { .. } => "move",
+            Command::Swap { .. } => "swap",
+            Command::Lock { .. } => "lock",
+            Command::Unlock { .. } => "unlock",
+            Command::SetOpen { .. } => "set_open",
+            Command::Announce { .. } => "announce",
+            Command::Vote { .. } => "vote",
+            Command::Restore { .. } => "restore",
+            Command::End => "end",
+        }
+    }
+}

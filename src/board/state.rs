@@ -1,0 +1,193 @@
+//! The state of one event's board: what it holds, what it answers when
+//! read, and what of it goes into a snapshot and comes back out.
+//!
+//! The rules that change the state live in `decide.rs` (what a command would
+//! change) and `apply.rs` (making a change); this file is the state itself,
+//! its read accessors, and [`Board::restore`], which checks a snapshot against
+//! the grid as strictly as `apply` checks a journal line.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Cell, Grid, Inconsistent, ParticipantId, Session, SessionId};
+
+/// The state of one event's board.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Board {
+    pub(super) grid: Grid,
+    pub(super) rev: u64,
+    pub(super) open: bool,
+    pub(super) announcement: Option<String>,
+    pub(super) sessions: BTreeMap<SessionId, Session>,
+    pub(super) cells: BTreeMap<Cell, SessionId>,
+    pub(super) locks: BTreeSet<Cell>,
+    pub(super) voters: BTreeMap<SessionId, BTreeSet<ParticipantId>>,
+    pub(super) ended: bool,
+}
+
+/// The persisted part of a board (the grid comes from the config).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardState {
+    pub rev: u64,
+    pub open: bool,
+    pub announcement: Option<String>,
+    pub sessions: Vec<Session>,
+    pub locks: Vec<Cell>,
+    pub voters: BTreeMap<SessionId, BTreeSet<ParticipantId>>,
+    /// Closed for good; absent (false) in snapshots written before it existed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ended: bool,
+}
+
+impl Board {
+    /// A fresh, open, empty board.
+    pub fn new(grid: Grid) -> Self {
+        Board {
+            grid,
+            rev: 0,
+            open: true,
+            announcement: None,
+            sessions: BTreeMap::new(),
+            cells: BTreeMap::new(),
+            locks: BTreeSet::new(),
+            voters: BTreeMap::new(),
+            ended: false,
+        }
+    }
+
+    pub fn grid(&self) -> &Grid {
+        &self.grid
+    }
+
+    /// The revision: the number of changes applied since the board began.
+    pub fn rev(&self) -> u64 {
+        self.rev
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+
+    /// Whether the event was closed for good (a `Change::Ended`).
+    pub fn is_ended(&self) -> bool {
+        self.ended
+    }
+
+    pub fn announcement(&self) -> Option<&str> {
+        self.announcement.as_deref()
+    }
+
+    /// Sessions in a stable order (by id).
+    pub fn sessions(&self) -> impl Iterator<Item = &Session> {
+        self.sessions.values()
+    }
+
+    pub fn session(&self, id: &SessionId) -> Option<&Session> {
+        self.sessions.get(id)
+    }
+
+    pub fn session_at(&self, cell: &Cell) -> Option<&Session> {
+        self.cells.get(cell).and_then(|id| self.sessions.get(id))
+    }
+
+    pub fn locks(&self) -> impl Iterator<Item = &Cell> {
+        self.locks.iter()
+    }
+
+    pub fn is_locked(&self, cell: &Cell) -> bool {
+        self.locks.contains(cell)
+    }
+
+    /// The sessions a participant wants to attend.
+    pub fn votes_of<'a>(&'a self, who: &'a ParticipantId) -> impl Iterator<Item = &'a SessionId> {
+        self.voters
+            .iter()
+            .filter(move |(_, v)| v.contains(who))
+            .map(|(s, _)| s)
+    }
+
+    /// What to persist in a snapshot.
+    pub fn state(&self) -> BoardState {
+        BoardState {
+            rev: self.rev,
+            open: self.open,
+            announcement: self.announcement.clone(),
+            sessions: self.sessions.values().cloned().collect(),
+            locks: self.locks.iter().cloned().collect(),
+            voters: self.voters.clone(),
+            ended: self.ended,
+        }
+    }
+
+    /// Rebuilds a board from a snapshot, checking that it fits the grid.
+    pub fn restore(grid: Grid, state: BoardState) -> Result<Self, Inconsistent> {
+        let mut board = Board::new(grid);
+        board.rev = state.rev;
+        board.open = state.open;
+        board.announcement = state.announcement;
+        board.ended = state.ended;
+        for s in state.sessions {
+            let cell = s.cell();
+            if !board.grid.has_cell(&cell) {
+                return Err(Inconsistent(format!(
+                    "session {} ({:?}) sits in slot {:?} / room {:?}, which the config no longer has",
+                    s.id,
+                    s.title.as_str(),
+                    s.slot.as_str(),
+                    s.room.as_str()
+                )));
+            }
+            // Ids are `s_{rev of the claim}`: one from beyond `rev` would be
+            // given again by the next claim.
+            let from_future =
+                s.id.as_str()
+                    .strip_prefix("s_")
+                    .and_then(|n| n.parse::<u64>().ok())
+                    .is_some_and(|n| n > board.rev);
+            if from_future {
+                return Err(Inconsistent(format!(
+                    "session {} is newer than the snapshot's rev {}",
+                    s.id, board.rev
+                )));
+            }
+            if board.cells.insert(cell, s.id.clone()).is_some() {
+                return Err(Inconsistent(format!(
+                    "two sessions share the cell of {}",
+                    s.id
+                )));
+            }
+            if board.sessions.insert(s.id.clone(), s.clone()).is_some() {
+                return Err(Inconsistent(format!("session {} appears twice", s.id)));
+            }
+        }
+        for cell in state.locks {
+            if !board.grid.has_cell(&cell) {
+                return Err(Inconsistent(format!(
+                    "a lock on slot {:?} / room {:?}, which the config no longer has",
+                    cell.slot.as_str(),
+                    cell.room.as_str()
+                )));
+            }
+            board.locks.insert(cell);
+        }
+        for (id, voters) in state.voters {
+            if !board.sessions.contains_key(&id) {
+                return Err(Inconsistent(format!("votes for unknown session {id}")));
+            }
+            if !voters.is_empty() {
+                board.voters.insert(id, voters);
+            }
+        }
+        for s in board.sessions.values() {
+            let counted = board.voters.get(&s.id).map_or(0, BTreeSet::len);
+            if s.votes as usize != counted {
+                return Err(Inconsistent(format!(
+                    "session {} counts {} votes but lists {counted} voters",
+                    s.id, s.votes
+                )));
+            }
+        }
+        Ok(board)
+    }
+}
