@@ -27,6 +27,21 @@ pub enum RejectCode {
 }
 
 impl RejectCode {
+    /// Every code, in the order above: what pages that map codes to their
+    /// words walk, instead of a list of their own.
+    pub const ALL: [RejectCode; 10] = [
+        RejectCode::Taken,
+        RejectCode::Locked,
+        RejectCode::Closed,
+        RejectCode::Forbidden,
+        RejectCode::NotFound,
+        RejectCode::Invalid,
+        RejectCode::RateLimited,
+        RejectCode::Unsupported,
+        RejectCode::Unavailable,
+        RejectCode::Ended,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             RejectCode::Taken => "taken",

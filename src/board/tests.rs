@@ -1556,3 +1556,13 @@ fn nothing_applies_after_the_end_and_the_end_survives_a_snapshot() {
     let read: BoardState = serde_json::from_value(old).unwrap();
     assert!(!read.ended);
 }
+
+#[test]
+fn every_reject_code_is_listed_once_under_its_wire_name() {
+    let names: std::collections::BTreeSet<&str> =
+        RejectCode::ALL.iter().map(|c| c.as_str()).collect();
+    assert_eq!(names.len(), RejectCode::ALL.len(), "no code twice");
+    for code in RejectCode::ALL {
+        assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+    }
+}

@@ -29,20 +29,6 @@ pub enum Notice {
     ConfirmEnd,
 }
 
-/// Every reject code, in the order admin.js gets their words.
-const REJECT_CODES: [RejectCode; 10] = [
-    RejectCode::Taken,
-    RejectCode::Locked,
-    RejectCode::Closed,
-    RejectCode::Forbidden,
-    RejectCode::NotFound,
-    RejectCode::Invalid,
-    RejectCode::RateLimited,
-    RejectCode::Unsupported,
-    RejectCode::Unavailable,
-    RejectCode::Ended,
-];
-
 impl Notice {
     /// Every notice, for the words handed to admin.js.
     pub fn all() -> impl Iterator<Item = Notice> {
@@ -54,7 +40,7 @@ impl Notice {
             Notice::ConfirmEnd,
         ]
         .into_iter()
-        .chain(REJECT_CODES.into_iter().map(Notice::Rejected))
+        .chain(RejectCode::ALL.into_iter().map(Notice::Rejected))
     }
 
     /// The code of `?notice=` and of the JSON answers.

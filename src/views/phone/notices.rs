@@ -26,26 +26,12 @@ pub enum NoticeKind {
     Refused(RejectCode),
 }
 
-/// Every reject code, for reading one back from a query string.
-const CODES: [RejectCode; 10] = [
-    RejectCode::Taken,
-    RejectCode::Locked,
-    RejectCode::Closed,
-    RejectCode::Forbidden,
-    RejectCode::NotFound,
-    RejectCode::Invalid,
-    RejectCode::RateLimited,
-    RejectCode::Unsupported,
-    RejectCode::Unavailable,
-    RejectCode::Ended,
-];
-
 impl NoticeKind {
     /// Every kind, in the order the page's strings list them.
     pub fn all() -> impl Iterator<Item = NoticeKind> {
         [NoticeKind::Done, NoticeKind::Device]
             .into_iter()
-            .chain(CODES.into_iter().map(NoticeKind::Refused))
+            .chain(RejectCode::ALL.into_iter().map(NoticeKind::Refused))
     }
 
     /// `ack`, `device`, or the reject code: `data-code` and `?notice=`.
