@@ -23,20 +23,28 @@ use super::acks::{self, AckCache};
 use super::undo;
 use super::{Answer, Counters, Frame, Hub, HubGone, HubOptions, Joined, Msg, Snapshot};
 
-/// The address of an event's actor; cheap to clone.
+/// The address of an event's actor; cheap to clone. Every connection holds
+/// one for its whole life, so it is kept to four words: what a connection
+/// uses on every command (the queue, the end, the config) inline, the rest
+/// behind one shared pointer.
 #[derive(Clone)]
 pub struct EventHandle {
     tx: mpsc::Sender<Msg>,
     /// True once the board holds `ended` (see [`crate::lifecycle`]).
     ended: watch::Receiver<bool>,
     pub config: Arc<EventConfig>,
+    shared: Arc<Shared>,
+}
+
+/// What every handle of an event shares and reads now and then.
+struct Shared {
     connected: Arc<AtomicUsize>,
     healthy: Arc<AtomicBool>,
     counters: Arc<Counters>,
     metrics: EventMetrics,
     clock: Arc<dyn crate::clock::Clock>,
     /// What undo remembers (see [`undo`]).
-    pub(super) undo: undo::Shared,
+    undo: undo::Shared,
 }
 
 /// A reading of a hub's counters.
@@ -102,18 +110,25 @@ impl EventHandle {
             tx,
             ended: ended_rx,
             config,
-            connected,
-            healthy,
-            counters,
-            metrics,
-            clock,
-            undo,
+            shared: Arc::new(Shared {
+                connected,
+                healthy,
+                counters,
+                metrics,
+                clock,
+                undo,
+            }),
         }
     }
 
     /// The time of day, on the clock the server was given.
     pub fn now(&self) -> jiff::Timestamp {
-        self.clock.now()
+        self.shared.clock.now()
+    }
+
+    /// What undo remembers (see [`undo`]).
+    pub(super) fn undo_book(&self) -> &undo::Shared {
+        &self.shared.undo
     }
 
     /// Sends a command and waits for its answer (after the change is on disk).
@@ -195,18 +210,18 @@ impl EventHandle {
 
     /// Counts a connection for `presence` until the guard is dropped.
     pub fn connect(&self) -> ConnectionGuard {
-        self.connected.fetch_add(1, Ordering::Relaxed);
-        ConnectionGuard(self.connected.clone())
+        self.shared.connected.fetch_add(1, Ordering::Relaxed);
+        ConnectionGuard(self.shared.connected.clone())
     }
 
     pub fn connected(&self) -> usize {
-        self.connected.load(Ordering::Relaxed)
+        self.shared.connected.load(Ordering::Relaxed)
     }
 
     pub fn stats(&self) -> HubStats {
         HubStats {
-            changes: self.counters.changes.load(Ordering::Relaxed),
-            appends: self.counters.appends.load(Ordering::Relaxed),
+            changes: self.shared.counters.changes.load(Ordering::Relaxed),
+            appends: self.shared.counters.appends.load(Ordering::Relaxed),
         }
     }
 
@@ -222,12 +237,12 @@ impl EventHandle {
 
     /// False while the last journal write failed.
     pub fn healthy(&self) -> bool {
-        self.healthy.load(Ordering::Relaxed)
+        self.shared.healthy.load(Ordering::Relaxed)
     }
 
     /// This event's series in `/metrics`.
     pub fn metrics(&self) -> &EventMetrics {
-        &self.metrics
+        &self.shared.metrics
     }
 }
 

@@ -124,7 +124,7 @@ pub enum Undone {
 impl EventHandle {
     /// The board, the changes the hub holds, and what undo would take back.
     pub async fn undo_hint(&self) -> Result<UndoHint, HubGone> {
-        let mut book = self.undo.lock().await;
+        let mut book = self.undo_book().lock().await;
         let (snapshot, records) = self.caught_up(&mut book).await?;
         Ok(UndoHint {
             target: book.target().map(|(rev, _)| *rev),
@@ -137,7 +137,7 @@ impl EventHandle {
     /// Takes back the last moderation action not undone yet, as `actor`:
     /// its inverse is an ordinary command, journaled and broadcast.
     pub async fn undo(&self, actor: Actor) -> Result<Undone, HubGone> {
-        let mut book = self.undo.lock().await;
+        let mut book = self.undo_book().lock().await;
         self.caught_up(&mut book).await?;
         let Some((target, undo)) = book.target() else {
             return Ok(Undone::NothingToUndo);
