@@ -9,7 +9,10 @@ pub mod admin;
 pub mod archive;
 pub mod phone;
 pub mod qr;
+mod too_large;
 pub mod wall;
+
+pub use too_large::too_large;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Serialize;

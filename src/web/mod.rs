@@ -8,8 +8,10 @@ mod admin;
 mod archive;
 mod assets;
 mod exports;
+mod form_body;
 pub(crate) mod forms;
 mod headers;
+mod known_event;
 mod metrics;
 mod phone;
 pub mod protocol;
@@ -82,6 +84,13 @@ pub fn router(state: AppState) -> Router {
         .merge(archive::routes())
         .merge(metrics::routes())
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            known_event::gate,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            form_body::FORM_BODY_LIMIT,
+        ))
         .layer(axum::middleware::from_fn(headers::security))
         .layer(axum::middleware::from_fn(headers::remember_lang))
         .layer(tower_http::compression::CompressionLayer::new())

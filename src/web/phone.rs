@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use axum::Router;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get, post};
@@ -20,6 +20,7 @@ use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::{Deserialize, Serialize};
 
+use super::form_body::FormFields;
 use super::{AppError, AppState, TOKEN_COOKIE, forms};
 use crate::auth;
 use crate::board::{Actor, Cell, RejectCode, Rejection, RoomId, SlotId};
@@ -55,7 +56,9 @@ fn command(op: &'static str) -> MethodRouter<AppState> {
               Path(slug): Path<String>,
               headers: HeaderMap,
               jar: CookieJar,
-              form: Fields| async move { act(&state, &slug, op, &headers, jar, form).await },
+              FormFields(form): FormFields| async move {
+            act(&state, &slug, op, &headers, jar, form).await
+        },
     )
 }
 
@@ -275,8 +278,6 @@ async fn claim_page(
     .await
 }
 
-type Fields = Result<Form<HashMap<String, String>>, FormRejection>;
-
 /// One form command: parse it like a socket frame, ask the hub, redirect to
 /// the page with the outcome.
 async fn act(
@@ -285,10 +286,10 @@ async fn act(
     op: &str,
     headers: &HeaderMap,
     jar: CookieJar,
-    form: Fields,
+    form: Result<HashMap<String, String>, FormRejection>,
 ) -> Result<Response, AppError> {
     let event = state.event(slug)?;
-    let mut fields = form.map(|Form(f)| f).unwrap_or_default();
+    let mut fields = form.unwrap_or_default();
     // The move form's one select says "slot|room".
     if let Some(to) = fields.remove("to") {
         if let Some((slot, room)) = to.split_once('|') {

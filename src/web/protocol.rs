@@ -58,6 +58,9 @@ pub enum ErrorCode {
     BadProtocol,
     /// Extension: `hello` proved no organiser secret, or a wrong one.
     Forbidden,
+    /// Extension: frames that are not commands came faster than the
+    /// connection's budget; sent once, then the rest are dropped unanswered.
+    RateLimited,
 }
 
 fn bad_json(message: impl Into<String>) -> Refusal {

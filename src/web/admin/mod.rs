@@ -16,7 +16,7 @@ mod undo;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -25,6 +25,7 @@ use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde_json::json;
 
+use super::form_body::{FormFields, wants_json};
 use super::{AppError, AppState, ORGANISER_COOKIE, forms, with_token};
 use crate::board::RejectCode;
 use crate::config::EventConfig;
@@ -59,13 +60,6 @@ async fn to_admin(Path(params): Path<Vec<String>>) -> Redirect {
 
 /// Pages of this view are never cached: they hold the board of the moment.
 const NO_STORE: [(header::HeaderName, &str); 1] = [(header::CACHE_CONTROL, "no-store")];
-
-fn wants_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/json"))
-}
 
 /// The answer to a POST without a valid organiser cookie: nothing applied.
 fn not_logged_in(lang: Lang, event: &EventConfig, json: bool) -> Response {
@@ -136,9 +130,13 @@ async fn login(
     Path(slug): Path<String>,
     lang: Lang,
     jar: CookieJar,
-    Form(fields): Form<HashMap<String, String>>,
+    FormFields(fields): FormFields,
 ) -> Result<Response, AppError> {
     let event = state.event(&slug)?;
+    let fields = match fields {
+        Ok(fields) => fields,
+        Err(rejection) => return Ok(rejection.into_response()),
+    };
     let secret = fields.get("secret").map_or("", String::as_str);
     if !event.config.organiser().verify(secret) {
         tokio::time::sleep(WRONG_SECRET_DELAY).await;
@@ -180,9 +178,13 @@ async fn act(
     lang: Lang,
     jar: CookieJar,
     headers: HeaderMap,
-    Form(mut fields): Form<HashMap<String, String>>,
+    FormFields(fields): FormFields,
 ) -> Result<Response, AppError> {
     let event = state.event(&slug)?;
+    let mut fields = match fields {
+        Ok(fields) => fields,
+        Err(rejection) => return Ok(rejection.into_response()),
+    };
     let wire = match op.as_str() {
         "move" | "swap" | "lock" | "unlock" | "release" | "announce" | "end" => op.as_str(),
         "open" => "set_open",

@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 use tokio::sync::oneshot;
 use tracing::Instrument;
 
-use super::rate::Bucket;
+use super::rate::{Bucket, Take};
 use super::{Connection, End};
 use crate::board::{Actor, RejectCode, Rejection};
 use crate::hub::Answer;
@@ -69,21 +69,22 @@ impl Connection {
             Ok(Incoming::Command { req, command }) => {
                 let op = command.op();
                 let span = tracing::debug_span!("command", op);
-                let over = if !bucket.take(&self.event.config.slug, actor) {
-                    Some(format!(
-                        "more than {} commands a second; slow down",
-                        self.settings.commands_per_sec
-                    ))
-                } else if let Some(admission) = &self.admission
-                    && !admission.take_command()
-                {
-                    Some(format!(
-                        "more than {} commands a second from your network; retry in a moment",
-                        admission.ip_commands_per_sec()
-                    ))
-                } else {
-                    None
-                };
+                let over =
+                    if bucket.take(&self.event.config.slug, Some(&actor.id.0)) != Take::Granted {
+                        Some(format!(
+                            "more than {} commands a second; slow down",
+                            self.settings.commands_per_sec
+                        ))
+                    } else if let Some(admission) = &self.admission
+                        && !admission.take_command()
+                    {
+                        Some(format!(
+                            "more than {} commands a second from your network; retry in a moment",
+                            admission.ip_commands_per_sec()
+                        ))
+                    } else {
+                        None
+                    };
                 if let Some(message) = over {
                     self.event
                         .metrics()
@@ -112,14 +113,8 @@ impl Connection {
             Err(refusal) => {
                 // Junk costs a token too, so a flood of it is answered at
                 // most at the command rate.
-                if bucket.take(&self.event.config.slug, actor) {
-                    if let Refusal::Reject { rejection, .. } = &refusal {
-                        self.event.metrics().rejected(rejection.code);
-                    }
-                    self.refuse(socket, refusal).await
-                } else {
-                    Ok(())
-                }
+                self.refuse_within(socket, bucket, Some(&actor.id.0), refusal)
+                    .await
             }
         }
     }

@@ -14,6 +14,7 @@ use futures_util::StreamExt;
 use tokio::sync::broadcast;
 use tokio::time::Instant;
 
+use super::rate::Bucket;
 use super::{Connection, End};
 use crate::auth;
 use crate::board::{Actor, ParticipantId, Role};
@@ -28,11 +29,17 @@ const WRONG_SECRET_DELAY: Duration = Duration::from_millis(500);
 impl Connection {
     /// Reads frames until a valid `hello`, answers it with `welcome` or
     /// `resumed`, and returns who the client is.
-    pub(super) async fn handshake<S>(&mut self, socket: &mut S) -> Result<(Actor, Joined, You), End>
+    /// The connection's command budget starts here, with its first frame,
+    /// and goes on to the live loop with the rest.
+    pub(super) async fn handshake<S>(
+        &mut self,
+        socket: &mut S,
+    ) -> Result<(Actor, Joined, You, Bucket), End>
     where
         S: Transport,
     {
         let deadline = Instant::now() + self.settings.handshake_timeout;
+        let mut bucket = Bucket::new(self.settings.commands_per_sec, self.settings.command_burst);
         loop {
             let msg = tokio::select! {
                 m = timeout_at(deadline, socket.next()) => m,
@@ -47,9 +54,14 @@ impl Connection {
                 },
             };
             match protocol::parse(&text, &self.limits) {
+                // A valid hello is never refused for the junk before it: the
+                // client that sent junk can still join.
                 Ok(Incoming::Hello(hello)) => match self.greet(hello).await {
-                    Ok(found) => return Ok(found),
-                    Err(Some(refusal)) => self.refuse(socket, refusal).await?,
+                    Ok((actor, joined, you)) => return Ok((actor, joined, you, bucket)),
+                    Err(Some(refusal)) => {
+                        self.refuse_within(socket, &mut bucket, None, refusal)
+                            .await?
+                    }
                     Err(None) => {
                         let text = Outgoing::Error {
                             code: ErrorCode::BadProtocol,
@@ -65,9 +77,13 @@ impl Connection {
                         code: ErrorCode::NoHello,
                         message: "send {\"op\":\"hello\",\"protocol\":1} first".into(),
                     };
-                    self.refuse(socket, refusal).await?;
+                    self.refuse_within(socket, &mut bucket, None, refusal)
+                        .await?;
                 }
-                Err(refusal) => self.refuse(socket, refusal).await?,
+                Err(refusal) => {
+                    self.refuse_within(socket, &mut bucket, None, refusal)
+                        .await?
+                }
             }
         }
     }

@@ -34,6 +34,7 @@ impl Connection {
         actor: Actor,
         joined: Joined,
         mut you: You,
+        mut bucket: Bucket,
     ) -> impl Future<Output = End> + Send + 'a
     where
         S: Transport,
@@ -53,8 +54,6 @@ impl Connection {
             }
             // A later `welcome` (after a lag) no longer carries the new token.
             you.token = None;
-            let mut bucket =
-                Bucket::new(self.settings.commands_per_sec, self.settings.command_burst);
             let mut pending: VecDeque<Pending> = VecDeque::new();
             let mut last_heard = Instant::now();
             let mut lags: VecDeque<Instant> = VecDeque::new();

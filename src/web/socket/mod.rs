@@ -19,8 +19,10 @@
 //! deadline) and `close.rs` (the closing handshake). They are `impl
 //! Connection` blocks of one type: moving a function between them changes
 //! neither the task's size nor its loop. They use each other one way: `live`
-//! uses `hello`, `commands`, `rate` and `send`; `commands` uses `rate` and
-//! `send`; `hello` uses `send`; only this file starts a stage.
+//! uses `hello`, `commands`, `rate` and `send`; `commands` and `hello` use
+//! `rate` and `send`; `rate` uses `send`; only this file starts a stage. The
+//! budget of `rate.rs` is made by `hello` with the first frame and handed to
+//! `live`: one per connection, for its whole life.
 
 mod close;
 mod commands;
@@ -134,8 +136,8 @@ impl Connection {
             let _counted = self.event.connect();
             let end = {
                 let live = match Box::pin(self.handshake(&mut socket)).await {
-                    Ok((actor, joined, you)) => {
-                        Ok(Box::pin(self.live(&mut socket, actor, joined, you)))
+                    Ok((actor, joined, you, bucket)) => {
+                        Ok(Box::pin(self.live(&mut socket, actor, joined, you, bucket)))
                     }
                     Err(end) => Err(end),
                 };
