@@ -11,6 +11,7 @@ mod format;
 mod frames;
 mod fuzz_regressions;
 mod http;
+mod integrity;
 #[path = "../kit/mod.rs"]
 mod kit;
 mod lifecycle;
