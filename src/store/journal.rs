@@ -2,26 +2,39 @@
 //! of its lines that both the replay at start and the archive's history use.
 //!
 //! A journal (and so every sealed segment of `history/`, which is a renamed
-//! journal) is either empty, or a header line `{"format":1}` followed by one
+//! journal) is either empty, or a header line `{"format":2}` followed by one
 //! change a line. Each change line is the wire `event` frame with the request
-//! id spliced on ([`Record::line_from_frame`]); the header is the only line
-//! that is not a change. Journals written before formats were numbered have
-//! no header: they are format 1. The header goes out with the first change,
-//! in the same write and fsync, so an empty journal stays zero bytes and a
-//! journal never holds a header without a change after a clean write.
+//! id and a CRC32C of the line spliced on ([`Record::line_from_frame`]); the
+//! header is the only line that is not a change. The header goes out with the
+//! first change, in the same write and fsync, so an empty journal stays zero
+//! bytes and a journal never holds a header without a change after a clean
+//! write.
+//!
+//! Format 1 is the same without the checksums: lines that end in the
+//! request id, under a header `{"format":1}`, or with no header at all in
+//! files written before formats were numbered. Those are still read. In
+//! them, a line that does carry a crc is checked all the same: a journal
+//! that an older build started and this one appended to (until the next
+//! snapshot seals it) holds both kinds, and a header flipped from 2 to 1
+//! must not switch the checks off. In format 2 every change line must carry
+//! its crc.
+//!
+//! The check is over the line's bytes, before it is parsed: a changed byte
+//! stops the start with the file and the line, as a line that is not JSON
+//! does, even when the change left valid JSON (another title, another rev).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use crate::record::Record;
+use crate::record::{LineCrc, Record, line_crc};
 
-/// The data format this build writes, and the newest it reads (of the
-/// snapshot and of the journal alike).
-pub const FORMAT: u64 = 1;
+/// The journal format this build writes, and the newest it reads: 2, lines
+/// with a checksum. (The snapshot has its own number, `SNAPSHOT_FORMAT`.)
+pub const JOURNAL_FORMAT: u64 = 2;
 
 /// The first line of every journal this build writes.
-pub const HEADER: &str = "{\"format\":1}\n";
+pub const HEADER: &str = "{\"format\":2}\n";
 
 /// The header line, as read: any JSON object with a numeric `format` (a
 /// later format may add fields to it).
@@ -46,6 +59,8 @@ pub struct Segment<'a> {
     pub complete: usize,
     /// Whether the file starts with a header line.
     pub has_header: bool,
+    /// The file's format: its header's, or 1 without one.
+    pub format: u64,
     body: &'a [u8],
     /// The line number (1-based) of the first line of `body`.
     first_line: usize,
@@ -59,8 +74,22 @@ pub enum BadLine {
         line: usize,
         error: serde_json::Error,
     },
-    /// The header says a format newer than [`FORMAT`].
+    /// The line's checksum is missing (in format 2) or does not match its
+    /// text.
+    Checksum { line: usize, why: String },
+    /// The header says a format newer than [`JOURNAL_FORMAT`].
     Newer { format: u64 },
+}
+
+impl BadLine {
+    /// What is wrong, in words, for a message that names the file.
+    pub fn why(&self) -> String {
+        match self {
+            BadLine::NotAChange { line, error } => format!("line {line} is not a change ({error})"),
+            BadLine::Checksum { line, why } => format!("line {line} is corrupted ({why})"),
+            BadLine::Newer { format } => newer_format(*format, JOURNAL_FORMAT),
+        }
+    }
 }
 
 impl<'a> Segment<'a> {
@@ -75,27 +104,34 @@ impl<'a> Segment<'a> {
             Some(format) => (format, &lines[first_end + 1..], 2),
             None => (1, lines, 1),
         };
-        if format > FORMAT {
+        if format > JOURNAL_FORMAT {
             return Err(BadLine::Newer { format });
         }
         Ok(Segment {
             complete,
             has_header: header.is_some(),
+            format,
             body,
             first_line,
         })
     }
 
     /// The changes, oldest first, each with its line number (1-based,
-    /// counting the header); empty lines are skipped.
+    /// counting the header); empty lines are skipped. Each line's checksum
+    /// is checked before it is parsed (see the module's doc).
     pub fn records(&self) -> impl Iterator<Item = Result<(usize, Record), BadLine>> + 'a {
         let first_line = self.first_line;
+        let crc_required = self.format >= 2;
         self.body
             .split(|&b| b == b'\n')
             .enumerate()
             .filter(|(_, line)| !line.is_empty())
             .map(move |(i, line)| {
                 let line_no = first_line + i;
+                check_crc(line, crc_required)
+                    .map_err(|why| BadLine::Checksum { line: line_no, why })?;
+                // The crc field, last, is not a field of `Record`: serde
+                // passes over it.
                 serde_json::from_slice::<Record>(line)
                     .map(|r| (line_no, r))
                     .map_err(|error| BadLine::NotAChange {
@@ -106,11 +142,47 @@ impl<'a> Segment<'a> {
     }
 }
 
-/// The words for a file that a newer slotboard wrote.
-pub fn newer_format(format: u64) -> String {
+impl Segment<'_> {
+    /// Checks the checksum of every line without parsing them: what the
+    /// start asks of the sealed segments of `history/`, which it does not
+    /// replay but the archive will need whole.
+    pub fn verify(&self) -> Result<(), BadLine> {
+        let crc_required = self.format >= 2;
+        for (i, line) in self.body.split(|&b| b == b'\n').enumerate() {
+            if !line.is_empty() {
+                check_crc(line, crc_required).map_err(|why| BadLine::Checksum {
+                    line: self.first_line + i,
+                    why,
+                })?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Checks one line's checksum; the words of what is wrong otherwise.
+fn check_crc(line: &[u8], required: bool) -> Result<(), String> {
+    match line_crc(line) {
+        LineCrc::Valid => Ok(()),
+        LineCrc::Absent if !required => Ok(()),
+        LineCrc::Absent => Err(
+            "no checksum: every change of a format 2 journal ends in its \
+                                \"crc\" field, so the line was changed after it was written"
+                .to_owned(),
+        ),
+        LineCrc::Mismatch { written, computed } => Err(format!(
+            "checksum mismatch: the line says crc {written:08x}, its text gives {computed:08x}, \
+             so it was changed after it was written"
+        )),
+    }
+}
+
+/// The words for a file that a newer slotboard wrote; `newest` is the
+/// newest format of that kind of file this build reads.
+pub fn newer_format(format: u64, newest: u64) -> String {
     format!(
         "written by a newer slotboard (data format {format}; this build reads formats up to \
-         {FORMAT}); run that version or newer"
+         {newest}); run that version or newer"
     )
 }
 

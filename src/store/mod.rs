@@ -3,13 +3,15 @@
 //!
 //! ```text
 //! {data_dir}/events/{slug}/
-//!     journal.jsonl              {"format":1}, then the changes after the snapshot, one Record a line
+//!     journal.jsonl              {"format":2}, then the changes after the snapshot, one Record a line (with its crc)
 //!     snapshot.json              the board at some rev, written by atomic rename
 //!     history/000000000001.jsonl sealed journal segments, kept for the archive
 //! ```
 //!
-//! Snapshot and journal say their data format ([`FORMAT`]; see
-//! `journal.rs` for the header); a file of a newer format stops `open`.
+//! Snapshot and journal say their data format ([`SNAPSHOT_FORMAT`],
+//! [`JOURNAL_FORMAT`]; see `journal.rs` for the header and the checksum of
+//! each line); a file of a newer format, or a journal line that fails its
+//! checksum, stops `open`.
 //!
 //! Every write that matters is followed by `fsync` before the caller is told
 //! it succeeded; files are replaced by write-temp, fsync, rename, fsync-dir.
@@ -29,7 +31,11 @@ use serde::{Deserialize, Serialize};
 use crate::board::{Board, BoardState, Grid, ParticipantId};
 use crate::record::Record;
 
-pub use journal::{FORMAT, HEADER, Journal};
+pub use journal::{HEADER, JOURNAL_FORMAT, Journal};
+
+/// The snapshot format this build writes, and the newest it reads. The
+/// journal's checksums (its format 2) left the snapshot as it was.
+pub const SNAPSHOT_FORMAT: u64 = 1;
 
 use journal::{BadLine, Segment};
 
@@ -55,9 +61,14 @@ pub enum StoreError {
     Snapshot { path: PathBuf, why: String },
     #[error(
         "{path}: {}; the files were left untouched",
-        journal::newer_format(*format)
+        journal::newer_format(*format, *newest)
     )]
-    NewerFormat { path: PathBuf, format: u64 },
+    NewerFormat {
+        path: PathBuf,
+        format: u64,
+        /// The newest format of this kind of file that this build reads.
+        newest: u64,
+    },
 }
 
 /// A request id already answered with an ack, kept across restarts so a
@@ -71,7 +82,7 @@ pub struct AckedReq {
 
 #[derive(Serialize, Deserialize)]
 struct SnapshotFile {
-    /// The data format ([`FORMAT`]); absent in snapshots written before
+    /// The data format ([`SNAPSHOT_FORMAT`]); absent in snapshots written before
     /// formats were numbered, which are format 1.
     #[serde(default = "format_one")]
     format: u64,
@@ -128,10 +139,11 @@ impl EventStore {
                 // The format first: a newer snapshot may not parse as this
                 // build's.
                 if let Ok(FormatOnly { format }) = serde_json::from_slice(&bytes) {
-                    if format > FORMAT {
+                    if format > SNAPSHOT_FORMAT {
                         return Err(StoreError::NewerFormat {
                             path: snap_path,
                             format,
+                            newest: SNAPSHOT_FORMAT,
                         });
                     }
                 }
@@ -150,6 +162,8 @@ impl EventStore {
             Err(e) => return Err(io_err(&snap_path)(e)),
         };
 
+        verify_history(&dir.join("history"))?;
+
         let journal_path = dir.join("journal.jsonl");
         let bytes = match fs::read(&journal_path) {
             Ok(b) => b,
@@ -165,8 +179,10 @@ impl EventStore {
             BadLine::Newer { format } => StoreError::NewerFormat {
                 path: journal_path.clone(),
                 format,
+                newest: JOURNAL_FORMAT,
             },
             BadLine::NotAChange { line, error } => corrupt(line, format!("not a change: {error}")),
+            BadLine::Checksum { line, why } => corrupt(line, why),
         };
         let segment = Segment::read(&bytes).map_err(bad)?;
         let mut recent = Vec::new();
@@ -282,7 +298,7 @@ impl EventStore {
     /// `open` replays to the same board.
     pub fn snapshot(&mut self, board: &Board, acked: Vec<AckedReq>) -> io::Result<()> {
         let file = SnapshotFile {
-            format: FORMAT,
+            format: SNAPSHOT_FORMAT,
             board: board.state(),
             acked,
         };
@@ -313,6 +329,51 @@ impl EventStore {
         files.push(self.dir.join("journal.jsonl"));
         Ok(files)
     }
+}
+
+/// Checks every line of the sealed segments in `history` against its
+/// checksum (and each segment's format), so that a damaged segment stops the
+/// start, naming its file and line, rather than the archive at the event's
+/// end. Only checksums: the segments are not replayed (the snapshot covers
+/// them). Reads only.
+fn verify_history(history: &Path) -> Result<(), StoreError> {
+    let io_err = |path: &Path| {
+        let path = path.to_owned();
+        move |source| StoreError::Io { path, source }
+    };
+    let mut files: Vec<PathBuf> = fs::read_dir(history)
+        .map_err(io_err(history))?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    files.sort();
+    for path in files {
+        let bytes = fs::read(&path).map_err(io_err(&path))?;
+        let checked = Segment::read(&bytes).and_then(|s| s.verify());
+        match checked {
+            Ok(()) => {}
+            Err(BadLine::Newer { format }) => {
+                return Err(StoreError::NewerFormat {
+                    path,
+                    format,
+                    newest: JOURNAL_FORMAT,
+                });
+            }
+            Err(BadLine::Checksum { line, why }) => {
+                return Err(StoreError::Corrupt { path, line, why });
+            }
+            Err(BadLine::NotAChange { line, error }) => {
+                return Err(StoreError::Corrupt {
+                    path,
+                    line,
+                    why: format!("not a change: {error}"),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The rev of the first change of a journal: its first line, or its second

@@ -128,7 +128,7 @@ mod tests {
             req: None,
         };
         store
-            .append(format!("{}\n", record.to_frame()).as_bytes())
+            .append(format!("{}\n", record.to_line()).as_bytes())
             .unwrap();
         if snapshot {
             store.snapshot(&board, Vec::new()).unwrap();

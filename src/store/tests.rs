@@ -532,7 +532,7 @@ fn a_corrupt_snapshot_stops_the_open_and_touches_nothing() {
                 let mut state = story.board.state();
                 state.sessions[0].room = RoomId::from("attic");
                 serde_json::to_vec(&SnapshotFile {
-                    format: FORMAT,
+                    format: SNAPSHOT_FORMAT,
                     board: state,
                     acked: Vec::new(),
                 })
@@ -679,7 +679,7 @@ fn a_crash_between_snapshot_and_seal_replays_only_what_follows_the_snapshot() {
     let story = Story::morning();
     let n = story.records.len();
     let snapshot = serde_json::to_vec(&SnapshotFile {
-        format: FORMAT,
+        format: SNAPSHOT_FORMAT,
         board: story.board_at(4).state(),
         acked: story.acked(0..4),
     })
@@ -948,17 +948,17 @@ fn a_corrupt_line_after_the_header_is_named_by_its_line_in_the_file() {
     assert_eq!(fs::read_to_string(journal(tmp.path())).unwrap(), text);
 }
 
-/// Asserts the error refuses a newer format, naming the file, the format
+/// Asserts the error refuses a newer `format`, naming the file, the format
 /// and the fix.
-fn assert_newer(err: &StoreError, file: &Path) {
+fn assert_newer(err: &StoreError, file: &Path, format: u64) {
     assert!(
-        matches!(err, StoreError::NewerFormat { path, format: 2 } if path == file),
+        matches!(err, StoreError::NewerFormat { path, format: f, .. } if path == file && *f == format),
         "{err:?}"
     );
     let text = err.to_string();
     for words in [
         &file.display().to_string()[..],
-        "data format 2",
+        &format!("data format {format}")[..],
         "written by a newer slotboard",
         "run that version or newer",
     ] {
@@ -970,10 +970,10 @@ fn assert_newer(err: &StoreError, file: &Path) {
 fn a_journal_of_a_newer_format_is_refused_and_left_untouched() {
     let tmp = tempfile::tempdir().unwrap();
     // A later format may add to its header and change its lines.
-    let text = "{\"format\":2,\"event\":\"camp\"}\n{\"rev\":1,\"what\":\"new\"}\n{\"to";
+    let text = "{\"format\":3,\"event\":\"camp\"}\n{\"rev\":1,\"what\":\"new\"}\n{\"to";
     fs::write(journal(tmp.path()), text).unwrap();
     let err = open_err(tmp.path());
-    assert_newer(&err, &journal(tmp.path()));
+    assert_newer(&err, &journal(tmp.path()), 3);
     assert_eq!(fs::read_to_string(journal(tmp.path())).unwrap(), text);
 
     match archive::read_history(tmp.path(), None) {
@@ -992,7 +992,7 @@ fn a_snapshot_of_a_newer_format_is_refused_even_if_it_would_not_parse() {
     let text = r#"{"format":2,"boards":{"camp":{}}}"#;
     fs::write(&snap, text).unwrap();
     let err = open_err(tmp.path());
-    assert_newer(&err, &snap);
+    assert_newer(&err, &snap, 2);
     assert_eq!(fs::read_to_string(&snap).unwrap(), text);
 }
 
@@ -1001,7 +1001,7 @@ fn a_snapshot_without_a_format_is_format_one() {
     let tmp = tempfile::tempdir().unwrap();
     let story = Story::morning();
     let mut snapshot = serde_json::to_value(SnapshotFile {
-        format: FORMAT,
+        format: SNAPSHOT_FORMAT,
         board: story.board.state(),
         acked: story.acked(0..7),
     })
@@ -1011,3 +1011,5 @@ fn a_snapshot_without_a_format_is_format_one() {
     let (_, loaded) = open(tmp.path());
     assert_eq!(loaded.board, story.board);
 }
+
+mod integrity;

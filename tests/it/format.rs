@@ -100,23 +100,26 @@ async fn the_frozen_v1_folder_starts_on_the_same_boards_and_goes_on() {
 
 #[tokio::test]
 async fn a_folder_written_by_a_newer_slotboard_stops_the_start_saying_so() {
-    for (file, text) in [
+    // This build writes journals of format 2 (checksummed lines) and
+    // snapshots of format 1: one past each is newer.
+    for (file, format, text) in [
         (
             "journal.jsonl",
-            "{\"format\":2}\n{\"type\":\"event\",\"rev\":21,\"v2\":true}\n",
+            3,
+            "{\"format\":3}\n{\"type\":\"event\",\"rev\":21,\"v3\":true}\n",
         ),
-        ("snapshot.json", "{\"format\":2,\"board\":{\"v2\":true}}"),
+        ("snapshot.json", 2, "{\"format\":2,\"board\":{\"v2\":true}}"),
     ] {
         let data = data_copy();
         let path = data.path().join("events/camp").join(file);
         std::fs::write(&path, text).unwrap();
         let err = match start(data.path()).await {
-            Ok(_) => panic!("a {file} of format 2 must not open"),
+            Ok(_) => panic!("a {file} of format {format} must not open"),
             Err(e) => format!("{e:#}"),
         };
         for words in [
             &path.display().to_string()[..],
-            "data format 2",
+            &format!("data format {format}")[..],
             "written by a newer slotboard",
             "run that version or newer",
         ] {

@@ -12,6 +12,7 @@ mod frames;
 mod fuzz_regressions;
 mod http;
 mod http_limits;
+mod integrity;
 #[path = "../kit/mod.rs"]
 mod kit;
 mod lifecycle;

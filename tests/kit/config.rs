@@ -77,7 +77,7 @@ slots = [
 }
 
 /// The change lines of a journal or a sealed segment's text: every line
-/// after its format header (`{"format":1}`, absent in older files).
+/// after its format header (`{"format":2}`, `{"format":1}` or absent in older files).
 pub fn change_lines(text: &str) -> Vec<&str> {
     let body = text.strip_prefix(slotboard::store::HEADER).unwrap_or(text);
     body.lines().collect()

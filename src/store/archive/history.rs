@@ -80,15 +80,9 @@ fn read_history_once(event_dir: &Path, upto: Option<u64>) -> Result<Vec<Record>,
         // Only complete lines: a torn last line was never acknowledged, and a
         // line being written by a running server is not finished yet.
         let bad = |e: BadLine| {
-            let why = match e {
-                BadLine::NotAChange { line, error } => {
-                    format!("line {line} is not a change ({error})")
-                }
-                BadLine::Newer { format } => crate::store::journal::newer_format(format),
-            };
             Retry::Fail(ArchiveError::History {
                 path: path.clone(),
-                why,
+                why: e.why(),
             })
         };
         for line in Segment::read(&bytes).map_err(bad)?.records() {
