@@ -18,5 +18,6 @@ mod ops;
 mod phone;
 mod protocol;
 mod rules;
+mod text;
 mod undo;
 mod wall;
