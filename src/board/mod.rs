@@ -40,6 +40,8 @@ mod restore_tests;
 mod schedule_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod text_tests;
 
 pub use change::Change;
 pub use civil::hhmm;
@@ -49,6 +51,9 @@ pub use ids::{Cell, ParticipantId, RoomId, SessionId, SlotId};
 pub use reject::{Inconsistent, RejectCode, Rejection};
 pub use session::Session;
 pub use state::{Board, BoardState};
-pub use text::{Announcement, Description, Host, Limits, Tag, Tags, TextError, Title};
+pub use text::{
+    Announcement, Description, Host, Limits, Tag, Tags, TextError, Title, invisible_problem,
+    is_visible, line_problem,
+};
 
 use ids::cell;

@@ -20,7 +20,7 @@ use super::slug::{check_id, check_slug};
 use super::times::{hhmm, parse_time};
 use super::{Checked, LANGUAGES, invalid};
 use crate::auth::OrganiserSecret;
-use crate::board::{Grid, Room, RoomId, Slot, SlotId};
+use crate::board::{Grid, Room, RoomId, Slot, SlotId, invisible_problem, line_problem};
 
 /// One `[[events]]` entry, validated.
 #[derive(Debug, Clone)]
@@ -216,6 +216,7 @@ pub(super) fn validate_event(
             "contains a control character; write it on one line",
         ));
     }
+    one_line(&format!("{key}.title"), &title)?;
 
     let tz = TimeZone::get(&raw.timezone).map_err(|_| {
         invalid(
@@ -296,6 +297,16 @@ pub(super) fn validate_event(
     })
 }
 
+/// The board's rule for a one-line text people read on the wall (no line
+/// separators or tag characters, at least one visible character), for the
+/// names the config gives.
+fn one_line(key: &str, text: &str) -> Checked<()> {
+    match line_problem(text).or_else(|| invisible_problem(text)) {
+        Some(why) => Err(invalid(key.to_owned(), why)),
+        None => Ok(()),
+    }
+}
+
 fn validate_rooms(key: &str, rooms: &[RoomConfig]) -> Checked<()> {
     if rooms.is_empty() {
         return Err(invalid(
@@ -328,6 +339,7 @@ fn validate_rooms(key: &str, rooms: &[RoomConfig]) -> Checked<()> {
                 "contains a control character; write it on one line",
             ));
         }
+        one_line(&format!("{rkey}.name"), room.name.trim())?;
         if room.capacity == 0 {
             return Err(invalid(
                 format!("{rkey}.capacity"),

@@ -360,6 +360,21 @@ fn empty_room_name() {
 }
 
 #[test]
+fn names_that_show_nothing_or_break_the_line_are_refused() {
+    let room = "events[0].rooms[0].name";
+    check("\"Amphi\"", "\"\\u3164\"", room, "visible");
+    check("\"Amphi\"", "\"\\u200b\\u200d\"", room, "visible");
+    check("\"Amphi\"", "\"Am\\u2028phi\"", room, "one line");
+    check(
+        "\"BarCamp Test\"",
+        "\"Bar\\U000E0041\"",
+        "events[0].title",
+        "tag character",
+    );
+    assert!(load(&replaced("\"Amphi\"", "\"Amphi 🦀 ✨ à l'étage\"")).is_ok());
+}
+
+#[test]
 fn names_are_trimmed() {
     let c = load(&replaced("\"Amphi\"", "\"  Amphi \"")).unwrap();
     assert_eq!(c.events[0].rooms[0].name, "Amphi");

@@ -20,5 +20,6 @@ mod ops;
 mod phone;
 mod protocol;
 mod rules;
+mod text;
 mod undo;
 mod wall;
