@@ -30,30 +30,9 @@ pub async fn gate(State(state): State<AppState>, request: Request, next: Next) -
     next.run(request).await
 }
 
-/// `%XX` to the byte it stands for; anything else as it is (as
-/// `percent_encoding::percent_decode`, which axum's `Path` uses, does).
+/// `%XX` to the byte it stands for, as axum's `Path` decodes a segment.
 fn percent_decode(raw: &str) -> Vec<u8> {
-    fn hex(c: u8) -> Option<u8> {
-        (c as char).to_digit(16).map(|d| d as u8)
-    }
-    let b = raw.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && let (Some(hi), Some(lo)) = (
-                b.get(i + 1).copied().and_then(hex),
-                b.get(i + 2).copied().and_then(hex),
-            )
-        {
-            out.push(hi << 4 | lo);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    out
+    percent_encoding::percent_decode_str(raw).collect()
 }
 
 #[cfg(test)]
