@@ -100,6 +100,7 @@ impl Server {
             conn_limits,
             clock: sources.clock,
             ids: sources.ids,
+            device_links: Default::default(),
         };
         let app = web::router(state);
         let mut stop = shutdown_rx;

@@ -7,6 +7,7 @@
 mod admin;
 mod archive;
 mod assets;
+pub mod device_link;
 mod exports;
 mod form_body;
 pub(crate) mod forms;
@@ -66,6 +67,8 @@ pub struct AppState {
     pub clock: Arc<dyn crate::clock::Clock>,
     /// Where the `req`s of rendered forms come from.
     pub ids: Arc<dyn crate::ids::IdSource>,
+    /// The device links waiting to be used, and their key.
+    pub device_links: Arc<device_link::DeviceLinks>,
 }
 
 /// The application: every route of slotboard.
@@ -78,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .route("/e/{event}/board.json", get(board_json))
         .route("/e/{event}/schedule.ics", get(schedule_ics))
         .merge(phone::routes())
+        .merge(device_link::routes())
         .merge(wall::routes())
         .merge(admin::routes())
         .merge(exports::routes())

@@ -22,7 +22,6 @@ use serde::{Deserialize, Serialize};
 
 use super::form_body::FormFields;
 use super::{AppError, AppState, TOKEN_COOKIE, forms};
-use crate::auth;
 use crate::board::{Actor, Cell, RejectCode, Rejection, RoomId, SlotId};
 use crate::hub::Answer;
 use crate::i18n::Lang;
@@ -45,7 +44,6 @@ pub fn routes() -> Router<AppState> {
         .route("/e/{event}/release", command("release"))
         .route("/e/{event}/move", command("move"))
         .route("/e/{event}/vote", command("vote"))
-        .route("/e/{event}/me", get(me))
         .route("/e/{event}/hints", get(hints))
 }
 
@@ -106,20 +104,13 @@ fn removal(name: &'static str) -> Cookie<'static> {
     Cookie::build((name, "")).path("/").build()
 }
 
-/// The page carries the participant's token (in the device link): never
-/// cache it.
+/// The page carries a device link that signs in as this participant:
+/// never cache it.
 fn no_store(mut response: Response) -> Response {
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
-}
-
-fn device_url(state: &AppState, slug: &str, token: &str) -> String {
-    format!(
-        "{}/e/{slug}/me?t={token}",
-        state.config.server.public_url.trim_end_matches('/')
-    )
 }
 
 fn known_cell(
@@ -163,7 +154,7 @@ async fn render(
         event: &event.config,
         board: &snap.board,
         me: &actor.id,
-        device_url: device_url(state, slug, &token),
+        device_url: super::device_link::url(state, slug, &token),
         limits: &state.config.limits,
         now: state.clock.now(),
         notice: r.notice,
@@ -390,48 +381,4 @@ async fn hints(
     let (_, snap) = state.snapshot(&slug).await?;
     let body = axum::Json(views::phone::hints(&snap.board));
     Ok(no_store(body.into_response()))
-}
-
-/// `GET /e/{slug}/me?t={token}`: this browser becomes the participant of
-/// that token (the link of "Use on another device").
-async fn me(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-    Query(q): Query<HashMap<String, String>>,
-    lang: Lang,
-    jar: CookieJar,
-) -> Result<Response, AppError> {
-    let event = state.event(&slug)?;
-    let lang = views::lang_for(&event.config, lang);
-    let mut response = match q.get("t").filter(|t| auth::valid_token(t)) {
-        Some(token) => {
-            let cookie = Cookie::build((TOKEN_COOKIE, token.clone()))
-                .http_only(true)
-                .same_site(SameSite::Lax)
-                .secure(state.secure_cookies())
-                .path("/")
-                .permanent()
-                .build();
-            let jar = jar.add(cookie);
-            (jar, Redirect::to(&format!("/e/{slug}?notice=device#notice"))).into_response()
-        }
-        None => (
-            StatusCode::BAD_REQUEST,
-            views::not_found(
-                lang,
-                lang.t(
-                    "This sign-in link is not valid: copy it again, whole, from the device where you are signed in (“Use on another device”).",
-                    "Ce lien de connexion n'est pas valide : recopiez-le en entier depuis l'appareil où vous êtes connecté (« Utiliser sur un autre appareil »).",
-                ),
-            ),
-        )
-            .into_response(),
-    };
-    let h = response.headers_mut();
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    Ok(response)
 }

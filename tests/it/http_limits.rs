@@ -194,6 +194,7 @@ const GETS: &[&str] = &[
     "/admin/lock",
     "/claim?slot=sat-0930&room=amphi",
     "/me?t=abcdefghijklmnopqrstuvwxyz",
+    "/me?l=p_0.1.2.3",
     "/hints",
     "/board.json",
     "/schedule.ics",
@@ -207,6 +208,7 @@ const GETS: &[&str] = &[
 
 const POSTS: &[&str] = &[
     "/claim",
+    "/me",
     "/edit",
     "/release",
     "/move",

@@ -4,6 +4,7 @@ mod abuse;
 mod admin;
 mod alternatives;
 mod archive;
+mod device_link;
 mod durability;
 mod exports;
 mod faults;

@@ -466,16 +466,21 @@ async fn a_link_carries_the_identity_to_another_device() {
     let mut laptop = NoJs::new();
     let page = laptop.get(&camp, "/e/camp").await;
     let token = laptop.token();
-    let link = format!("http://barcamp.test/e/camp/me?t={token}");
+    let link = crate::device_link::device_link(&page.body);
     assert!(
         page.body.contains(&format!("href=\"{link}\"")),
         "the device link"
     );
+    assert!(!link.contains(&token), "the token is not in the link");
     assert!(page.body.contains("<svg role=\"img\""), "the QR code");
     assert!(page.body.contains("Utiliser sur un autre appareil"));
 
     let mut phone = NoJs::new();
-    let signed = phone.get(&camp, &format!("/e/camp/me?t={token}")).await;
+    let path = link.trim_start_matches("http://barcamp.test");
+    let asked = phone.get(&camp, path).await;
+    assert_eq!(asked.status, 200, "opening the link only asks");
+    assert!(phone.cookies.is_empty(), "and changes nothing");
+    let signed = crate::device_link::confirm(&mut phone, &camp, &asked.body).await;
     assert_eq!(signed.status, 303);
     assert!(
         signed

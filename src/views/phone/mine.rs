@@ -117,8 +117,8 @@ pub(super) fn device(v: &View<'_>, lang: Lang) -> Markup {
                 ))
             }
             p { (lang.t(
-                "Scan this code with your other device, or open the link on it:",
-                "Scannez ce code avec votre autre appareil, ou ouvrez-y ce lien :",
+                "Scan this code with your other device, or open the link on it. It works once, within 5 minutes, and asks before it changes anything; reload this page for a new one.",
+                "Scannez ce code avec votre autre appareil, ou ouvrez-y ce lien. Il ne sert qu'une fois, dans les 5 minutes, et demande avant de changer quoi que ce soit ; rechargez cette page pour en avoir un nouveau.",
             )) }
             div class="qr" { @if let Some(svg) = &qr { (PreEscaped(svg)) } }
             p class="device-link" { a href=(v.device_url) { (v.device_url) } }

@@ -16,6 +16,7 @@
 //! [`mine`] (my sessions, another device), [`data`] (the script's block).
 
 mod data;
+pub mod device_link;
 mod grid;
 mod mine;
 mod notices;
@@ -48,7 +49,8 @@ pub struct View<'a> {
     pub board: &'a Board,
     /// The public id of the participant looking at the page.
     pub me: &'a ParticipantId,
-    /// `{public_url}/e/{slug}/me?t={token}`: signs another device in as me.
+    /// `{public_url}/e/{slug}/me?l={signed link}`: asks another device to
+    /// sign in as me (`web::device_link`); the token is not in it.
     pub device_url: String,
     pub limits: &'a Limits,
     pub now: Timestamp,

@@ -71,7 +71,7 @@ fn the_page_marks_the_running_slot_and_jumps_to_it() {
         event: &e,
         board: &board,
         me: &me,
-        device_url: "http://x.test/e/camp/me?t=abc".into(),
+        device_url: "http://x.test/e/camp/me?l=p_0.1.2.3".into(),
         limits: &limits,
         now,
         notice: None,
