@@ -266,6 +266,66 @@ fn hash_token_generate_prints_a_secret_and_its_hash() {
 }
 
 #[test]
+fn start_up_refuses_an_organiser_secret_under_16_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = shipped_with(dir.path(), "[server]", "[server]");
+    // 15 characters: refused by check-config and by serve, naming the fix.
+    expect_refused(
+        &path,
+        &[("SLOTBOARD_ORGANISER_TOKEN", "fifteen-chars-x")],
+        &[
+            "SLOTBOARD_ORGANISER_TOKEN",
+            "15 characters long",
+            "at least 16",
+            "slotboard hash-token --generate",
+        ],
+    );
+    // 16 is enough.
+    let out = slotboard(
+        &["check-config", "--config", path.to_str().unwrap()],
+        &[("SLOTBOARD_ORGANISER_TOKEN", "sixteen-chars-xy")],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn hash_token_refuses_a_15_character_secret_and_names_generate() {
+    let out = slotboard(&["hash-token"], &[], "fifteen-chars-x\n");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("at least 16"), "{stderr}");
+    assert!(stderr.contains("hash-token --generate"), "{stderr}");
+    assert!(text(&out.stdout).is_empty());
+    let out = slotboard(&["hash-token"], &[], "sixteen-chars-xy\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn a_generated_secret_is_long_enough_to_start_with_and_fresh_each_time() {
+    let secret_of = |out: &Output| -> String {
+        let stdout = text(&out.stdout);
+        stdout
+            .lines()
+            .map(str::trim)
+            .find(|l| l.len() == 24 && l.chars().all(|c| c.is_ascii_alphanumeric()))
+            .unwrap_or_else(|| panic!("no secret in {stdout}"))
+            .to_owned()
+    };
+    let a = slotboard(&["hash-token", "--generate"], &[], "");
+    let b = slotboard(&["hash-token", "--generate"], &[], "");
+    assert!(a.status.success() && b.status.success());
+    let secret = secret_of(&a);
+    assert_ne!(secret, secret_of(&b), "each run makes a new secret");
+    let out = slotboard(
+        &["check-config", "--config", SHIPPED],
+        &[("SLOTBOARD_ORGANISER_TOKEN", &secret)],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+#[test]
 fn help_explains_the_commands() {
     let out = slotboard(&["--help"], &[], "");
     let stdout = text(&out.stdout);

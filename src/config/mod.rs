@@ -64,8 +64,13 @@ pub use server::ServerConfig;
 pub use slug::is_slug;
 pub use times::{hhmm, parse_time};
 
-/// The shortest organiser secret accepted from `SLOTBOARD_ORGANISER_TOKEN`.
-pub const MIN_SECRET_CHARS: usize = 8;
+/// The shortest organiser secret accepted in plain form: from
+/// `SLOTBOARD_ORGANISER_TOKEN` at start-up, and by `slotboard hash-token`.
+/// 16 characters of a generated secret are about 94 bits; a short one can be
+/// guessed through the login form and the socket. A secret given as a hash
+/// (`organiser_token_hash`) cannot be measured: its length was checked, if
+/// at all, when `hash-token` made it (see docs/security.md).
+pub const MIN_SECRET_CHARS: usize = 16;
 
 /// The languages slotboard has translations for.
 pub const LANGUAGES: &[&str] = &["fr", "en"];

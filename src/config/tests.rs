@@ -101,6 +101,16 @@ fn the_shipped_config_loads() {
     assert_eq!(e.days.len(), 2);
     assert!(e.organiser().verify("demo-organiser-2026"));
     assert!(!e.organiser().verify("demo-organiser-2025"));
+    // Every demo secret README shows opens its event, and is long enough to
+    // be given as SLOTBOARD_ORGANISER_TOKEN too.
+    for (slug, secret) in [
+        ("barcamp-rennes", "demo-organiser-2026"),
+        ("barcamp-brest", "demo-organiser-brest-2027"),
+    ] {
+        assert!(c.event(slug).unwrap().organiser().verify(secret), "{slug}");
+        assert!(secret.chars().count() >= crate::config::MIN_SECRET_CHARS);
+        assert!(include_str!("../../README.md").contains(&format!("`{secret}`")));
+    }
     assert_eq!(c.server.bind, "0.0.0.0:8080".parse().unwrap());
     assert_eq!(c.server.public_url, "http://localhost:8080");
     assert_eq!(c.server.data_dir, PathBuf::from("data"));
@@ -688,18 +698,18 @@ fn env_token_overrides_and_applies_to_every_event() {
     let text = replaced(&format!("organiser_token_hash = \"{HASH}\"\n"), "");
     let event = text[text.find("[[events]]").unwrap()..].replace("barcamp-test", "barcamp-two");
     let overrides = Overrides {
-        organiser_token: Some("env-secret-123".into()),
+        organiser_token: Some("env-secret-1234567".into()),
         ..Overrides::default()
     };
     let c = Config::from_toml_str(&format!("{text}\n{event}"), "t.toml", &overrides).unwrap();
     assert_eq!(c.events.len(), 2);
     for e in &c.events {
-        assert!(e.organiser().verify("env-secret-123"));
+        assert!(e.organiser().verify("env-secret-1234567"));
         assert!(!e.organiser().verify("abc"));
     }
     // It also wins over a hash in the file.
     let c = Config::from_toml_str(&base(), "t.toml", &overrides).unwrap();
-    assert!(c.events[0].organiser().verify("env-secret-123"));
+    assert!(c.events[0].organiser().verify("env-secret-1234567"));
     assert!(!c.events[0].organiser().verify("abc"));
 }
 
@@ -711,7 +721,7 @@ fn short_env_token_is_refused() {
     };
     let err = Config::from_toml_str(&base(), "t.toml", &overrides).unwrap_err();
     assert_eq!(err.key(), Some("SLOTBOARD_ORGANISER_TOKEN"));
-    assert!(err.to_string().contains("at least 8"), "{err}");
+    assert!(err.to_string().contains("at least 16"), "{err}");
 }
 
 #[test]

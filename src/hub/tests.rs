@@ -44,7 +44,7 @@ fn event_config() -> Arc<EventConfig> {
     }
     toml.push_str("]\n");
     let overrides = Overrides {
-        organiser_token: Some("x".repeat(12)),
+        organiser_token: Some("x".repeat(16)),
         ..Default::default()
     };
     let config = Config::from_toml_str(&toml, "hub-test.toml", &overrides).expect("test config");

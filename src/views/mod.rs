@@ -7,11 +7,13 @@
 
 pub mod admin;
 pub mod archive;
+mod foreign_origin;
 pub mod phone;
 pub mod qr;
 mod too_large;
 pub mod wall;
 
+pub use foreign_origin::foreign_origin;
 pub use too_large::too_large;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};

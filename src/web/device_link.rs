@@ -317,7 +317,9 @@ async fn switch(
 ) -> Result<Response, AppError> {
     let event = state.event(&slug)?;
     let lang = views::lang_for(&event.config, lang);
-    if !super::origin_allowed(&headers, &state.config) {
+    // `origin::gate` refuses a foreign origin before any POST gets here;
+    // checked again because this one switches who the browser is.
+    if !super::origin::origin_allowed(&headers, &state.config) {
         return Ok(refused(lang, &slug, LinkProblem::OtherSite));
     }
     let fields = form.unwrap_or_default();

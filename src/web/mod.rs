@@ -14,6 +14,7 @@ pub(crate) mod forms;
 mod headers;
 mod known_event;
 mod metrics;
+mod origin;
 mod phone;
 pub mod protocol;
 mod socket;
@@ -91,6 +92,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             known_event::gate,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            origin::gate,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(
             form_body::FORM_BODY_LIMIT,
@@ -262,28 +267,6 @@ async fn not_found(lang: Lang) -> Response {
         .into_response()
 }
 
-/// Whether a WebSocket upgrade comes from a page we trust: no `Origin` (not a
-/// browser), the request's own host, the public URL, or a configured origin.
-fn origin_allowed(headers: &HeaderMap, config: &Config) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN) else {
-        return true;
-    };
-    let Ok(origin) = origin.to_str() else {
-        return false;
-    };
-    if config.server.is_configured_origin(origin) {
-        return true;
-    }
-    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
-        return false;
-    };
-    ["http://", "https://"].iter().any(|scheme| {
-        origin.len() == scheme.len() + host.len()
-            && origin[..scheme.len()].eq_ignore_ascii_case(scheme)
-            && origin[scheme.len()..].eq_ignore_ascii_case(host)
-    })
-}
-
 /// The socket's read buffer. A phone's frames are a few hundred bytes; a
 /// bigger frame grows the buffer while it is read. tungstenite's default is
 /// 128 KiB.
@@ -298,7 +281,7 @@ async fn ws(
     upgrade: wire::Upgrade,
 ) -> Result<Response, AppError> {
     let event = state.event(&slug)?;
-    if !origin_allowed(&headers, &state.config) {
+    if !origin::origin_allowed(&headers, &state.config) {
         return Ok((
             StatusCode::FORBIDDEN,
             "This page's origin may not open the board's WebSocket. Open the board from its own address, or add the origin to allowed_origins in the config.",
