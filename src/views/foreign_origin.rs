@@ -8,30 +8,19 @@
 
 use maud::{Markup, html};
 
-use super::{Page, layout};
 use crate::i18n::Lang;
 
 /// The page for a state-changing form posted from another origin.
 pub fn foreign_origin(lang: Lang) -> Markup {
-    let page = Page {
+    super::error_page(
         lang,
-        title: lang.t("Refused · slotboard", "Refusé · slotboard"),
-        class: "error",
-        styles: &[],
-        scripts: &[],
-        languages: &[],
-    };
-    layout(
-        &page,
+        lang.t("Refused · slotboard", "Refusé · slotboard"),
+        lang.t("Sent from another site", "Envoyé depuis un autre site"),
         html! {
-            header { h1 { (lang.t("Sent from another site", "Envoyé depuis un autre site")) } }
-            main {
-                p { (lang.t(
-                    "This form was sent from a page of another site, not from the board itself: nothing was applied. If you meant to do this, open the board from its own address and send the form again from there.",
-                    "Ce formulaire a été envoyé depuis une page d'un autre site, pas depuis le tableau lui-même : rien n'a été appliqué. Si c'était voulu, ouvrez le tableau à sa propre adresse et renvoyez le formulaire depuis celle-ci.",
-                )) }
-                p { a href="/" { (lang.t("See the events of this server", "Voir les événements de ce serveur")) } }
-            }
+            p { (lang.t(
+                "This form was sent from a page of another site, not from the board itself: nothing was applied. If you meant to do this, open the board from its own address and send the form again from there.",
+                "Ce formulaire a été envoyé depuis une page d'un autre site, pas depuis le tableau lui-même : rien n'a été appliqué. Si c'était voulu, ouvrez le tableau à sa propre adresse et renvoyez le formulaire depuis celle-ci.",
+            )) }
         },
     )
 }

@@ -234,11 +234,13 @@ pub fn index(lang: Lang, events: &[(&EventConfig, crate::lifecycle::State)]) -> 
     )
 }
 
-/// A page that says what was not found and where to go.
-pub fn not_found(lang: Lang, what: &str) -> Markup {
+/// An error page: its title, its heading, and what happened and what to do,
+/// in the shared layout. The not-found, too-large and foreign-origin pages
+/// are this page with their own words.
+pub fn error_page(lang: Lang, title: &str, heading: &str, body: Markup) -> Markup {
     let page = Page {
         lang,
-        title: lang.t("Not found · slotboard", "Introuvable · slotboard"),
+        title,
         class: "error",
         styles: &[],
         scripts: &[],
@@ -247,11 +249,25 @@ pub fn not_found(lang: Lang, what: &str) -> Markup {
     layout(
         &page,
         html! {
-            header { h1 { (lang.t("Not found", "Introuvable")) } }
-            main {
-                p { (what) }
-                p { a href="/" { (lang.t("See the events of this server", "Voir les événements de ce serveur")) } }
-            }
+            header { h1 { (heading) } }
+            main { (body) }
         },
+    )
+}
+
+/// The link every error page ends with.
+pub fn back_to_events(lang: Lang) -> Markup {
+    html! {
+        p { a href="/" { (lang.t("See the events of this server", "Voir les événements de ce serveur")) } }
+    }
+}
+
+/// A page that says what was not found and where to go.
+pub fn not_found(lang: Lang, what: &str) -> Markup {
+    error_page(
+        lang,
+        lang.t("Not found · slotboard", "Introuvable · slotboard"),
+        lang.t("Not found", "Introuvable"),
+        html! { p { (what) } (back_to_events(lang)) },
     )
 }

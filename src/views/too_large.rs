@@ -6,19 +6,10 @@
 
 use maud::{Markup, html};
 
-use super::{Page, layout};
 use crate::i18n::Lang;
 
 /// The page for a form whose body is over `limit_kib` KiB.
 pub fn too_large(lang: Lang, limit_kib: usize) -> Markup {
-    let page = Page {
-        lang,
-        title: lang.t("Too large · slotboard", "Trop long · slotboard"),
-        class: "error",
-        styles: &[],
-        scripts: &[],
-        languages: &[],
-    };
     let what = match lang {
         Lang::En => format!(
             "This form sent more than {limit_kib} KiB, more than any form of this board takes: nothing was applied. Go back, shorten what you typed, and send it again."
@@ -27,14 +18,10 @@ pub fn too_large(lang: Lang, limit_kib: usize) -> Markup {
             "Ce formulaire a envoyé plus de {limit_kib} Kio, plus qu'aucun formulaire de ce tableau n'en prend : rien n'a été appliqué. Revenez en arrière, raccourcissez le texte, puis renvoyez-le."
         ),
     };
-    layout(
-        &page,
-        html! {
-            header { h1 { (lang.t("Too large", "Trop long")) } }
-            main {
-                p { (what) }
-                p { a href="/" { (lang.t("See the events of this server", "Voir les événements de ce serveur")) } }
-            }
-        },
+    super::error_page(
+        lang,
+        lang.t("Too large · slotboard", "Trop long · slotboard"),
+        lang.t("Too large", "Trop long"),
+        html! { p { (what) } (super::back_to_events(lang)) },
     )
 }

@@ -32,11 +32,10 @@ use std::sync::Mutex;
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum_extra::extract::CookieJar;
-use axum_extra::extract::cookie::{Cookie, SameSite};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
@@ -228,7 +227,7 @@ pub fn url(state: &AppState, slug: &str, token: &str) -> String {
 fn status_of(p: LinkProblem) -> StatusCode {
     match p {
         LinkProblem::Malformed | LinkProblem::RawToken => StatusCode::BAD_REQUEST,
-        LinkProblem::Forged | LinkProblem::OtherSite => StatusCode::FORBIDDEN,
+        LinkProblem::Forged => StatusCode::FORBIDDEN,
         LinkProblem::Expired | LinkProblem::Used => StatusCode::GONE,
     }
 }
@@ -310,18 +309,13 @@ async fn ask(
 async fn switch(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    headers: HeaderMap,
     lang: Lang,
     jar: CookieJar,
     FormFields(form): FormFields,
 ) -> Result<Response, AppError> {
     let event = state.event(&slug)?;
     let lang = views::lang_for(&event.config, lang);
-    // `origin::gate` refuses a foreign origin before any POST gets here;
-    // checked again because this one switches who the browser is.
-    if !super::origin::origin_allowed(&headers, &state.config) {
-        return Ok(refused(lang, &slug, LinkProblem::OtherSite));
-    }
+    // A foreign origin never gets here: `origin::gate` answers it 403.
     let fields = form.unwrap_or_default();
     let Some(link) = fields.get("l") else {
         return Ok(refused(lang, &slug, LinkProblem::Malformed));
@@ -340,13 +334,7 @@ async fn switch(
         }
         Err(p) => return Ok(refused(lang, &slug, p)),
     };
-    let cookie = Cookie::build((TOKEN_COOKIE, token))
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(state.secure_cookies())
-        .path("/")
-        .permanent()
-        .build();
+    let cookie = super::token_cookie(&state, token);
     Ok(private(
         (jar.add(cookie), Redirect::to(&done)).into_response(),
     ))

@@ -200,14 +200,20 @@ pub(crate) fn with_token(state: &AppState, jar: CookieJar) -> CookieJar {
     {
         return jar;
     }
-    let cookie = Cookie::build((TOKEN_COOKIE, auth::new_token()))
+    jar.add(token_cookie(state, auth::new_token()))
+}
+
+/// The participant's token cookie: HttpOnly, `SameSite=Lax` (a link from
+/// elsewhere opens the board signed in), for the whole site, for good. A new
+/// identity and a device link both set it this way.
+pub(crate) fn token_cookie(state: &AppState, token: String) -> Cookie<'static> {
+    Cookie::build((TOKEN_COOKIE, token))
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(state.secure_cookies())
         .path("/")
         .permanent()
-        .build();
-    jar.add(cookie)
+        .build()
 }
 
 async fn board_json(

@@ -26,8 +26,6 @@ pub enum LinkProblem {
     Used,
     /// The old form `?t={token}`, no longer accepted.
     RawToken,
-    /// The switch was posted from another site.
-    OtherSite,
 }
 
 /// What the question page shows.
@@ -145,10 +143,6 @@ pub fn refused(lang: Lang, slug: &str, p: LinkProblem) -> Markup {
         LinkProblem::RawToken => lang.t(
             "This is an old kind of sign-in link, no longer accepted.",
             "C'est un ancien type de lien de connexion, qui n'est plus accepté.",
-        ),
-        LinkProblem::OtherSite => lang.t(
-            "This form was sent from another site.",
-            "Ce formulaire a été envoyé depuis un autre site.",
         ),
     };
     page(
