@@ -171,7 +171,8 @@ async fn logout(
     Ok((jar, Redirect::to(&admin_url(&slug))).into_response())
 }
 
-/// A moderation form: `/e/{event}/admin/{move|swap|lock|unlock|release|open|announce}`.
+/// A moderation form: `/e/{event}/admin/{move|swap|lock|unlock|release|open|announce|end}`,
+/// and the bulk removals `remove_by_owner` and `remove_claims_since`.
 async fn act(
     State(state): State<AppState>,
     Path((slug, op)): Path<(String, String)>,
@@ -186,7 +187,15 @@ async fn act(
         Err(rejection) => return Ok(rejection.into_response()),
     };
     let wire = match op.as_str() {
-        "move" | "swap" | "lock" | "unlock" | "release" | "announce" | "end" => op.as_str(),
+        "move"
+        | "swap"
+        | "lock"
+        | "unlock"
+        | "release"
+        | "announce"
+        | "end"
+        | "remove_by_owner"
+        | "remove_claims_since" => op.as_str(),
         "open" => "set_open",
         _ => return Ok(super::not_found(lang).await),
     };
