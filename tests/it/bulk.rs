@@ -199,6 +199,25 @@ async fn the_admin_page_shows_owners_and_removes_by_form_without_javascript() {
         page.contains("Would undo: removed 2 sessions at once: “Free crypto”, “Free crypto 2”"),
         "the undo button offers to put them back"
     );
+    // The owner's form sent again with a new req: nothing left, said so.
+    let to = post_form(
+        &camp,
+        &organiser.cookie,
+        "remove_by_owner",
+        &[("owner", &owner)],
+    )
+    .await;
+    assert_eq!(to, "/e/camp/admin?notice=nothing_to_remove");
+    let r = request(&camp, &to)
+        .cookie(Some(&organiser.cookie))
+        .lang("en")
+        .get()
+        .await;
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains(r#"data-code="nothing_to_remove""#),
+        "the page says it in #notice"
+    );
     // The same form again (a double submit) is answered once.
     let to = post_form(
         &camp,

@@ -237,6 +237,12 @@ async fn act(
         )
             .into_response());
     }
+    // A bulk removal that found nothing says so, not "that session no
+    // longer exists" (the JSON keeps the board's `not_found`).
+    let bulk = wire.starts_with("remove_");
+    if bulk && notice == Notice::Rejected(RejectCode::NotFound) {
+        return Ok(to_notice(&slug, Notice::NothingToRemove));
+    }
     Ok(to_notice(&slug, notice))
 }
 
