@@ -56,7 +56,7 @@ pub enum Change {
         on: bool,
     },
     /// Extension: several sessions taken off the board at once (an
-    /// organiser's `remove_by_owner` or `remove_claims_since`), in id order.
+    /// organiser's `remove_by_owner` or `remove_claims_since`), ids sorted as text.
     Removed {
         sessions: Vec<SessionId>,
     },
