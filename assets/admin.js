@@ -68,6 +68,15 @@
     return titles.get(id) || id;
   }
 
+  // The core's rule (labels::short_id), by the length the server hands us.
+  function shortId(id) {
+    return String(id || "").slice(0, D.short_id_chars || 8);
+  }
+
+  function countText(n) {
+    return (n === 1 ? S.ui.session_one : S.ui.session_many).replace("{n}", String(n));
+  }
+
   function remember(sessions) {
     for (const s of sessions) titles.set(s.id, s.title);
   }
@@ -128,6 +137,8 @@
         el("span", { class: "session-title", text: s.title }),
         " ",
         el("span", { class: "host", text: s.host }),
+        " ",
+        el("span", { class: "owner", title: s.owner, text: shortId(s.owner) }),
       ]);
       if (s.votes > 0) {
         box.append(" ", el("span", { class: "votes", text: "♥ " + s.votes + " " + (s.votes === 1 ? S.ui.vote : S.ui.votes) }));
@@ -234,8 +245,40 @@
     box.hidden = false;
   }
 
+  // #owners: one line per owner with their removal form, as the server
+  // renders it (views/admin/owners.rs), from the same templates.
+  function renderOwners() {
+    const list = document.getElementById("owner-list");
+    if (!list) return;
+    const byOwner = new Map();
+    for (const s of state().sessions.slice().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+      if (!byOwner.has(s.owner)) byOwner.set(s.owner, []);
+      byOwner.get(s.owner).push(s);
+    }
+    const owners = Array.from(byOwner.keys()).sort();
+    const sig = JSON.stringify(owners.map((o) => [o, byOwner.get(o).map((s) => s.title)]));
+    if (list._sig === sig) return;
+    list._sig = sig;
+    const items = owners.map((owner) => {
+      const mine = byOwner.get(owner);
+      const count = countText(mine.length);
+      const label = S.ui.remove_owner.replace("{owner}", () => shortId(owner)).replace("{count}", () => count);
+      return el("li", { "data-owner": owner }, [
+        el("span", { class: "owner", title: owner, text: shortId(owner) }),
+        " · " + count + ": ",
+        el("span", { class: "owner-titles", text: mine.map((s) => s.title).join(", ") }),
+        " ",
+        makeForm("remove_by_owner", "remove_by_owner", { owner }, label, label),
+      ]);
+    });
+    list.replaceChildren(...items);
+    const empty = document.getElementById("owners-empty");
+    if (empty) empty.hidden = owners.length > 0;
+  }
+
   function render() {
     for (const td of document.querySelectorAll("td[data-slot][data-room]")) renderCell(td);
+    renderOwners();
     renderControls();
     renderPickStatus();
     document.body.classList.toggle("pick-mode", !!mode);
@@ -256,6 +299,10 @@
       const v = path ? change[path] : change;
       if (v === undefined || v === null) return m;
       if (what === "title") return quote(titleOf(typeof v === "string" ? v : v.id));
+      if (what === "titles" && Array.isArray(v)) {
+        return v.map((x) => quote(titleOf(typeof x === "string" ? x : x.id))).join(", ");
+      }
+      if (what === "count" && Array.isArray(v)) return String(v.length);
       if (what === "cell") return cellLabel(v.slot, v.room);
       if (what === "text") return String(v);
       return m;
@@ -291,6 +338,13 @@
       el("span", { class: "what", text: describe(f.change) }),
     ]);
     if (undoRevs.has(f.rev)) tagUndo(li);
+    // A claim's line offers to remove every claim since, as the server's does.
+    if (f.change.kind === "claimed") {
+      const form = makeForm("remove_claims_since", "remove_claims_since", { rev: String(f.rev) },
+        S.ui.undo_since, S.ui.undo_since + " (rev " + f.rev + ")");
+      form.classList.add("since");
+      li.append(" ", form);
+    }
     list.prepend(li);
     while (list.children.length > 500) list.lastElementChild.remove();
   }
@@ -376,6 +430,10 @@
         return { op, slot: v("slot"), room: v("room") };
       case "release":
         return { op, session: v("session") };
+      case "remove_by_owner":
+        return { op, owner: v("owner") };
+      case "remove_claims_since":
+        return { op, rev: Number(v("rev")) };
       case "set_open":
         return { op, open: v("open") === "true" };
       case "announce":
@@ -545,6 +603,7 @@
     onEvent: (f) => {
       const ch = f.change;
       if (ch.kind === "claimed" || ch.kind === "edited") titles.set(ch.session.id, ch.session.title);
+      if (ch.kind === "restored") remember(ch.sessions);
       if (mode && !findSession(mode.session)) mode = null;
       render();
       addAudit(f);

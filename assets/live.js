@@ -75,6 +75,28 @@
       case "announced":
         state.announcement = change.text === "" ? null : change.text;
         break;
+      case "removed": { // extension: several sessions at once
+        const gone = new Set(change.sessions);
+        state.sessions = sessions.filter((s) => !gone.has(s.id));
+        if (state.you && state.you.votes) {
+          state.you.votes = state.you.votes.filter((v) => !gone.has(v));
+        }
+        break;
+      }
+      case "restored": { // extension: put back as they were, votes included
+        for (const s of change.sessions) {
+          if (!find(s.id)) sessions.push(s);
+        }
+        const voters = change.voters || {};
+        if (state.you && state.you.votes) {
+          for (const id of Object.keys(voters)) {
+            if (voters[id].includes(state.you.id) && !state.you.votes.includes(id)) {
+              state.you.votes.push(id);
+            }
+          }
+        }
+        break;
+      }
       case "ended": // extension: closed for good
         state.event.ended = true;
         break;

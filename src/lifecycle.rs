@@ -181,6 +181,18 @@ pub fn orphans_in(
             Change::Released { session } => {
                 sessions.remove(&session);
             }
+            Change::Removed { sessions: gone } => {
+                for id in gone {
+                    sessions.remove(&id);
+                }
+            }
+            Change::Restored { sessions: back, .. } => {
+                for session in back {
+                    let title = session.title.as_str().to_owned();
+                    note(Some((session.id.clone(), title.clone())), session.cell());
+                    sessions.insert(session.id.clone(), (title, session.cell()));
+                }
+            }
             Change::Moved {
                 session,
                 slot,

@@ -6,6 +6,8 @@
 
 mod kit;
 
+#[path = "browser/bulk.rs"]
+mod bulk;
 #[path = "browser/harness.rs"]
 mod harness;
 #[path = "browser/pages.rs"]

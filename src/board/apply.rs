@@ -4,9 +4,9 @@
 //! disk and what is in memory follow one set of rules; the checks here keep
 //! the board's invariants whatever a journal line says.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Board, Cell, Change, Inconsistent, SessionId, cell};
+use super::{Board, Cell, Change, Inconsistent, ParticipantId, Session, SessionId, cell};
 
 impl Board {
     /// Applies a change and adds one to `rev`. A change from [`Board::decide`]
@@ -75,6 +75,23 @@ impl Board {
                     self.voters.remove(session);
                 }
                 self.sessions.get_mut(session).expect("checked").votes = *votes;
+            }
+            Change::Removed { sessions } => {
+                for id in sessions {
+                    if let Some(s) = self.sessions.remove(id) {
+                        self.cells.remove(&s.cell());
+                    }
+                    self.voters.remove(id);
+                }
+            }
+            Change::Restored { sessions, voters } => {
+                for s in sessions {
+                    self.cells.insert(s.cell(), s.id.clone());
+                    self.sessions.insert(s.id.clone(), s.clone());
+                }
+                for (id, set) in voters.iter().filter(|(_, v)| !v.is_empty()) {
+                    self.voters.insert(id.clone(), set.clone());
+                }
             }
             Change::Ended {} => self.ended = true,
         }
@@ -154,6 +171,19 @@ impl Board {
                 fits(&cell(slot, room))?;
             }
             Change::Opened { .. } | Change::Announced { .. } | Change::Ended {} => {}
+            Change::Removed { sessions } => {
+                if sessions.is_empty() {
+                    return Err(Inconsistent("a removal of no session".into()));
+                }
+                let mut seen = BTreeSet::new();
+                for id in sessions {
+                    known(id)?;
+                    if !seen.insert(id) {
+                        return Err(Inconsistent(format!("session {id} removed twice")));
+                    }
+                }
+            }
+            Change::Restored { sessions, voters } => self.check_restored(sessions, voters)?,
             Change::Voted {
                 session,
                 votes,
@@ -173,6 +203,47 @@ impl Board {
                     return Err(Inconsistent(format!("vote on {session} does not add up")));
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// A `restored` puts back sessions that are not on the board, each in a
+    /// free cell of the grid (and no two in one), with as many votes as it
+    /// lists voters.
+    fn check_restored(
+        &self,
+        sessions: &[Session],
+        voters: &BTreeMap<SessionId, BTreeSet<ParticipantId>>,
+    ) -> Result<(), Inconsistent> {
+        if sessions.is_empty() {
+            return Err(Inconsistent("a restoration of no session".into()));
+        }
+        let mut cells = BTreeSet::new();
+        let mut ids = BTreeSet::new();
+        for s in sessions {
+            let c = s.cell();
+            if !self.grid.has_cell(&c) {
+                return Err(Inconsistent(format!(
+                    "no cell {}/{} on this board",
+                    c.slot, c.room
+                )));
+            }
+            if self.sessions.contains_key(&s.id) || !ids.insert(&s.id) {
+                return Err(Inconsistent(format!("session {} exists", s.id)));
+            }
+            if self.cells.contains_key(&c) || !cells.insert(c) {
+                return Err(Inconsistent(format!("cell of {} is taken", s.id)));
+            }
+            let counted = voters.get(&s.id).map_or(0, BTreeSet::len);
+            if s.votes as usize != counted {
+                return Err(Inconsistent(format!(
+                    "session {} counts {} votes but lists {counted} voters",
+                    s.id, s.votes
+                )));
+            }
+        }
+        if let Some(id) = voters.keys().find(|id| !ids.contains(id)) {
+            return Err(Inconsistent(format!("votes for unknown session {id}")));
         }
         Ok(())
     }

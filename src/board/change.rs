@@ -4,6 +4,8 @@
 //! line, so this file is a format: it stays apart from the rules that produce
 //! changes (`decide.rs`) and the code that applies them (`apply.rs`).
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::{Deserialize, Serialize};
 
 use super::{ParticipantId, RoomId, Session, SessionId, SlotId};
@@ -52,6 +54,19 @@ pub enum Change {
         votes: u32,
         voter: ParticipantId,
         on: bool,
+    },
+    /// Extension: several sessions taken off the board at once (an
+    /// organiser's `remove_by_owner` or `remove_claims_since`), ids sorted as text.
+    Removed {
+        sessions: Vec<SessionId>,
+    },
+    /// Extension: sessions put back as they were, votes included (the undo
+    /// of a `removed`). `voters` lists who wanted to attend each, so that a
+    /// replay counts the same votes; absent when nobody had voted.
+    Restored {
+        sessions: Vec<Session>,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        voters: BTreeMap<SessionId, BTreeSet<ParticipantId>>,
     },
     /// The event is over for good (an organiser's `end`, or the server when
     /// the last slot has passed): nothing changes after this one.

@@ -4,6 +4,8 @@
 //! (`decide.rs`): the web layer builds these from the wire with their texts
 //! already parsed, and the hub hands them to [`Board::decide`](super::Board::decide).
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -86,6 +88,24 @@ pub enum Command {
     Restore {
         session: Box<Session>,
     },
+    /// Organisers only: removes every session of one participant (by its
+    /// public id, `owner` of its sessions) in one `removed` change.
+    RemoveByOwner {
+        owner: ParticipantId,
+    },
+    /// Organisers only: removes, in one `removed` change, every session still
+    /// on the board that was claimed at or after `rev` (a session's id is
+    /// `s_{rev of its claim}`, kept when undo puts it back).
+    RemoveClaimsSince {
+        rev: u64,
+    },
+    /// Organisers only, not on the wire: puts back the sessions a `removed`
+    /// took away, as they were (cells, texts, owners, votes and who voted),
+    /// in one `restored` change (the undo of a bulk removal).
+    RestoreAll {
+        sessions: Vec<Session>,
+        voters: BTreeMap<SessionId, BTreeSet<ParticipantId>>,
+    },
     /// Organisers only: closes the event for good. After it the board
     /// refuses every command with `ended`.
     End,
@@ -106,6 +126,9 @@ impl Command {
             Command::Announce { .. } => "announce",
             Command::Vote { .. } => "vote",
             Command::Restore { .. } => "restore",
+            Command::RemoveByOwner { .. } => "remove_by_owner",
+            Command::RemoveClaimsSince { .. } => "remove_claims_since",
+            Command::RestoreAll { .. } => "restore_all",
             Command::End => "end",
         }
     }

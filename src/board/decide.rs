@@ -215,6 +215,18 @@ impl Board {
                     },
                 })
             }
+            Command::RemoveByOwner { owner } => {
+                self.check_organiser(actor, "remove sessions in bulk")?;
+                self.remove_by_owner(owner)
+            }
+            Command::RemoveClaimsSince { rev } => {
+                self.check_organiser(actor, "remove sessions in bulk")?;
+                self.remove_claims_since(*rev)
+            }
+            Command::RestoreAll { sessions, voters } => {
+                self.check_organiser(actor, "restore sessions")?;
+                self.restore_all(sessions, voters)
+            }
             Command::End => {
                 self.check_organiser(actor, "close the event for good")?;
                 Ok(Change::Ended {})
@@ -239,7 +251,7 @@ impl Board {
         })
     }
 
-    fn check_cell(&self, cell: &Cell) -> Result<(), Rejection> {
+    pub(super) fn check_cell(&self, cell: &Cell) -> Result<(), Rejection> {
         if self.grid.slot(&cell.slot).is_none() {
             return Err(Rejection::new(
                 RejectCode::NotFound,
@@ -268,7 +280,7 @@ impl Board {
 
     /// Refuses a cell that is locked or taken, offering the free cells
     /// nearest to it ([`schedule::alternatives`]).
-    fn check_free(&self, cell: &Cell) -> Result<(), Rejection> {
+    pub(super) fn check_free(&self, cell: &Cell) -> Result<(), Rejection> {
         if self.locks.contains(cell) {
             return Err(Rejection {
                 alternatives: schedule::alternatives(self, cell),

@@ -10,6 +10,17 @@ use jiff::civil::Date;
 use super::{Cell, Grid, RoomId, Slot, SlotId, hhmm};
 use crate::i18n::Lang;
 
+/// How many characters of a public id people compare (`p_1a2b3c`): enough
+/// to tell the people of one event apart by eye, short enough to read out.
+pub const SHORT_ID_CHARS: usize = 8;
+
+/// A public id as people can compare it: `p_1a2b3c`. The one rule for the
+/// device-link page, the admin page and (as [`SHORT_ID_CHARS`], handed to
+/// it) admin.js.
+pub fn short_id(id: &str) -> &str {
+    id.get(..SHORT_ID_CHARS).unwrap_or(id)
+}
+
 /// `samedi 5 décembre` / `Saturday 5 December`.
 pub fn day_label(lang: Lang, date: Date) -> String {
     lang.date(date)

@@ -12,12 +12,14 @@
 //! The files, by concern: `ids` (the names of things and the cell), `grid`
 //! (rooms, slots), `civil` (a slot's day and times as text), `session`, `command` (roles, actors, commands), `change`,
 //! `reject` (codes, rejections, inconsistencies), `state` (the board, its
-//! snapshot and restore), `decide` (the rules), `apply` (moving the board);
+//! snapshot and restore), `decide` (the rules), `bulk` (removing in bulk and
+//! its undo), `apply` (moving the board);
 //! and beside them `text` (parsed texts), `schedule` (the questions every page
 //! asks), `labels` and `undo`. Everything is re-exported here: callers write
 //! `crate::board::X`, and the files use each other only through this root.
 
 mod apply;
+pub mod bulk;
 mod change;
 mod civil;
 mod command;

@@ -146,6 +146,14 @@ enum Op {
         session: Target,
         on: bool,
     },
+    /// Everything one actor made, in one change.
+    RemoveByOwner {
+        owner: usize,
+    },
+    /// Every claim of the last `back` revs, in one change.
+    RemoveSince {
+        back: u64,
+    },
     /// Close the event for good (rare: everything after it is refused).
     End,
 }
@@ -195,6 +203,8 @@ fn op(organiser_ops: u32) -> impl Strategy<Value = Op> {
             .prop_map(|(cell, locked)| Op::Unlock { cell, locked }),
         w => prop_oneof![2 => Just(true), 1 => Just(false)].prop_map(|open| Op::SetOpen { open }),
         w => (0..ANNOUNCEMENTS.len()).prop_map(|text| Op::Announce { text }),
+        w => (0usize..=WALL).prop_map(|owner| Op::RemoveByOwner { owner }),
+        w => (0u64..12).prop_map(|back| Op::RemoveSince { back }),
     ]
 }
 
@@ -307,6 +317,12 @@ fn command(board: &Board, actor: &Actor, op: &Op) -> Command {
         Op::Vote { session: s, on } => Command::Vote {
             session: session(s),
             on: *on,
+        },
+        Op::RemoveByOwner { owner } => Command::RemoveByOwner {
+            owner: actors()[*owner].id.clone(),
+        },
+        Op::RemoveSince { back } => Command::RemoveClaimsSince {
+            rev: board.rev().saturating_sub(*back),
         },
         Op::End => Command::End,
     }
@@ -432,6 +448,20 @@ fn check_permitted(before: &Board, actor: &Actor, change: &Change) -> Result<(),
         Change::Ended {} => {
             prop_assert!(organiser, "end by {:?}", actor);
         }
+        Change::Removed { sessions } => {
+            prop_assert!(organiser, "bulk removal by {:?}", actor);
+            prop_assert!(!sessions.is_empty());
+            for id in sessions {
+                prop_assert!(before.session(id).is_some());
+            }
+        }
+        Change::Restored { sessions, .. } => {
+            prop_assert!(organiser, "restoration by {:?}", actor);
+            for s in sessions {
+                prop_assert!(before.session(&s.id).is_none());
+                free(&s.cell())?;
+            }
+        }
         Change::Voted {
             session,
             voter,
@@ -503,6 +533,18 @@ fn check_effect(before: &Board, after: &Board, change: &Change) -> Result<(), Te
             prop_assert_eq!(after.session(session).unwrap().votes, *votes)
         }
         Change::Ended {} => prop_assert!(after.is_ended() && !before.is_ended()),
+        Change::Removed { sessions } => {
+            for id in sessions {
+                prop_assert!(after.session(id).is_none());
+                let old = before.session(id).unwrap();
+                prop_assert!(after.session_at(&old.cell()).is_none());
+            }
+        }
+        Change::Restored { sessions, .. } => {
+            for s in sessions {
+                prop_assert_eq!(after.session_at(&s.cell()), Some(s));
+            }
+        }
     }
     Ok(())
 }
@@ -523,6 +565,14 @@ impl Model {
             }
             Change::Released { session } => {
                 self.voters.remove(session);
+            }
+            Change::Removed { sessions } => {
+                for id in sessions {
+                    self.voters.remove(id);
+                }
+            }
+            Change::Restored { voters, .. } => {
+                self.voters.extend(voters.clone());
             }
             Change::Voted {
                 session, voter, on, ..
@@ -652,7 +702,7 @@ proptest! {
             prop_assert!(
                 [
                     "claimed", "edited", "released", "moved", "swapped", "locked",
-                    "unlocked", "opened", "announced", "voted", "ended",
+                    "unlocked", "opened", "announced", "voted", "ended", "removed", "restored",
                 ]
                 .contains(&kind.as_str()),
                 "{}", text

@@ -13,12 +13,16 @@
 //! other, so an undo is one more change in the log and not a rewrite of it.
 //! Known ways in which "change, then its inverse" is not the identity:
 //!
-//! - a removed session comes back (through [`Command::Restore`]) with its
-//!   votes at zero: who wanted to attend is not kept;
+//! - a released session comes back (through [`Command::Restore`]) with its
+//!   votes at zero: who wanted to attend is not kept (a bulk `removed`, by
+//!   contrast, comes back whole through [`Command::RestoreAll`], votes and
+//!   voters included);
 //! - a session in a locked cell (organisers may lock a taken cell) that is
 //!   moved out or removed cannot come back: the lock refuses it, as it would
 //!   refuse anyone;
 //! - `rev` grows by one per change, undo included.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Announcement, Board, Cell, Change, Command, Limits, ParticipantId, RoomId, SlotId};
 
@@ -59,11 +63,17 @@ pub fn is_moderation(before: &Board, by: Option<&ParticipantId>, change: &Change
         | Change::Unlocked { .. }
         | Change::Opened { .. }
         | Change::Announced { .. }
+        | Change::Removed { .. }
         | Change::Ended {} => true,
         Change::Moved { session, .. } | Change::Released { session } => {
             before.session(session).map(|s| &s.owner) != by
         }
-        Change::Claimed { .. } | Change::Edited { .. } | Change::Voted { .. } => false,
+        // A `restored` is only ever made by undo (like the `claimed` of a
+        // single restore): not an action of its own to take back.
+        Change::Claimed { .. }
+        | Change::Edited { .. }
+        | Change::Voted { .. }
+        | Change::Restored { .. } => false,
     }
 }
 
@@ -94,9 +104,25 @@ pub fn inverse(before: &Board, change: &Change) -> Option<Command> {
         Change::Released { session } => Command::Restore {
             session: Box::new(before.session(session)?.clone()),
         },
+        Change::Removed { sessions } => {
+            let mut back = Vec::with_capacity(sessions.len());
+            let mut voters = BTreeMap::new();
+            for id in sessions {
+                back.push(before.session(id)?.clone());
+                let who: BTreeSet<ParticipantId> = before.voters_of(id).cloned().collect();
+                if !who.is_empty() {
+                    voters.insert(id.clone(), who);
+                }
+            }
+            Command::RestoreAll {
+                sessions: back,
+                voters,
+            }
+        }
         Change::Claimed { .. }
         | Change::Edited { .. }
         | Change::Voted { .. }
+        | Change::Restored { .. }
         | Change::Ended {} => return None,
     })
 }

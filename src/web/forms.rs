@@ -35,6 +35,11 @@ pub fn command(
                     .collect(),
             ),
             "open" | "on" => Value::Bool(matches!(v.as_str(), "true" | "on" | "1")),
+            // A rev (`remove_claims_since`) is a number on the wire.
+            "rev" => v
+                .trim()
+                .parse::<u64>()
+                .map_or_else(|_| Value::String(v.clone()), Value::from),
             // An empty optional field of an edit form means "leave it".
             "description" if op == "edit" && v.is_empty() => continue,
             _ => Value::String(v.clone()),

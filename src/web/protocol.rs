@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::board::{
-    Announcement, Cell, Command, Description, Host, Limits, RejectCode, Rejection, RoomId,
-    SessionId, SlotId, Tags, Title,
+    Announcement, Cell, Command, Description, Host, Limits, ParticipantId, RejectCode, Rejection,
+    RoomId, SessionId, SlotId, Tags, Title,
 };
 
 /// The version of the protocol this server speaks.
@@ -174,10 +174,31 @@ struct VoteWire {
     on: bool,
 }
 
+#[derive(Deserialize)]
+struct OwnerWire {
+    owner: String,
+}
+
+#[derive(Deserialize)]
+struct SinceWire {
+    rev: u64,
+}
+
 /// The ops this server knows, for the `unsupported` message.
 pub const OPS: &[&str] = &[
-    "claim", "edit", "release", "move", "swap", "lock", "unlock", "set_open", "announce", "vote",
+    "claim",
+    "edit",
+    "release",
+    "move",
+    "swap",
+    "lock",
+    "unlock",
+    "set_open",
+    "announce",
+    "vote",
     "end",
+    "remove_by_owner",
+    "remove_claims_since",
 ];
 
 /// A command from its `op` and its fields (a JSON object): the same parsing
@@ -273,6 +294,13 @@ pub fn command(op: &str, value: &Value, limits: &Limits) -> Result<Command, Reje
         }
         // Extension: organisers close the event for good; no field.
         "end" => Command::End,
+        // Extensions: organisers remove in bulk, in one `removed` change.
+        "remove_by_owner" => Command::RemoveByOwner {
+            owner: ParticipantId(fields::<OwnerWire>(op, value)?.owner),
+        },
+        "remove_claims_since" => Command::RemoveClaimsSince {
+            rev: fields::<SinceWire>(op, value)?.rev,
+        },
         other => {
             return Err(Rejection::new(
                 RejectCode::Unsupported,
@@ -422,6 +450,9 @@ mod tests {
             r#"{"op":"claim","req":"a","room":"r","title":"t","host":"h"}"#,
             r#"{"op":"vote","req":"a","session":"s_1","on":"yes"}"#,
             r#"{"op":"set_open","req":"a"}"#,
+            r#"{"op":"remove_by_owner","req":"a"}"#,
+            r#"{"op":"remove_claims_since","req":"a","rev":"3"}"#,
+            r#"{"op":"remove_claims_since","req":"a","rev":-1}"#,
             r#"{"op":"claim","req":"a","slot":"s","room":"r","title":"t\u0007","host":"h"}"#,
             r#"{"op":"claim","req":"a","slot":"s","room":"r","title":"   ","host":"h"}"#,
             r#"{"op":"claim","req":"a","slot":"s","room":"r","title":"t","host":"h","tags":[1]}"#,

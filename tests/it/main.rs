@@ -4,6 +4,7 @@ mod abuse;
 mod admin;
 mod alternatives;
 mod archive;
+mod bulk;
 mod device_link;
 mod durability;
 mod exports;

@@ -295,6 +295,8 @@ enum Op {
     Open(bool),
     Announce(usize),
     Release(Index),
+    RemoveOwner(usize),
+    RemoveSince(u64),
 }
 
 const TEXTS: [&str; 3] = ["", "Coffee", "Lunch at 12:30"];
@@ -318,6 +320,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => any::<bool>().prop_map(Op::Open),
         1 => (0..TEXTS.len()).prop_map(Op::Announce),
         1 => any::<Index>().prop_map(Op::Release),
+        1 => (0..4usize).prop_map(Op::RemoveOwner),
+        1 => (0..8u64).prop_map(Op::RemoveSince),
     ]
 }
 
@@ -345,6 +349,10 @@ fn command(b: &Board, op: &Op) -> Option<Command> {
         Op::Open(open) => Command::SetOpen { open: *open },
         Op::Announce(t) => announce(TEXTS[*t]),
         Op::Release(i) => Command::Release { session: pick(i)? },
+        Op::RemoveOwner(i) => Command::RemoveByOwner { owner: who(*i).id },
+        Op::RemoveSince(back) => Command::RemoveClaimsSince {
+            rev: b.rev().saturating_sub(*back).max(1),
+        },
     })
 }
 
@@ -400,13 +408,17 @@ proptest! {
                 return Ok(());
             }
         };
-        let left = match &change {
+        let left: Vec<Cell> = match &change {
             Change::Moved { session, .. } | Change::Released { session } => {
-                before.session(session).map(Session::cell)
+                before.session(session).map(Session::cell).into_iter().collect()
             }
-            _ => None,
+            Change::Removed { sessions } => sessions
+                .iter()
+                .filter_map(|id| before.session(id).map(Session::cell))
+                .collect(),
+            _ => vec![],
         };
-        if left.as_ref().is_some_and(|c| before.is_locked(c)) {
+        if left.iter().any(|c| before.is_locked(c)) {
             // Exception: the lock on the cell it left refuses it.
             let refused = b.decide(&orga(), &back).unwrap_err();
             prop_assert_eq!(refused.code, RejectCode::Locked);

@@ -9,7 +9,10 @@
 //!   session object with its `id`), as known at that point of the log;
 //! - `{cell:FIELD}`: the label of the cell at FIELD (its `slot` and `room`);
 //!   `{cell}` is the change's own `slot` and `room`;
-//! - `{text:FIELD}`: the text at FIELD, as is.
+//! - `{text:FIELD}`: the text at FIELD, as is;
+//! - `{titles:FIELD}`: the quoted titles of the sessions listed at FIELD
+//!   (ids or session objects), joined by ", ";
+//! - `{count:FIELD}`: how many items the list at FIELD holds.
 //!
 //! The server fills them in [`describe`]; the table goes to admin.js as data
 //! ([`Table`]), and the script fills the same placeholders the same way: it
@@ -128,6 +131,16 @@ const ROWS: &[Row] = &[
         "a annoncé « {text:text} »",
     ),
     row(
+        "removed",
+        "removed {count:sessions} sessions at once: {titles:sessions}",
+        "a retiré {count:sessions} sessions d'un coup : {titles:sessions}",
+    ),
+    row(
+        "restored",
+        "put back {count:sessions} sessions: {titles:sessions}",
+        "a remis {count:sessions} sessions : {titles:sessions}",
+    ),
+    row(
         "ended",
         "closed the event for good",
         "a clôturé l'événement",
@@ -205,12 +218,18 @@ pub fn describe(
     };
     fill(lang.t(row.en, row.fr), |what, path| {
         let at = if path.is_empty() { &v } else { &v[path] };
+        let title_of = |at: &Value| {
+            let id = at.as_str().or_else(|| at["id"].as_str())?;
+            let title = titles.get(&SessionId::from(id)).map_or(id, String::as_str);
+            Some(quote(lang).replace("{}", title))
+        };
         match what {
-            "title" => {
-                let id = at.as_str().or_else(|| at["id"].as_str())?;
-                let title = titles.get(&SessionId::from(id)).map_or(id, String::as_str);
-                Some(quote(lang).replace("{}", title))
+            "title" => title_of(at),
+            "titles" => {
+                let all: Option<Vec<String>> = at.as_array()?.iter().map(title_of).collect();
+                Some(all?.join(", "))
             }
+            "count" => Some(at.as_array()?.len().to_string()),
             "cell" => {
                 let cell = Cell {
                     slot: SlotId::from(at["slot"].as_str()?),
@@ -304,6 +323,13 @@ mod tests {
             on: false,
         };
         assert_eq!(d(vote), "no longer wants to attend “s_9”", "unknown title");
+        let removed = Change::Removed {
+            sessions: vec![SessionId::from("s_1"), SessionId::from("s_2")],
+        };
+        assert_eq!(
+            d(removed),
+            "removed 2 sessions at once: “{cell} Rust”, “s_2”"
+        );
         let fr = describe(Lang::Fr, &grid(), &Change::Ended {}, &titles());
         assert_eq!(fr, "a clôturé l'événement");
     }
@@ -322,6 +348,8 @@ mod tests {
             "announced",
             "voted",
             "ended",
+            "removed",
+            "restored",
         ];
         for kind in kinds {
             assert!(ROWS.iter().any(|r| r.kind == kind), "{kind}");

@@ -5,7 +5,7 @@
 
 use maud::{Markup, html};
 
-use crate::board::labels::{cell_label, day_short};
+use crate::board::labels::{cell_label, day_short, short_id};
 use crate::board::{Board, Cell, Session, Slot, hhmm};
 use crate::config::EventConfig;
 use crate::i18n::Lang;
@@ -103,6 +103,8 @@ fn session_box(lang: Lang, s: &Session) -> Markup {
             span class="session-title" { (s.title.as_str()) }
             " "
             span class="host" { (s.host.as_str()) }
+            " "
+            span class="owner" title=(s.owner.as_str()) { (short_id(s.owner.as_str())) }
             @if s.votes > 0 {
                 " "
                 span class="votes" { "♥ " (s.votes) " " (if s.votes == 1 { lang.t("vote", "vote") } else { lang.t("votes", "votes") }) }

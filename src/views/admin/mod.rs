@@ -8,7 +8,7 @@
 //!
 //! This file holds the two pages and the labels of days, slots and cells;
 //! each part of the page is a module of its own: [`grid`], [`forms`],
-//! [`audit`], [`notices`], the words for changes ([`changes`]) and the data
+//! [`audit`], [`owners`] (who made what, and removing it all), [`notices`], the words for changes ([`changes`]) and the data
 //! handed to the script ([`script`]).
 
 mod audit;
@@ -16,6 +16,7 @@ mod changes;
 mod forms;
 mod grid;
 mod notices;
+mod owners;
 mod script;
 
 use maud::{Markup, html};
@@ -41,6 +42,9 @@ pub struct AuditLine {
     pub what: String,
     /// The change undid an earlier one (made with the undo button).
     pub undo: bool,
+    /// The change is a claim (of session `s_{rev}`): its line offers to
+    /// remove every claim since.
+    pub claim: bool,
 }
 
 /// What the logged-in page shows besides the board.
@@ -144,6 +148,7 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, view: &AdminView<'
             .iter()
             .map(|s| (s.id.as_str(), slot_label(lang, s)))
             .collect(),
+        short_id_chars: crate::board::labels::SHORT_ID_CHARS,
         strings: script::Strings::new(lang),
     };
     layout(
@@ -220,6 +225,8 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, view: &AdminView<'
                     (forms::move_form(lang, slug, board, view.reqs))
                     (forms::swap_form(lang, slug, board, view.reqs))
                 }
+
+                (owners::section(lang, slug, board, view.reqs))
 
                 (audit::section(lang, slug, view))
             }

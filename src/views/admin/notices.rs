@@ -27,6 +27,9 @@ pub enum Notice {
     TooOld,
     /// "Close for good" without the event's name typed to confirm it.
     ConfirmEnd,
+    /// A bulk removal found nothing left to remove (a double click, or
+    /// someone removed it meanwhile).
+    NothingToRemove,
 }
 
 impl Notice {
@@ -38,6 +41,7 @@ impl Notice {
             Notice::NothingToUndo,
             Notice::TooOld,
             Notice::ConfirmEnd,
+            Notice::NothingToRemove,
         ]
         .into_iter()
         .chain(RejectCode::ALL.into_iter().map(Notice::Rejected))
@@ -52,6 +56,7 @@ impl Notice {
             Notice::NothingToUndo => "nothing_to_undo",
             Notice::TooOld => "too_old",
             Notice::ConfirmEnd => "confirm_end",
+            Notice::NothingToRemove => "nothing_to_remove",
         }
     }
 
@@ -113,6 +118,10 @@ pub fn notice_text(lang: Lang, notice: Notice) -> &'static str {
         Notice::Rejected(RejectCode::Ended) => lang.t(
             "✗ This event has ended: its board can no longer change.",
             "✗ Cet événement est terminé : son tableau ne peut plus changer.",
+        ),
+        Notice::NothingToRemove => lang.t(
+            "✗ Nothing to remove: those sessions are no longer on the board.",
+            "✗ Rien à retirer : ces sessions ne sont plus au tableau.",
         ),
         Notice::ConfirmEnd => lang.t(
             "✗ Not closed: type the event's name exactly to confirm.",

@@ -7,9 +7,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::audit::since_label;
 use super::changes::Table;
 use super::forms::open_state;
 use super::notices::{Notice, notice_text};
+use super::owners::{count_label, remove_label};
 use crate::i18n::Lang;
 
 /// The JSON block `#admin-data` for admin.js.
@@ -23,6 +25,10 @@ pub(super) struct Data<'a> {
     pub(super) state: serde_json::Value,
     /// Slot id -> `Sat 5 Dec 09:30`.
     pub(super) slots: BTreeMap<&'a str, String>,
+    /// How many characters of a public id to show (the core's
+    /// `labels::SHORT_ID_CHARS`): the script shortens by this, not by a
+    /// rule of its own.
+    pub(super) short_id_chars: usize,
     pub(super) strings: Strings,
 }
 
@@ -86,6 +92,10 @@ impl Strings {
             ("would_undo", lang.t("Would undo: ", "Annulerait : ")),
             ("nothing", lang.t("Nothing to undo.", "Rien à annuler.")),
             ("pending", lang.t("Sending…", "Envoi…")),
+            ("remove_owner", remove_label(lang)),
+            ("session_one", count_label(lang, 1)),
+            ("session_many", count_label(lang, 2)),
+            ("undo_since", since_label(lang)),
             ("open_state", open_state(lang, true)),
             ("closed_state", open_state(lang, false)),
             ("open_board", lang.t("Open the board", "Ouvrir le tableau")),

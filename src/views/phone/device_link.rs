@@ -45,10 +45,8 @@ pub struct Confirm<'a> {
     pub req: String,
 }
 
-/// A public id as people can compare it: `p_1a2b3c`.
-pub fn short_id(id: &str) -> &str {
-    id.get(..8).unwrap_or(id)
-}
+/// A public id as people can compare it: the core's one rule.
+pub use crate::board::labels::short_id;
 
 fn page(lang: Lang, title: &str, body: Markup) -> Markup {
     let page = Page {

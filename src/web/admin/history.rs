@@ -73,11 +73,19 @@ impl<'a> History<'a> {
                     .map_or_else(|| "—".to_owned(), |b| b.0.clone()),
                 what: views::admin::describe(lang, board.grid(), &r.change, &titles),
                 undo: undos.contains(&r.rev),
+                claim: is_claim(r),
             });
         }
         lines.reverse();
         lines
     }
+}
+
+/// Whether `r` puts a session on the board: its line offers "undo every
+/// claim since this one" (the rule of which sessions go is the core's,
+/// [`crate::board::bulk`]: those claimed at or after this rev).
+fn is_claim(r: &Record) -> bool {
+    matches!(r.change, Change::Claimed { .. })
 }
 
 /// Session titles known at each point, starting from the board's.
@@ -90,7 +98,15 @@ fn titles(board: &Board) -> BTreeMap<SessionId, String> {
 
 /// Learns the title a change gives a session.
 fn follow(titles: &mut BTreeMap<SessionId, String>, change: &Change) {
-    if let Change::Claimed { session } | Change::Edited { session } = change {
-        titles.insert(session.id.clone(), session.title.as_str().to_owned());
+    match change {
+        Change::Claimed { session } | Change::Edited { session } => {
+            titles.insert(session.id.clone(), session.title.as_str().to_owned());
+        }
+        Change::Restored { sessions, .. } => {
+            for s in sessions {
+                titles.insert(s.id.clone(), s.title.as_str().to_owned());
+            }
+        }
+        _ => {}
     }
 }

@@ -171,7 +171,8 @@ async fn logout(
     Ok((jar, Redirect::to(&admin_url(&slug))).into_response())
 }
 
-/// A moderation form: `/e/{event}/admin/{move|swap|lock|unlock|release|open|announce}`.
+/// A moderation form: `/e/{event}/admin/{move|swap|lock|unlock|release|open|announce|end}`,
+/// and the bulk removals `remove_by_owner` and `remove_claims_since`.
 async fn act(
     State(state): State<AppState>,
     Path((slug, op)): Path<(String, String)>,
@@ -186,7 +187,15 @@ async fn act(
         Err(rejection) => return Ok(rejection.into_response()),
     };
     let wire = match op.as_str() {
-        "move" | "swap" | "lock" | "unlock" | "release" | "announce" | "end" => op.as_str(),
+        "move"
+        | "swap"
+        | "lock"
+        | "unlock"
+        | "release"
+        | "announce"
+        | "end"
+        | "remove_by_owner"
+        | "remove_claims_since" => op.as_str(),
         "open" => "set_open",
         _ => return Ok(super::not_found(lang).await),
     };
@@ -227,6 +236,12 @@ async fn act(
             Json(json!({"type": kind, "code": code, "rev": rev, "message": message})),
         )
             .into_response());
+    }
+    // A bulk removal that found nothing says so, not "that session no
+    // longer exists" (the JSON keeps the board's `not_found`).
+    let bulk = wire.starts_with("remove_");
+    if bulk && notice == Notice::Rejected(RejectCode::NotFound) {
+        return Ok(to_notice(&slug, Notice::NothingToRemove));
     }
     Ok(to_notice(&slug, notice))
 }
