@@ -70,6 +70,11 @@ struct Flash {
     t: Option<String>,
     #[serde(default)]
     h: Option<String>,
+    /// For `session_limit`: the sessions held and the most allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    held: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max: Option<u32>,
 }
 
 fn encode_cookie_text(text: &str) -> String {
@@ -195,6 +200,8 @@ async fn page(
                     cell: known_cell(board, q.get("slot"), q.get("room")),
                     title: flash.t,
                     host: flash.h,
+                    held: flash.held,
+                    max: flash.max,
                 }
             });
         Rendered {
@@ -259,6 +266,8 @@ async fn claim_page(
                         cell,
                         title: None,
                         host: None,
+                        held: rejection.held,
+                        max: rejection.max,
                     }),
                     claim: None,
                 }
@@ -335,6 +344,8 @@ async fn act(
                 m: Some(message),
                 t: typed("title", limits.title),
                 h: typed("host", limits.host),
+                held: r.held,
+                max: r.max,
             };
             (r.code.as_str(), Some(flash))
         }
