@@ -187,7 +187,7 @@ impl Default for RawServer {
             trusted_proxies: Vec::new(),
             max_sessions_per_participant: 2,
             new_claimants_per_minute: 60,
-            new_claimant_burst: 60,
+            new_claimant_burst: 40,
         }
     }
 }
