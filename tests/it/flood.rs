@@ -272,3 +272,239 @@ async fn an_organiser_form_is_held_to_the_rates_too() {
     }
     assert!(statuses.contains(&429), "{statuses:?}");
 }
+
+// ------------------------------------------------- fresh identities --
+
+use std::sync::Arc;
+
+use jiff::{SignedDuration, Timestamp};
+use slotboard::clock::{Clock, ManualClock};
+use slotboard::config::{Config, Overrides};
+use slotboard::server::{Server, Sources};
+use tokio::net::TcpListener;
+
+/// A server on a clock the test moves, with its data folder.
+struct Clocked {
+    server: Server,
+    clock: Arc<ManualClock>,
+    _data: tempfile::TempDir,
+}
+
+impl Clocked {
+    /// The test camp with `extra` in `[server]`, at 08:00 on its day (its
+    /// board takes claims).
+    async fn camp(extra: &str) -> Clocked {
+        let data = tempfile::tempdir().unwrap();
+        let text = config_text(data.path(), extra);
+        let config = Config::from_toml_str(&text, "test.toml", &Overrides::default()).unwrap();
+        Clocked::start(config, data, "2037-12-05T07:00:00Z").await
+    }
+
+    /// The demo's config.toml as shipped (72 cells in its first event, the
+    /// default limits unless `rate` gives new claimants a minute and at
+    /// once), before its first slot.
+    async fn demo(rate: Option<(u32, u32)>) -> Clocked {
+        let data = tempfile::tempdir().unwrap();
+        let overrides = Overrides {
+            bind: Some("127.0.0.1:0".parse().unwrap()),
+            data_dir: Some(data.path().to_owned()),
+            ..Overrides::default()
+        };
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml");
+        let mut config = Config::load(&path, &overrides).expect("the demo config loads");
+        if let Some((per_minute, burst)) = rate {
+            config.server.new_claimants_per_minute = per_minute;
+            config.server.new_claimant_burst = burst;
+        }
+        Clocked::start(config, data, "2026-12-05T07:00:00Z").await
+    }
+
+    async fn start(config: Config, data: tempfile::TempDir, at: &str) -> Clocked {
+        let clock = ManualClock::at(at.parse::<Timestamp>().unwrap());
+        let sources = Sources {
+            clock: clock.clone(),
+            ..Sources::default()
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let server = Server::start_with(config, listener, sources).await.unwrap();
+        Clocked {
+            server,
+            clock,
+            _data: data,
+        }
+    }
+
+    fn ws(&self, slug: &str) -> String {
+        format!("ws://{}/e/{slug}/ws", self.server.addr())
+    }
+
+    async fn fresh(&self, slug: &str) -> Client {
+        Client::join(&self.ws(slug), Cmd::hello()).await
+    }
+}
+
+#[tokio::test]
+async fn fresh_identities_from_one_address_are_limited_through_socket_and_form() {
+    let camp = Clocked::camp("new_claimants_per_minute = 6\nnew_claimant_burst = 3").await;
+    let mut claimed = Vec::new();
+    for i in 0..3 {
+        let mut c = camp.fresh("camp").await;
+        let (slot, room) = cell(i);
+        c.claim_ok(slot, room, "Fresh").await;
+        claimed.push(c);
+    }
+    let (slot, room) = cell(3);
+    let mut fourth = camp.fresh("camp").await;
+    let a = fourth.claim(slot, room, "One too many").await;
+    a.expect_reject("rate_limited");
+    let message = a.raw()["message"].as_str().unwrap_or_default().to_owned();
+    assert!(message.contains("new participants"), "{message}");
+    // A cookie-less form is a new identity too, from the same bucket.
+    let base = camp.server.addr();
+    let mut browser = NoJs::new();
+    let fields = [
+        ("slot", slot),
+        ("room", room),
+        ("title", "Par le formulaire"),
+        ("host", "Lou"),
+        ("req", "f-fresh-1"),
+    ];
+    let got = browser.post(&base, "/e/camp/claim", &fields).await;
+    let to = got.location.expect("a redirect with the notice");
+    assert!(to.contains("notice=rate_limited"), "{to}");
+    // Someone who holds a session is not a new identity: their second
+    // claim does not draw.
+    let (s4, r4) = cell(4);
+    claimed[0].claim_ok(s4, r4, "Second").await;
+    // An organiser never draws.
+    let mut orga = Client::join(&camp.ws("camp"), Cmd::hello_organiser()).await;
+    let (s5, r5) = cell(5);
+    orga.claim_ok(s5, r5, "Orga").await;
+    // Ten seconds later (6 a minute), one more newcomer gets in.
+    camp.clock.advance(SignedDuration::from_secs(10));
+    fourth.use_new_reqs();
+    fourth.claim_ok(slot, room, "Now").await;
+    let (s6, r6) = cell(6);
+    let mut fifth = camp.fresh("camp").await;
+    fifth
+        .claim(s6, r6, "Too soon")
+        .await
+        .expect_reject("rate_limited");
+}
+
+/// The demo's first event (config.toml): 6 rooms by 12 slots, 72 cells.
+const DEMO_ROOMS: [&str; 6] = ["amphi", "ouessant", "brehat", "sein", "atelier", "jardin"];
+const DEMO_SLOTS: [&str; 12] = [
+    "sat-0930", "sat-1030", "sat-1130", "sat-1345", "sat-1445", "sat-1600", "sat-1700", "sun-1000",
+    "sun-1100", "sun-1330", "sun-1430", "sun-1515",
+];
+
+/// When the `i`-th of `n` first claims of an opening is made, in seconds
+/// after the pitch: a logistic spread (a closed-form stand-in for the
+/// log-normal of how long people take to scan, pick and type), `start`
+/// seconds for the first to open the page, half of them by `median`.
+fn opening(n: usize, start: f64, median: f64, spread: f64) -> Vec<f64> {
+    (0..n)
+        .map(|i| {
+            let p = (i as f64 + 0.5) / n as f64;
+            start + median * (spread * (p / (1.0 - p)).ln()).exp()
+        })
+        .collect()
+}
+
+/// Plays an opening on the demo board: `times.len()` first claims by fresh
+/// phones behind the one address of the venue's NAT, at those instants of
+/// the server's clock; every third one loses the race for the cell the one
+/// before took (and gets `taken`, still holding nothing). Returns how many
+/// were refused `rate_limited`.
+async fn play_opening(times: &[f64], rate: Option<(u32, u32)>) -> usize {
+    let demo = Clocked::demo(rate).await;
+    let t0 = demo.clock.now();
+    let cells: Vec<(&str, &str)> = DEMO_SLOTS
+        .iter()
+        .flat_map(|s| DEMO_ROOMS.iter().map(move |r| (*s, *r)))
+        .collect();
+    let (mut next, mut refused, mut acks) = (0, 0, 0);
+    for (i, t) in times.iter().enumerate() {
+        demo.clock.set(t0 + SignedDuration::from_secs_f64(*t));
+        let mut phone = demo.fresh("barcamp-rennes").await;
+        let lost_race = i % 3 == 2 && next > 0;
+        let (slot, room) = if lost_race {
+            cells[next - 1]
+        } else {
+            next += 1;
+            cells[(next - 1) % cells.len()]
+        };
+        let a = phone.claim(slot, room, "Ma session").await;
+        match a.code() {
+            None => acks += 1,
+            Some("rate_limited") => refused += 1,
+            Some("taken") => {}
+            Some(other) => panic!("an honest first claim got {other}: {}", a.raw()),
+        }
+        phone.leave().await;
+    }
+    let densest = |w: f64| {
+        times
+            .iter()
+            .map(|a| times.iter().filter(|b| **b >= *a && **b < a + w).count())
+            .max()
+            .unwrap_or(0)
+    };
+    eprintln!(
+        "opening of {} first claims from {:.0} s to {:.0} s (at most {} in 10 s, {} in 60 s): \
+         {acks} acks, {refused} refused",
+        times.len(),
+        times.first().copied().unwrap_or(0.0),
+        times.last().copied().unwrap_or(0.0),
+        densest(10.0),
+        densest(60.0),
+    );
+    refused
+}
+
+#[tokio::test]
+async fn an_honest_opening_behind_one_nat_is_not_refused() {
+    // 300 attendees behind one address; 100 first claims (72 cells, a third
+    // of them lost races): the first after 20 s, half within about 90 s.
+    let usual = opening(100, 20.0, 70.0, 0.35);
+    assert_eq!(play_opening(&usual, None).await, 0, "the usual opening");
+    // Twice as dense: half of them within 45 s of the pitch.
+    let rush = opening(100, 10.0, 35.0, 0.3);
+    assert_eq!(play_opening(&rush, None).await, 0, "a rush");
+    // The measure has teeth: a tighter setting (30 a minute, 20 at once)
+    // would have refused honest phones in both.
+    assert!(play_opening(&usual, Some((30, 20))).await > 0);
+    assert!(play_opening(&rush, Some((30, 20))).await > 0);
+}
+
+#[tokio::test]
+async fn fresh_tokens_from_one_address_need_time_to_fill_the_demo_board() {
+    // The issue's attack: 72 fresh tokens from one address, one claim each,
+    // as fast as they can (the server's clock stands still until refused).
+    let demo = Clocked::demo(None).await;
+    let mut filled = 0;
+    let mut waited = 0;
+    for s in DEMO_SLOTS {
+        'rooms: for r in DEMO_ROOMS {
+            loop {
+                let mut token = demo.fresh("barcamp-rennes").await;
+                let a = token.claim(s, r, "Spam").await;
+                token.leave().await;
+                if a.is_ack() {
+                    filled += 1;
+                    continue 'rooms;
+                }
+                a.expect_reject("rate_limited");
+                // Refused: wait a second of the server's clock.
+                demo.clock.advance(SignedDuration::from_secs(1));
+                waited += 1;
+                assert!(waited < 600, "the board fills in the end");
+            }
+        }
+    }
+    assert_eq!(filled, 72);
+    // The burst (40) at once, then one a second (60 a minute).
+    eprintln!("72 fresh tokens filled the demo board in {waited} s of the server's clock");
+    assert!((30..=34).contains(&waited), "{waited} s");
+}
