@@ -6,6 +6,8 @@
 
 mod kit;
 
+#[path = "browser/flood.rs"]
+mod flood;
 #[path = "browser/harness.rs"]
 mod harness;
 #[path = "browser/pages.rs"]

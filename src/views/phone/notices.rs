@@ -130,16 +130,13 @@ impl NoticeKind {
     ) -> String {
         match (self, held, max) {
             (NoticeKind::Refused(RejectCode::SessionLimit), Some(held), Some(max)) => {
-                let word = if held == 1 { "session" } else { "sessions" };
-                match lang {
-                    Lang::En => format!(
-                        "You already hold {held} {word}, the most one person may hold here \
-                         ({max}). Release one first."
-                    ),
-                    Lang::Fr => format!(
-                        "Vous tenez déjà {held} {word}, le maximum pour une personne ici \
-                         ({max}). Libérez-en une d'abord."
-                    ),
+                let text = session_limit_template(lang)
+                    .replace("{held}", &held.to_string())
+                    .replace("{max}", &max.to_string());
+                if held == 1 {
+                    text.replacen("1 sessions", "1 session", 1)
+                } else {
+                    text
                 }
             }
             _ => self.text(lang, op).to_owned(),
@@ -153,6 +150,16 @@ impl NoticeKind {
             NoticeKind::Refused(RejectCode::Taken | RejectCode::Locked)
         )
     }
+}
+
+/// The sentence of a `session_limit` refusal, `{held}` and `{max}` to be
+/// filled: by [`NoticeKind::text_with`] here, and by phone.js from the
+/// reject's fields (handed to it in its strings).
+pub fn session_limit_template(lang: Lang) -> &'static str {
+    lang.t(
+        "You already hold {held} sessions, the most one person may hold here ({max}). Release one first.",
+        "Vous tenez déjà {held} sessions, le maximum pour une personne ici ({max}). Libérez-en une d'abord.",
+    )
 }
 
 /// The outcome of a command, shown as `#notice`.
