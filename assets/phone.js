@@ -279,7 +279,12 @@
     n.dataset.code = code;
     n.className = "notice " + (ok ? "ok" : "bad");
     n.setAttribute("role", ok ? "status" : "alert");
-    const text = ok ? S.notices["ack_" + cmd.op] || S.notices.ack : S.notices[code] || S.notices.unsupported;
+    let text = ok ? S.notices["ack_" + cmd.op] || S.notices.ack : S.notices[code] || S.notices.unsupported;
+    if (code === "session_limit" && f && f.held != null && f.max != null) {
+      // The server's counts in the page's words.
+      text = S.notices.session_limit_count.replace("{held}", f.held).replace("{max}", f.max);
+      if (f.held === 1) text = text.replace("1 sessions", "1 session");
+    }
     n.append(el("p", { class: "notice-text" }, (ok ? "✓ " : "⚠ ") + text));
     if (code === "taken" && state) {
       const holder = state.sessions.find((s) => s.id === f.session) ||

@@ -78,7 +78,12 @@ impl Server {
             })
             .await?
             .with_context(|| format!("cannot open the data of event {:?}", event.slug))?;
-            let (store, loaded) = opened;
+            let (store, mut loaded) = opened;
+            // The cap is a rule of the event, not state: set on the loaded
+            // board, never persisted.
+            loaded.board = loaded
+                .board
+                .with_session_cap(event.session_cap(&config.server));
             tracing::info!(event = %event.slug, rev = loaded.board.rev(),
                 sessions = loaded.board.sessions().count(), "board loaded");
             let handle =

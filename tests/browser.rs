@@ -8,6 +8,8 @@ mod kit;
 
 #[path = "browser/bulk.rs"]
 mod bulk;
+#[path = "browser/flood.rs"]
+mod flood;
 #[path = "browser/harness.rs"]
 mod harness;
 #[path = "browser/pages.rs"]

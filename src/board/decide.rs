@@ -35,6 +35,7 @@ impl Board {
             } => {
                 self.check_cell(cell)?;
                 self.check_open()?;
+                self.check_session_cap(actor)?;
                 // A new session has no votes yet: any room will do.
                 self.check_free(cell)?;
                 Ok(Change::Claimed {
@@ -297,9 +298,39 @@ impl Board {
                 ),
                 session: Some(s.id.clone()),
                 alternatives: schedule::alternatives(self, cell),
+                ..Rejection::new(RejectCode::Taken, "")
             });
         }
         Ok(())
+    }
+
+    /// A participant holds at most `session_cap` sessions (issue 10: one
+    /// person filled the board); organisers are not capped. Only a claim
+    /// gives a participant a session (a restore is an organiser's, and
+    /// gives it back to whoever had it).
+    fn check_session_cap(&self, actor: &Actor) -> Result<(), Rejection> {
+        let Some(max) = self.session_cap else {
+            return Ok(());
+        };
+        if actor.is_organiser() {
+            return Ok(());
+        }
+        let held = u32::try_from(self.held_by(&actor.id)).unwrap_or(u32::MAX);
+        if held < max {
+            return Ok(());
+        }
+        let sessions = if held == 1 { "session" } else { "sessions" };
+        Err(Rejection {
+            held: Some(held),
+            max: Some(max),
+            ..Rejection::new(
+                RejectCode::SessionLimit,
+                format!(
+                    "You already hold {held} {sessions}, the most one person may hold here \
+                     ({max}). Release one first."
+                ),
+            )
+        })
     }
 
     /// The owner may change their session (release and move only while the

@@ -35,6 +35,8 @@ mod text;
 pub mod undo;
 
 #[cfg(test)]
+mod cap_tests;
+#[cfg(test)]
 mod proptests;
 #[cfg(test)]
 mod restore_tests;

@@ -24,12 +24,16 @@ pub enum RejectCode {
     Unavailable,
     /// The event has ended: its board is read-only for good.
     Ended,
+    /// The participant already holds the most sessions one person may hold
+    /// in this event (`max_sessions_per_participant`); the reject says how
+    /// many (`held`, `max`).
+    SessionLimit,
 }
 
 impl RejectCode {
     /// Every code, in the order above: what pages that map codes to their
     /// words walk, instead of a list of their own.
-    pub const ALL: [RejectCode; 10] = [
+    pub const ALL: [RejectCode; 11] = [
         RejectCode::Taken,
         RejectCode::Locked,
         RejectCode::Closed,
@@ -40,6 +44,7 @@ impl RejectCode {
         RejectCode::Unsupported,
         RejectCode::Unavailable,
         RejectCode::Ended,
+        RejectCode::SessionLimit,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,6 +59,7 @@ impl RejectCode {
             RejectCode::Unsupported => "unsupported",
             RejectCode::Unavailable => "unavailable",
             RejectCode::Ended => "ended",
+            RejectCode::SessionLimit => "session_limit",
         }
     }
 }
@@ -70,6 +76,12 @@ pub struct Rejection {
     /// instead, nearest first ([`schedule::alternatives`](super::schedule::alternatives)).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub alternatives: Vec<Cell>,
+    /// For `session_limit`: how many sessions the participant holds.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub held: Option<u32>,
+    /// For `session_limit`: the most one participant may hold.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub max: Option<u32>,
 }
 
 impl Rejection {
@@ -79,6 +91,8 @@ impl Rejection {
             message: message.into(),
             session: None,
             alternatives: Vec::new(),
+            held: None,
+            max: None,
         }
     }
 }

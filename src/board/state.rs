@@ -24,6 +24,10 @@ pub struct Board {
     pub(super) locks: BTreeSet<Cell>,
     pub(super) voters: BTreeMap<SessionId, BTreeSet<ParticipantId>>,
     pub(super) ended: bool,
+    /// The most sessions one participant may hold (`None`: no cap). A rule
+    /// of the event from its config, not state: never persisted, and not
+    /// checked on replay (`apply`), only by `decide`.
+    pub(super) session_cap: Option<u32>,
 }
 
 /// The persisted part of a board (the grid comes from the config).
@@ -53,7 +57,25 @@ impl Board {
             locks: BTreeSet::new(),
             voters: BTreeMap::new(),
             ended: false,
+            session_cap: None,
         }
+    }
+
+    /// The same board, with at most `cap` sessions per participant
+    /// (`None`: no cap; organisers are never capped).
+    pub fn with_session_cap(mut self, cap: Option<u32>) -> Self {
+        self.session_cap = cap;
+        self
+    }
+
+    /// The most sessions one participant may hold, if capped.
+    pub fn session_cap(&self) -> Option<u32> {
+        self.session_cap
+    }
+
+    /// How many sessions `who` holds on this board.
+    pub fn held_by(&self, who: &ParticipantId) -> usize {
+        self.sessions.values().filter(|s| &s.owner == who).count()
     }
 
     pub fn grid(&self) -> &Grid {

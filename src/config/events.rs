@@ -42,6 +42,9 @@ pub struct EventConfig {
     pub days: Vec<DayConfig>,
     /// The resolved organiser secret (see the module docs).
     pub organiser: OrganiserSecret,
+    /// This event's own `max_sessions_per_participant`, when it sets one
+    /// (else `[server]`'s applies; see [`EventConfig::session_cap`]).
+    pub max_sessions_per_participant: Option<u32>,
     tz: TimeZone,
 }
 
@@ -131,6 +134,16 @@ impl EventConfig {
         self.tz.clone()
     }
 
+    /// The most sessions one participant may hold on this event's board:
+    /// the event's own key, else `[server]`'s; `None` (0 in the config) for
+    /// no cap. Organisers are never capped.
+    pub fn session_cap(&self, server: &super::ServerConfig) -> Option<u32> {
+        let max = self
+            .max_sessions_per_participant
+            .unwrap_or(server.max_sessions_per_participant);
+        (max > 0).then_some(max)
+    }
+
     /// The organiser secret of this event.
     pub fn organiser(&self) -> &OrganiserSecret {
         &self.organiser
@@ -170,6 +183,8 @@ pub(super) struct RawEvent {
     rooms: Vec<RoomConfig>,
     #[serde(default)]
     days: Vec<RawDay>,
+    #[serde(default)]
+    max_sessions_per_participant: Option<u32>,
 }
 
 /// `[[events.days]]` as serde reads it.
@@ -293,6 +308,7 @@ pub(super) fn validate_event(
             .collect(),
         days,
         organiser,
+        max_sessions_per_participant: raw.max_sessions_per_participant,
         tz,
     })
 }

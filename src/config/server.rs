@@ -76,6 +76,15 @@ pub struct ServerConfig {
     /// Reverse proxies (IPs or CIDR blocks) whose `X-Forwarded-For` is
     /// believed, parsed once.
     pub trusted_proxies: Vec<IpNet>,
+    /// The most sessions one participant may hold in an event (an event may
+    /// set its own); 0 for no cap. Organisers are never capped.
+    pub max_sessions_per_participant: u32,
+    /// First claims of brand-new identities (participants who hold no
+    /// session of the event) a minute from one client IP, socket and forms
+    /// together. Generous: a venue's NAT is one IP (docs/security.md).
+    pub new_claimants_per_minute: u32,
+    /// Such first claims one client IP may make at once.
+    pub new_claimant_burst: u32,
 }
 
 /// The defaults, validated: the one place a test or a tool gets "the
@@ -146,6 +155,9 @@ pub(super) struct RawServer {
     reserved_fds: u64,
     listen_backlog: u32,
     trusted_proxies: Vec<String>,
+    max_sessions_per_participant: u32,
+    new_claimants_per_minute: u32,
+    new_claimant_burst: u32,
 }
 
 /// Every default of `[server]` (README.md and docs/security.md list them).
@@ -173,6 +185,9 @@ impl Default for RawServer {
             reserved_fds: 256,
             listen_backlog: 8192,
             trusted_proxies: Vec::new(),
+            max_sessions_per_participant: 2,
+            new_claimants_per_minute: 60,
+            new_claimant_burst: 40,
         }
     }
 }
@@ -254,6 +269,11 @@ impl RawServer {
         at_least_one("listen_backlog", s.listen_backlog.into())?;
         at_least_one("ip_commands_per_sec", s.ip_commands_per_sec.into())?;
         at_least_one("ip_command_burst", s.ip_command_burst.into())?;
+        at_least_one(
+            "new_claimants_per_minute",
+            s.new_claimants_per_minute.into(),
+        )?;
+        at_least_one("new_claimant_burst", s.new_claimant_burst.into())?;
         if s.max_connections == Some(0) {
             return Err(invalid(
                 "server.max_connections",
@@ -325,6 +345,51 @@ impl RawServer {
             reserved_fds: s.reserved_fds,
             listen_backlog: s.listen_backlog,
             trusted_proxies,
+            max_sessions_per_participant: s.max_sessions_per_participant,
+            new_claimants_per_minute: s.new_claimants_per_minute,
+            new_claimant_burst: s.new_claimant_burst,
         })
+    }
+}
+
+#[cfg(test)]
+mod flood_keys {
+    use crate::config::{Config, Overrides};
+
+    const HASH: &str = "sha256:00000000000000000000000000000000:277e7ff6d232b9763f4a66e8d05d210da32dac9c6dbce1026ad4cc98acb5fefe";
+
+    fn config(server: &str, event: &str) -> Result<Config, crate::config::ConfigError> {
+        let text = format!(
+            "[server]\n{server}\n\n[[events]]\nslug = \"a\"\ntitle = \"A\"\ntimezone = \"UTC\"\n\
+             organiser_token_hash = \"{HASH}\"\n{event}\n\
+             [[events.rooms]]\nid = \"r\"\nname = \"R\"\ncapacity = 1\n\
+             [[events.days]]\ndate = \"2026-12-05\"\n\
+             slots = [{{ id = \"s\", start = \"09:30\", end = \"10:15\" }}]\n"
+        );
+        Config::from_toml_str(&text, "test.toml", &Overrides::default())
+    }
+
+    #[test]
+    fn the_cap_defaults_to_two_and_an_event_may_set_its_own() {
+        let c = config("", "").unwrap();
+        assert_eq!(c.events[0].session_cap(&c.server), Some(2));
+        let c = config("max_sessions_per_participant = 5", "").unwrap();
+        assert_eq!(c.events[0].session_cap(&c.server), Some(5));
+        let c = config(
+            "max_sessions_per_participant = 5",
+            "max_sessions_per_participant = 1",
+        )
+        .unwrap();
+        assert_eq!(c.events[0].session_cap(&c.server), Some(1));
+        let c = config("", "max_sessions_per_participant = 0").unwrap();
+        assert_eq!(c.events[0].session_cap(&c.server), None, "0 lifts the cap");
+    }
+
+    #[test]
+    fn the_new_claimant_rate_is_at_least_one() {
+        let e = config("new_claimants_per_minute = 0", "").unwrap_err();
+        assert_eq!(e.key(), Some("server.new_claimants_per_minute"));
+        let e = config("new_claimant_burst = 0", "").unwrap_err();
+        assert_eq!(e.key(), Some("server.new_claimant_burst"));
     }
 }

@@ -1,6 +1,8 @@
 //! The one token bucket of the server: a connection's command rate
-//! (`commands_per_sec`, `command_burst`) and a client IP's
-//! (`ip_commands_per_sec`, `ip_command_burst`) are both this.
+//! (`commands_per_sec`, `command_burst`), a client IP's
+//! (`ip_commands_per_sec`, `ip_command_burst`), a form's participant token
+//! and a client IP's first claims of new identities
+//! (`new_claimants_per_minute`, `new_claimant_burst`) are all this.
 //!
 //! It is pure: the caller passes the instant of each take, so the arithmetic
 //! is unit-tested without a clock, and the socket can pass tokio's (pausable)
@@ -27,6 +29,22 @@ impl TokenBucket {
             burst: f64::from(burst),
             refilled: now,
         }
+    }
+
+    /// A full bucket at `now` refilled at `per_minute` tokens a minute: for
+    /// rates slower than one a second (first claims of new identities).
+    pub fn per_minute(per_minute: u32, burst: u32, now: Instant) -> TokenBucket {
+        TokenBucket {
+            rate: f64::from(per_minute) / 60.0,
+            ..TokenBucket::new(0, burst, now)
+        }
+    }
+
+    /// Whether the bucket would be full at `now`: forgetting it then loses
+    /// nothing, as a new one starts full (what pruning a map of them asks).
+    pub fn is_full_at(&self, now: Instant) -> bool {
+        let elapsed = now.saturating_duration_since(self.refilled).as_secs_f64();
+        self.tokens + elapsed * self.rate >= self.burst
     }
 
     /// Refills for the time since the last take, then takes one token;
@@ -74,6 +92,19 @@ mod tests {
         let mut b = TokenBucket::new(10, 20, t0);
         let much_later = t0 + Duration::from_secs(3600);
         assert_eq!((0..100).filter(|_| b.take(much_later)).count(), 20);
+    }
+
+    #[test]
+    fn a_rate_per_minute_and_when_a_bucket_is_full_again() {
+        let t0 = Instant::now();
+        let mut b = TokenBucket::per_minute(30, 2, t0);
+        assert!(b.is_full_at(t0));
+        assert!(b.take(t0) && b.take(t0) && !b.take(t0));
+        assert!(!b.is_full_at(t0 + Duration::from_secs(3)));
+        // 30 a minute: one every 2 s.
+        assert!(!b.take(t0 + Duration::from_millis(1500)));
+        assert!(b.take(t0 + Duration::from_millis(2500)));
+        assert!(b.is_full_at(t0 + Duration::from_secs(7)));
     }
 
     #[test]

@@ -29,12 +29,16 @@
 
 mod bucket;
 mod fds;
+mod flood;
 mod forwarded;
+mod keyed;
 #[cfg(test)]
 mod tests;
 
 pub use bucket::TokenBucket;
 pub use fds::{connection_budget, raise_nofile_limit};
+pub use flood::{Over, new_claimant_message};
+pub use keyed::{KeyedBuckets, Rate};
 
 use std::net::IpAddr;
 use std::sync::Mutex;
@@ -68,6 +72,14 @@ pub struct ConnSettings {
     pub max_total: usize,
     /// Peers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpNet>,
+    /// Form commands a second of one participant token (the socket's
+    /// per-connection `commands_per_sec`), and at once (`command_burst`).
+    pub token_commands_per_sec: u32,
+    pub token_command_burst: u32,
+    /// First claims of new identities a minute from one client IP, and at
+    /// once.
+    pub new_claimants_per_minute: u32,
+    pub new_claimant_burst: u32,
 }
 
 impl ConnSettings {
@@ -80,6 +92,10 @@ impl ConnSettings {
             ip_command_burst: server.ip_command_burst,
             max_total,
             trusted_proxies: server.trusted_proxies.clone(),
+            token_commands_per_sec: server.commands_per_sec,
+            token_command_burst: server.command_burst,
+            new_claimants_per_minute: server.new_claimants_per_minute,
+            new_claimant_burst: server.new_claimant_burst,
         }
     }
 }
@@ -121,6 +137,8 @@ pub struct ConnLimits {
     logged_full: Mutex<Option<Instant>>,
     /// Refusal log lines written.
     log_lines: AtomicUsize,
+    /// The rates of the form routes and of new identities (`flood.rs`).
+    flood: flood::Flood,
 }
 
 /// What is known of one client IP while it has connections open.
@@ -143,6 +161,7 @@ pub struct ConnGuard {
 impl ConnLimits {
     pub fn new(settings: ConnSettings) -> ConnLimits {
         ConnLimits {
+            flood: flood::Flood::new(&settings),
             settings,
             per_ip: DashMap::new(),
             total: AtomicUsize::new(0),
@@ -212,15 +231,10 @@ impl ConnLimits {
         }
         let max = self.settings.max_per_ip;
         {
-            let mut entry = self.per_ip.entry(ip).or_insert_with(|| PerIp {
-                open: 0,
-                budget: TokenBucket::new(
-                    self.settings.ip_commands_per_sec,
-                    self.settings.ip_command_burst,
-                    Instant::now(),
-                ),
-                logged: None,
-            });
+            let mut entry = self
+                .per_ip
+                .entry(ip)
+                .or_insert_with(|| self.new_entry(Instant::now()));
             if entry.open >= max {
                 drop(entry);
                 self.total.fetch_sub(1, Ordering::AcqRel);
@@ -286,23 +300,51 @@ impl ConnGuard {
     }
 
     fn take_command_at(&self, now: Instant) -> bool {
-        let settings = &self.limits.settings;
         let Some(mut ip) = self.limits.per_ip.get_mut(&self.ip) else {
             return true;
         };
-        if ip.budget.take(now) {
+        self.limits.take_budget(&mut ip, self.ip, now)
+    }
+
+    /// The client IP this connection was admitted for.
+    pub fn ip(&self) -> IpAddr {
+        self.ip
+    }
+
+    /// Takes one first claim of a new identity from this connection's IP at
+    /// the server's time `at` (see [`ConnLimits::take_new_claimant`]).
+    pub fn take_new_claimant(&self, at: jiff::Timestamp) -> bool {
+        self.limits.take_new_claimant(self.ip, at)
+    }
+
+    /// The rate of first claims, for the message of a refusal.
+    pub fn new_claimants_per_minute(&self) -> u32 {
+        self.limits.new_claimants_per_minute()
+    }
+
+    /// The IP's command rate, for the message of a refusal.
+    pub fn ip_commands_per_sec(&self) -> u32 {
+        self.limits.settings.ip_commands_per_sec
+    }
+}
+
+impl ConnLimits {
+    /// Takes one command from `entry`, the budget of `ip`; running out is
+    /// logged at most once a minute per IP.
+    fn take_budget(&self, entry: &mut PerIp, ip: IpAddr, now: Instant) -> bool {
+        if entry.budget.take(now) {
             return true;
         }
-        if ip
+        if entry
             .logged
             .is_none_or(|at| now.saturating_duration_since(at) >= LOG_EVERY)
         {
-            ip.logged = Some(now);
-            self.limits.log_lines.fetch_add(1, Ordering::Relaxed);
+            entry.logged = Some(now);
+            self.log_lines.fetch_add(1, Ordering::Relaxed);
             tracing::warn!(
-                ip = %self.ip,
-                rate = settings.ip_commands_per_sec,
-                burst = settings.ip_command_burst,
+                %ip,
+                rate = self.settings.ip_commands_per_sec,
+                burst = self.settings.ip_command_burst,
                 "rate limiting an address over its command rate \
                  (logged at most once a minute per address)"
             );
@@ -310,9 +352,17 @@ impl ConnGuard {
         false
     }
 
-    /// The IP's command rate, for the message of a refusal.
-    pub fn ip_commands_per_sec(&self) -> u32 {
-        self.limits.settings.ip_commands_per_sec
+    /// A fresh entry for `ip`: no connection, a full budget.
+    fn new_entry(&self, now: Instant) -> PerIp {
+        PerIp {
+            open: 0,
+            budget: TokenBucket::new(
+                self.settings.ip_commands_per_sec,
+                self.settings.ip_command_burst,
+                now,
+            ),
+            logged: None,
+        }
     }
 }
 

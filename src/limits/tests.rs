@@ -3,6 +3,7 @@
 //! trusted proxies, and one command budget shared by an IP's connections.
 
 use super::*;
+use jiff::Timestamp;
 use std::sync::Arc;
 
 fn limits(max_per_ip: usize, max_total: usize, trusted: &[&str]) -> Arc<ConnLimits> {
@@ -12,6 +13,10 @@ fn limits(max_per_ip: usize, max_total: usize, trusted: &[&str]) -> Arc<ConnLimi
         ip_command_burst: 20,
         max_total,
         trusted_proxies: trusted.iter().map(|s| IpNet::parse(s).unwrap()).collect(),
+        token_commands_per_sec: 5,
+        token_command_burst: 5,
+        new_claimants_per_minute: 60,
+        new_claimant_burst: 3,
     }))
 }
 
@@ -153,4 +158,50 @@ fn connections_from_one_ip_share_its_command_budget() {
     assert_eq!(l.open_from(ip("192.0.2.1")), 0);
     let again = l.admit(ip("192.0.2.1")).unwrap();
     assert!(again.take_command_at(much_later), "a fresh budget");
+}
+
+#[test]
+fn form_commands_draw_on_the_token_then_on_the_ip_budget_of_the_sockets() {
+    // Per token 5 at once; per IP 20 at once (see `limits`).
+    let l = limits(100, 100, &[]);
+    let ip: IpAddr = "192.0.2.1".parse().unwrap();
+    let t0 = Instant::now();
+    let one = (0..10)
+        .filter(|_| l.take_form_command_at(ip, "p_one", t0).is_ok())
+        .count();
+    assert_eq!(one, 5, "one token gets its burst");
+    assert_eq!(
+        l.take_form_command_at(ip, "p_one", t0),
+        Err(Over::Token { rate: 5 })
+    );
+    // Fresh tokens from the same IP run into the IP's budget: 15 left.
+    let fresh = (0..30)
+        .filter(|i| l.take_form_command_at(ip, &format!("p_{i}"), t0).is_ok())
+        .count();
+    assert_eq!(fresh, 15);
+    assert_eq!(
+        l.take_form_command_at(ip, "p_late", t0),
+        Err(Over::Ip { rate: 10 })
+    );
+    // The IP's sockets share that budget.
+    let socket = l.admit(ip).unwrap();
+    assert!(!socket.take_command_at(t0));
+    // Another address has its own.
+    let other: IpAddr = "192.0.2.2".parse().unwrap();
+    assert!(l.take_form_command_at(other, "p_x", t0).is_ok());
+}
+
+#[test]
+fn first_claims_follow_the_injected_clock() {
+    // 60 a minute, 3 at once (see `limits`).
+    let l = limits(100, 100, &[]);
+    let ip: IpAddr = "192.0.2.1".parse().unwrap();
+    let t0: Timestamp = "2037-12-05T08:00:00Z".parse().unwrap();
+    assert_eq!((0..10).filter(|_| l.take_new_claimant(ip, t0)).count(), 3);
+    assert_eq!(l.refusals_logged(), 1);
+    let t1 = t0 + jiff::SignedDuration::from_secs(1);
+    assert!(l.take_new_claimant(ip, t1));
+    assert!(!l.take_new_claimant(ip, t1));
+    // A clock set back refills nothing.
+    assert!(!l.take_new_claimant(ip, t0));
 }

@@ -10,10 +10,12 @@ pub mod archive;
 mod foreign_origin;
 pub mod phone;
 pub mod qr;
+mod too_fast;
 mod too_large;
 pub mod wall;
 
 pub use foreign_origin::foreign_origin;
+pub use too_fast::too_fast;
 pub use too_large::too_large;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};

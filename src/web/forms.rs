@@ -5,16 +5,32 @@
 //! that a double submit (or a retry after a timeout) is applied once. The
 //! fields go through the very parser of socket frames, so a form gets the
 //! same rules and the same messages as the socket.
+//!
+//! And the same limits (issue 10: 100 of 100 votes through the form passed a
+//! limit of 5 a second): [`over_rate`] holds a form command to the
+//! socket's per-connection rate, kept per participant token, and to its
+//! client IP's budget shared with that IP's sockets, answering 429 with a
+//! page that keeps the form ([`views::too_fast`]) or JSON when asked;
+//! [`new_claimant`] holds the first claim of a new identity to its IP's
+//! rate, as the socket does.
 
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
+use super::form_body::wants_json;
 use super::{AppState, ORGANISER_COOKIE, TOKEN_COOKIE, protocol};
 use crate::auth;
-use crate::board::{Actor, Command, Limits, ParticipantId, Rejection, Role};
+use crate::board::{Actor, Command, Limits, ParticipantId, RejectCode, Rejection, Role};
 use crate::config::EventConfig;
+use crate::hub::EventHandle;
+use crate::i18n::Lang;
+use crate::limits::{Over, new_claimant_message};
+use crate::views;
 
 /// Turns a form's fields into a command. `tags` is one comma-separated field;
 /// `open` and `on` are `true`/`false` (or a checkbox's `on`).
@@ -92,6 +108,78 @@ pub fn organiser(event: &EventConfig, jar: &CookieJar, now: jiff::Timestamp) -> 
         id: ParticipantId(id),
         role: Role::Organiser,
     })
+}
+
+/// The client's IP of a request: the peer, or what a trusted proxy says.
+pub fn client_ip(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+    state.conn_limits.client_ip(peer.ip(), headers)
+}
+
+/// Holds a form command of `actor` from `ip` to the socket's rates; over
+/// them, the 429 answer to send instead: a page with the form as it was
+/// posted (`action`, `fields`) to send again, or a JSON `reject` when the
+/// client asked for JSON. Nothing was applied either way.
+pub fn over_rate(
+    state: &AppState,
+    ip: IpAddr,
+    actor: &Actor,
+    lang: Lang,
+    headers: &HeaderMap,
+    action: &str,
+    fields: &HashMap<String, String>,
+) -> Option<Response> {
+    let over = state.conn_limits.take_form_command(ip, &actor.id.0).err()?;
+    let retry = (header::RETRY_AFTER, HeaderValue::from_static("1"));
+    if wants_json(headers) {
+        let body = json!({"type": "reject", "code": RejectCode::RateLimited.as_str(),
+            "message": over.message()});
+        return Some((StatusCode::TOO_MANY_REQUESTS, [retry], axum::Json(body)).into_response());
+    }
+    let mut kept: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    kept.sort_unstable();
+    let page = views::too_fast(lang, matches!(over, Over::Ip { .. }), action, &kept);
+    Some(
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            [
+                retry,
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            ],
+            page,
+        )
+            .into_response(),
+    )
+}
+
+/// Holds a claim to the rate of new identities of its IP: a participant who
+/// holds no session of the event draws on it (through the socket as well);
+/// over it, a `rate_limited` rejection. Organisers never draw.
+pub async fn new_claimant(
+    state: &AppState,
+    event: &EventHandle,
+    ip: IpAddr,
+    actor: &Actor,
+) -> Result<(), Rejection> {
+    if actor.role != Role::Participant {
+        return Ok(());
+    }
+    let Ok(snap) = event.snapshot().await else {
+        // The hub is gone: the command will say so.
+        return Ok(());
+    };
+    if snap.board.held_by(&actor.id) > 0 {
+        return Ok(());
+    }
+    if state.conn_limits.take_new_claimant(ip, state.clock.now()) {
+        return Ok(());
+    }
+    Err(Rejection::new(
+        RejectCode::RateLimited,
+        new_claimant_message(state.conn_limits.new_claimants_per_minute()),
+    ))
 }
 
 #[cfg(test)]

@@ -12,8 +12,10 @@ use std::collections::HashMap;
 
 use axum::Router;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get, post};
 use axum_extra::extract::CookieJar;
@@ -22,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use super::form_body::FormFields;
 use super::{AppError, AppState, TOKEN_COOKIE, forms};
-use crate::board::{Actor, Cell, RejectCode, Rejection, RoomId, SlotId};
+use crate::board::{Actor, Cell, Command, RejectCode, Rejection, RoomId, SlotId};
 use crate::hub::Answer;
 use crate::i18n::Lang;
 use crate::views;
@@ -52,11 +54,26 @@ fn command(op: &'static str) -> MethodRouter<AppState> {
     post(
         move |State(state): State<AppState>,
               Path(slug): Path<String>,
+              ConnectInfo(peer): ConnectInfo<SocketAddr>,
+              headers: HeaderMap,
+              lang: Lang,
               jar: CookieJar,
               FormFields(form): FormFields| async move {
-            act(&state, &slug, op, jar, form).await
+            let from = Poster {
+                ip: forms::client_ip(&state, peer, &headers),
+                headers,
+                lang,
+            };
+            act(&state, &slug, op, &from, jar, form).await
         },
     )
+}
+
+/// Who posted a form: their client IP, the request's headers and language.
+struct Poster {
+    ip: IpAddr,
+    headers: HeaderMap,
+    lang: Lang,
 }
 
 /// What the flash cookie carries (hex of this JSON, so any text fits).
@@ -70,6 +87,11 @@ struct Flash {
     t: Option<String>,
     #[serde(default)]
     h: Option<String>,
+    /// For `session_limit`: the sessions held and the most allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    held: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max: Option<u32>,
 }
 
 fn encode_cookie_text(text: &str) -> String {
@@ -195,6 +217,8 @@ async fn page(
                     cell: known_cell(board, q.get("slot"), q.get("room")),
                     title: flash.t,
                     host: flash.h,
+                    held: flash.held,
+                    max: flash.max,
                 }
             });
         Rendered {
@@ -259,6 +283,8 @@ async fn claim_page(
                         cell,
                         title: None,
                         host: None,
+                        held: rejection.held,
+                        max: rejection.max,
                     }),
                     claim: None,
                 }
@@ -274,6 +300,7 @@ async fn act(
     state: &AppState,
     slug: &str,
     op: &str,
+    from: &Poster,
     jar: CookieJar,
     form: Result<HashMap<String, String>, FormRejection>,
 ) -> Result<Response, AppError> {
@@ -288,9 +315,33 @@ async fn act(
     }
     let (actor, mut jar) = forms::participant(state, jar);
     // A form from another site never gets here: `origin::gate` answers it 403.
+    // The socket's rates, per token and per IP: over them, 429 and the form
+    // to send again (with a new browser's token cookie, so it is the same
+    // participant then).
+    let action = format!("/e/{slug}/{op}");
+    if let Some(refused) = forms::over_rate(
+        state,
+        from.ip,
+        &actor,
+        from.lang,
+        &from.headers,
+        &action,
+        &fields,
+    ) {
+        return Ok((jar, refused).into_response());
+    }
     let answer = match forms::command(op, &fields, &state.config.limits) {
         Err(rejection) => Answer::Reject(rejection),
-        Ok(command) => event.command(actor, forms::req_of(&fields), command).await,
+        Ok(command) => {
+            let first = match command {
+                Command::Claim { .. } => forms::new_claimant(state, &event, from.ip, &actor).await,
+                _ => Ok(()),
+            };
+            match first {
+                Err(rejection) => Answer::Reject(rejection),
+                Ok(()) => event.command(actor, forms::req_of(&fields), command).await,
+            }
+        }
     };
     if op == "claim" {
         if let Some(host) = fields
@@ -335,6 +386,8 @@ async fn act(
                 m: Some(message),
                 t: typed("title", limits.title),
                 h: typed("host", limits.host),
+                held: r.held,
+                max: r.max,
             };
             (r.code.as_str(), Some(flash))
         }

@@ -349,6 +349,11 @@ pub enum Outgoing<'a> {
         /// Free cells to offer instead of a taken (or locked) one.
         #[serde(skip_serializing_if = "<[Cell]>::is_empty")]
         alternatives: &'a [Cell],
+        /// Extension, for `session_limit`: sessions held, and the most allowed.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        held: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        max: Option<u32>,
     },
     Error {
         code: ErrorCode,
@@ -370,6 +375,8 @@ pub fn reject_text(req: &str, rejection: &Rejection) -> String {
         message: &rejection.message,
         session: rejection.session.as_ref(),
         alternatives: &rejection.alternatives,
+        held: rejection.held,
+        max: rejection.max,
     }
     .to_text()
 }

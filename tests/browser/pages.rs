@@ -42,7 +42,7 @@ fn script(body: &str) -> String {
 }
 
 /// Waits for `#conn` to say one of `statuses`.
-async fn wait_conn(b: &Browser, statuses: &[&str], timeout: Duration) -> String {
+pub(crate) async fn wait_conn(b: &Browser, statuses: &[&str], timeout: Duration) -> String {
     let v = b
         .wait_js(
             &format!("#conn[data-status] in {statuses:?}"),
@@ -57,7 +57,13 @@ async fn wait_conn(b: &Browser, statuses: &[&str], timeout: Duration) -> String 
 }
 
 /// Waits until the page's cell shows `title` (in its `.session-title`).
-async fn wait_title(b: &Browser, slot: &str, room: &str, title: &str, timeout: Duration) {
+pub(crate) async fn wait_title(
+    b: &Browser,
+    slot: &str,
+    room: &str,
+    title: &str,
+    timeout: Duration,
+) {
     b.wait_js(
         &format!("cell {slot}/{room} to show the title {title:?}"),
         timeout,
@@ -113,7 +119,7 @@ async fn claim_link(b: &Browser, slot: &str, room: &str) -> Elem {
 
 /// Taps a free cell's `.claim` and waits for `#claim-form`, made for that
 /// cell (its hidden `slot` and `room`).
-async fn open_claim_form(b: &Browser, slot: &str, room: &str) {
+pub(crate) async fn open_claim_form(b: &Browser, slot: &str, room: &str) {
     let link = claim_link(b, slot, room).await;
     b.click(&link).await;
     b.wait_visible("form#claim-form", WAIT).await;
@@ -145,14 +151,14 @@ async fn open_claim_form(b: &Browser, slot: &str, room: &str) {
     );
 }
 
-async fn fill_claim_form(b: &Browser, title: &str, host: &str) {
+pub(crate) async fn fill_claim_form(b: &Browser, title: &str, host: &str) {
     let t = b.find("form#claim-form input[name=\"title\"]").await;
     b.fill(&t, title).await;
     let h = b.find("form#claim-form input[name=\"host\"]").await;
     b.fill(&h, host).await;
 }
 
-async fn submit_button(b: &Browser, form: &str) -> Elem {
+pub(crate) async fn submit_button(b: &Browser, form: &str) -> Elem {
     let what = format!("the submit button of {form}");
     b.js_elem(
         &what,
@@ -168,7 +174,7 @@ async fn submit_button(b: &Browser, form: &str) -> Elem {
 }
 
 /// Waits for `#notice` with a `data-code`; returns (code, text).
-async fn wait_notice(b: &Browser) -> (String, String) {
+pub(crate) async fn wait_notice(b: &Browser) -> (String, String) {
     let v = b
         .wait_js(
             "#notice[data-code]",

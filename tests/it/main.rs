@@ -9,6 +9,7 @@ mod device_link;
 mod durability;
 mod exports;
 mod faults;
+mod flood;
 mod format;
 mod frames;
 mod fuzz_regressions;

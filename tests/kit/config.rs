@@ -28,14 +28,24 @@ pub fn toml_path(dir: &Path) -> String {
 /// go into `[server]`. Its day is far in the future on purpose: an event whose
 /// last slot is over refuses every command (`ended`), and these tests are not
 /// about time. 2037-12-05 is a Saturday, like the demo's first day.
+///
+/// The test camp lifts the cap of sessions per participant (0) unless
+/// `extra_server` sets it: most tests let one client claim many cells and
+/// are about something else; tests/it/flood.rs sets the cap it tests.
 pub fn config_text(data_dir: &Path, extra_server: &str) -> String {
     let hash = slotboard::auth::hash_secret(ORGANISER);
+    let cap = if extra_server.contains("max_sessions_per_participant") {
+        ""
+    } else {
+        "max_sessions_per_participant = 0"
+    };
     format!(
         r#"
 [server]
 bind = "127.0.0.1:0"
 public_url = "http://barcamp.test"
 data_dir = "{data}"
+{cap}
 {extra_server}
 
 [[events]]

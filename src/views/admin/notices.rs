@@ -131,6 +131,11 @@ pub fn notice_text(lang: Lang, notice: Notice) -> &'static str {
             "✗ This action is too old to undo (the server restarted since): change it by hand.",
             "✗ Cette action est trop ancienne pour être annulée (le serveur a redémarré depuis) : corrigez-la à la main.",
         ),
+        // Organisers are never capped; a participant's code, kept exhaustive.
+        Notice::Rejected(RejectCode::SessionLimit) => lang.t(
+            "✗ This person already holds the most sessions allowed.",
+            "✗ Cette personne a déjà le maximum de sessions permis.",
+        ),
         Notice::Rejected(RejectCode::Invalid | RejectCode::Unsupported) => lang.t(
             "✗ This was refused: check what you entered (same cell, empty or too long text, already done).",
             "✗ C'est refusé : vérifiez ce que vous avez saisi (même case, texte vide ou trop long, déjà fait).",

@@ -84,6 +84,10 @@ pub fn strings(lang: Lang) -> Value {
     for kind in NoticeKind::all() {
         notices.insert(kind.code().to_owned(), Value::from(kind.text(lang, None)));
     }
+    notices.insert(
+        "session_limit_count".to_owned(),
+        Value::from(super::notices::session_limit_template(lang)),
+    );
     for op in ["claim", "edit", "release", "move", "vote"] {
         notices.insert(
             format!("ack_{op}"),

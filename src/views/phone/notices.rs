@@ -111,7 +111,35 @@ impl NoticeKind {
                     "Cet événement est terminé : son tableau ne peut plus changer.",
                 ),
                 Unsupported => lang.t("This was not accepted.", "Ce n'a pas été accepté."),
+                SessionLimit => lang.t(
+                    "You already hold the most sessions one person may hold here. Release one first.",
+                    "Vous avez déjà le maximum de sessions qu'une personne peut tenir ici. Libérez-en une d'abord.",
+                ),
             },
+        }
+    }
+
+    /// The sentence with the counts, when the refusal carried them
+    /// (`session_limit`'s `held` and `max`); else [`NoticeKind::text`].
+    pub fn text_with(
+        self,
+        lang: Lang,
+        op: Option<&str>,
+        held: Option<u32>,
+        max: Option<u32>,
+    ) -> String {
+        match (self, held, max) {
+            (NoticeKind::Refused(RejectCode::SessionLimit), Some(held), Some(max)) => {
+                let text = session_limit_template(lang)
+                    .replace("{held}", &held.to_string())
+                    .replace("{max}", &max.to_string());
+                if held == 1 {
+                    text.replacen("1 sessions", "1 session", 1)
+                } else {
+                    text
+                }
+            }
+            _ => self.text(lang, op).to_owned(),
         }
     }
 
@@ -122,6 +150,16 @@ impl NoticeKind {
             NoticeKind::Refused(RejectCode::Taken | RejectCode::Locked)
         )
     }
+}
+
+/// The sentence of a `session_limit` refusal, `{held}` and `{max}` to be
+/// filled: by [`NoticeKind::text_with`] here, and by phone.js from the
+/// reject's fields (handed to it in its strings).
+pub fn session_limit_template(lang: Lang) -> &'static str {
+    lang.t(
+        "You already hold {held} sessions, the most one person may hold here ({max}). Release one first.",
+        "Vous tenez déjà {held} sessions, le maximum pour une personne ici ({max}). Libérez-en une d'abord.",
+    )
 }
 
 /// The outcome of a command, shown as `#notice`.
@@ -137,6 +175,9 @@ pub struct Notice {
     /// What the claim asked for, to claim an alternative in one tap.
     pub title: Option<String>,
     pub host: Option<String>,
+    /// For `session_limit`: the sessions held and the most allowed.
+    pub held: Option<u32>,
+    pub max: Option<u32>,
 }
 
 /// `#notice`: empty and hidden when there is nothing to say.
@@ -162,7 +203,7 @@ pub(super) fn notice(v: &View<'_>, lang: Lang) -> Markup {
             role=(if ok { "status" } else { "alert" }) tabindex="-1" {
             p class="notice-text" {
                 (if ok { "✓ " } else { "⚠ " })
-                (n.kind.text(lang, n.op.as_deref()))
+                (n.kind.text_with(lang, n.op.as_deref(), n.held, n.max))
             }
             @if let Some(s) = holder {
                 p class="holder" {
@@ -238,5 +279,22 @@ mod tests {
             "Too late: someone else just took this cell."
         );
         assert_eq!(NoticeKind::Done.text(Lang::Fr, Some("edit")), "Enregistré.");
+    }
+
+    #[test]
+    fn the_session_limit_says_the_count_in_both_languages() {
+        let k = NoticeKind::Refused(RejectCode::SessionLimit);
+        let en = k.text_with(Lang::En, Some("claim"), Some(2), Some(2));
+        assert!(en.contains("You already hold 2 sessions"), "{en}");
+        let fr = k.text_with(Lang::Fr, Some("claim"), Some(3), Some(2));
+        assert!(
+            fr.contains("Vous tenez déjà 3 sessions") && fr.contains("(2)"),
+            "{fr}"
+        );
+        // Without the counts, the sentence the script also shows.
+        assert_eq!(
+            k.text_with(Lang::En, None, None, None),
+            k.text(Lang::En, None)
+        );
     }
 }

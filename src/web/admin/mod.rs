@@ -16,7 +16,7 @@ mod undo;
 use std::collections::HashMap;
 use std::time::Duration;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -176,6 +176,7 @@ async fn logout(
 async fn act(
     State(state): State<AppState>,
     Path((slug, op)): Path<(String, String)>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     lang: Lang,
     jar: CookieJar,
     headers: HeaderMap,
@@ -202,6 +203,12 @@ async fn act(
     let Some(actor) = forms::organiser(&event.config, &jar, state.clock.now()) else {
         return Ok(not_logged_in(lang, &event.config, wants_json(&headers)));
     };
+    // The socket's rates, per organiser and per IP (issue 10).
+    let ip = forms::client_ip(&state, peer, &headers);
+    let action = format!("/e/{slug}/admin/{op}");
+    if let Some(refused) = forms::over_rate(&state, ip, &actor, lang, &headers, &action, &fields) {
+        return Ok(refused);
+    }
     if wire == "announce" && fields.remove("clear").is_some() {
         fields.insert("text".into(), String::new());
     }

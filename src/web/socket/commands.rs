@@ -10,8 +10,9 @@ use tracing::Instrument;
 
 use super::rate::{Bucket, Take};
 use super::{Connection, End};
-use crate::board::{Actor, RejectCode, Rejection};
+use crate::board::{Actor, Command, RejectCode, Rejection, Role};
 use crate::hub::Answer;
+use crate::limits::{ConnGuard, new_claimant_message};
 use crate::web::protocol::{self, ErrorCode, Incoming, Outgoing, Refusal};
 use crate::web::wire::Transport;
 
@@ -54,6 +55,32 @@ impl Connection {
         }
     }
 
+    /// Whether a claim of `actor` may go on: always, unless it is the first
+    /// claim of a participant who holds no session of this event and its IP
+    /// is over its rate of new identities (issue 10: 72 fresh tokens from
+    /// one address filled the demo board in about a second). The forms hold
+    /// to the same bucket (`web::forms::new_claimant`). Once the participant
+    /// is seen holding a session the connection stops asking the hub, so a
+    /// burst of claims still shares one group commit.
+    async fn first_claim_allowed(
+        &self,
+        admission: &ConnGuard,
+        actor: &Actor,
+        bucket: &mut Bucket,
+    ) -> bool {
+        if actor.role != Role::Participant || bucket.holds_sessions {
+            return true;
+        }
+        let Ok(snap) = self.event.snapshot().await else {
+            return true;
+        };
+        if snap.board.held_by(&actor.id) > 0 {
+            bucket.holds_sessions = true;
+            return true;
+        }
+        admission.take_new_claimant(self.event.now())
+    }
+
     pub(super) async fn on_text<S>(
         &self,
         socket: &mut S,
@@ -82,6 +109,11 @@ impl Connection {
                             "more than {} commands a second from your network; retry in a moment",
                             admission.ip_commands_per_sec()
                         ))
+                    } else if let Some(admission) = &self.admission
+                        && matches!(command, Command::Claim { .. })
+                        && !self.first_claim_allowed(admission, actor, bucket).await
+                    {
+                        Some(new_claimant_message(admission.new_claimants_per_minute()))
                     } else {
                         None
                     };
