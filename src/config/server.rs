@@ -64,9 +64,11 @@ pub struct ServerConfig {
     /// venue behind one NAT).
     pub ip_command_burst: u32,
     /// Open WebSockets in all; more get HTTP 503. Unset: what the open-file
-    /// limit allows, less `reserved_fds`.
+    /// limit allows, less `reserved_fds` (which also caps every TCP
+    /// connection, see `max_tcp_connections_per_ip`).
     pub max_connections: Option<usize>,
-    /// Descriptors kept for everything but WebSockets (journals, HTTP).
+    /// Descriptors kept for everything but sockets (journals, snapshots,
+    /// the listener); sockets, HTTP or WebSocket, get the rest.
     pub reserved_fds: u64,
     /// Connections the kernel may hold for the server before it accepts
     /// them (capped by `net.core.somaxconn`). A venue's phones all come back
@@ -76,6 +78,19 @@ pub struct ServerConfig {
     /// Reverse proxies (IPs or CIDR blocks) whose `X-Forwarded-For` is
     /// believed, parsed once.
     pub trusted_proxies: Vec<IpNet>,
+    // The HTTP limits (issue 10): a slow or stalled client holds a
+    // descriptor and a buffer only so long.
+    /// Milliseconds a connection may take to send a request's headers, and
+    /// may stay idle between two requests; then it is closed.
+    pub header_read_timeout_ms: u64,
+    /// Milliseconds from a request's headers to the end of its body; a body
+    /// not in by then is answered 408 and the connection closed.
+    pub body_read_timeout_ms: u64,
+    /// TCP connections open from one peer at once, plain HTTP and WebSocket
+    /// together (each socket from its accept to its close); more are
+    /// answered 429 and closed. High by default (a venue behind one NAT),
+    /// and never below `max_connections_per_ip`.
+    pub max_tcp_connections_per_ip: usize,
 }
 
 /// The defaults, validated: the one place a test or a tool gets "the
@@ -105,6 +120,14 @@ impl ServerConfig {
 
     pub fn write_timeout(&self) -> Duration {
         Duration::from_secs(self.write_timeout_secs)
+    }
+
+    pub fn header_read_timeout(&self) -> Duration {
+        Duration::from_millis(self.header_read_timeout_ms)
+    }
+
+    pub fn body_read_timeout(&self) -> Duration {
+        Duration::from_millis(self.body_read_timeout_ms)
     }
 
     /// Whether an `Origin` header value is `public_url` or one of
@@ -146,6 +169,9 @@ pub(super) struct RawServer {
     reserved_fds: u64,
     listen_backlog: u32,
     trusted_proxies: Vec<String>,
+    header_read_timeout_ms: u64,
+    body_read_timeout_ms: u64,
+    max_tcp_connections_per_ip: usize,
 }
 
 /// Every default of `[server]` (README.md and docs/security.md list them).
@@ -173,6 +199,9 @@ impl Default for RawServer {
             reserved_fds: 256,
             listen_backlog: 8192,
             trusted_proxies: Vec::new(),
+            header_read_timeout_ms: 10_000,
+            body_read_timeout_ms: 10_000,
+            max_tcp_connections_per_ip: 6000,
         }
     }
 }
@@ -254,6 +283,26 @@ impl RawServer {
         at_least_one("listen_backlog", s.listen_backlog.into())?;
         at_least_one("ip_commands_per_sec", s.ip_commands_per_sec.into())?;
         at_least_one("ip_command_burst", s.ip_command_burst.into())?;
+        at_least_one("header_read_timeout_ms", s.header_read_timeout_ms)?;
+        at_least_one("body_read_timeout_ms", s.body_read_timeout_ms)?;
+        at_least_one(
+            "max_tcp_connections_per_ip",
+            s.max_tcp_connections_per_ip as u64,
+        )?;
+        if s.max_tcp_connections_per_ip < s.max_connections_per_ip {
+            return Err(invalid(
+                "server.max_tcp_connections_per_ip",
+                format!(
+                    "is {}, below max_connections_per_ip ({}); every WebSocket is a TCP \
+                     connection too, so that cap could never be reached. Make it at least {} \
+                     (the default is {}, room for a venue's page loads beside its sockets)",
+                    s.max_tcp_connections_per_ip,
+                    s.max_connections_per_ip,
+                    s.max_connections_per_ip,
+                    defaults.max_tcp_connections_per_ip
+                ),
+            ));
+        }
         if s.max_connections == Some(0) {
             return Err(invalid(
                 "server.max_connections",
@@ -325,6 +374,9 @@ impl RawServer {
             reserved_fds: s.reserved_fds,
             listen_backlog: s.listen_backlog,
             trusted_proxies,
+            header_read_timeout_ms: s.header_read_timeout_ms,
+            body_read_timeout_ms: s.body_read_timeout_ms,
+            max_tcp_connections_per_ip: s.max_tcp_connections_per_ip,
         })
     }
 }

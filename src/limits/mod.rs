@@ -30,11 +30,13 @@
 mod bucket;
 mod fds;
 mod forwarded;
+mod tcp;
 #[cfg(test)]
 mod tests;
 
 pub use bucket::TokenBucket;
-pub use fds::{connection_budget, raise_nofile_limit};
+pub use fds::{connection_budget, nofile_limit, raise_nofile_limit};
+pub use tcp::{TcpLimits, TcpPlace};
 
 use std::net::IpAddr;
 use std::sync::Mutex;
