@@ -88,8 +88,9 @@ pub struct ServerConfig {
     pub body_read_timeout_ms: u64,
     /// TCP connections open from one peer at once, plain HTTP and WebSocket
     /// together (each socket from its accept to its close); more are
-    /// answered 429 and closed. High by default (a venue behind one NAT),
-    /// and never below `max_connections_per_ip`.
+    /// answered 429 and closed. Never below `max_connections_per_ip`;
+    /// unset, [`TCP_ROOM_FOR_PAGES`] more than it (6000 by default: a venue
+    /// behind one NAT keeps its sockets and still loads pages).
     pub max_tcp_connections_per_ip: usize,
 }
 
@@ -142,6 +143,11 @@ impl ServerConfig {
     }
 }
 
+/// How many more TCP connections than WebSockets one address may hold when
+/// `max_tcp_connections_per_ip` is not set: its page loads, exports and
+/// upgrades in flight.
+pub const TCP_ROOM_FOR_PAGES: usize = 1000;
+
 /// `[server]` as serde reads it: text where [`ServerConfig`] holds parsed
 /// values, and every default.
 #[derive(Debug, Clone, Deserialize)]
@@ -171,7 +177,7 @@ pub(super) struct RawServer {
     trusted_proxies: Vec<String>,
     header_read_timeout_ms: u64,
     body_read_timeout_ms: u64,
-    max_tcp_connections_per_ip: usize,
+    max_tcp_connections_per_ip: Option<usize>,
 }
 
 /// Every default of `[server]` (README.md and docs/security.md list them).
@@ -201,7 +207,7 @@ impl Default for RawServer {
             trusted_proxies: Vec::new(),
             header_read_timeout_ms: 10_000,
             body_read_timeout_ms: 10_000,
-            max_tcp_connections_per_ip: 6000,
+            max_tcp_connections_per_ip: None,
         }
     }
 }
@@ -285,24 +291,22 @@ impl RawServer {
         at_least_one("ip_command_burst", s.ip_command_burst.into())?;
         at_least_one("header_read_timeout_ms", s.header_read_timeout_ms)?;
         at_least_one("body_read_timeout_ms", s.body_read_timeout_ms)?;
-        at_least_one(
-            "max_tcp_connections_per_ip",
-            s.max_tcp_connections_per_ip as u64,
-        )?;
-        if s.max_tcp_connections_per_ip < s.max_connections_per_ip {
-            return Err(invalid(
-                "server.max_tcp_connections_per_ip",
-                format!(
-                    "is {}, below max_connections_per_ip ({}); every WebSocket is a TCP \
-                     connection too, so that cap could never be reached. Make it at least {} \
-                     (the default is {}, room for a venue's page loads beside its sockets)",
-                    s.max_tcp_connections_per_ip,
-                    s.max_connections_per_ip,
-                    s.max_connections_per_ip,
-                    defaults.max_tcp_connections_per_ip
-                ),
-            ));
-        }
+        let max_tcp_connections_per_ip = match s.max_tcp_connections_per_ip {
+            None => s.max_connections_per_ip.saturating_add(TCP_ROOM_FOR_PAGES),
+            Some(n) if n < s.max_connections_per_ip => {
+                return Err(invalid(
+                    "server.max_tcp_connections_per_ip",
+                    format!(
+                        "is {n}, below max_connections_per_ip ({}); every WebSocket is a TCP \
+                         connection too, so that cap could never be reached. Make it at least {}, \
+                         or leave it out ({TCP_ROOM_FOR_PAGES} more than max_connections_per_ip: \
+                         room for a venue's page loads beside its sockets)",
+                        s.max_connections_per_ip, s.max_connections_per_ip,
+                    ),
+                ));
+            }
+            Some(n) => n,
+        };
         if s.max_connections == Some(0) {
             return Err(invalid(
                 "server.max_connections",
@@ -376,7 +380,7 @@ impl RawServer {
             trusted_proxies,
             header_read_timeout_ms: s.header_read_timeout_ms,
             body_read_timeout_ms: s.body_read_timeout_ms,
-            max_tcp_connections_per_ip: s.max_tcp_connections_per_ip,
+            max_tcp_connections_per_ip,
         })
     }
 }

@@ -250,6 +250,11 @@ mod tests {
     }
 
     #[test]
+    fn a_place_is_small_it_rides_on_every_socket() {
+        assert!(std::mem::size_of::<TcpPlace>() <= 32);
+    }
+
+    #[test]
     fn a_trusted_proxy_counts_in_the_total_only() {
         let l = limits(1, 100);
         let places: Vec<_> = (0..5).map(|_| l.admit(ip("10.0.0.1")).unwrap()).collect();

@@ -46,7 +46,7 @@ pub const MAX_HEAD: usize = 16 * 1024;
 /// response is written in pieces). hyper's default is about 400 KiB, which
 /// each half-sent request could fill; and hyper checks it only between two
 /// reads, so [`MAX_HEAD`] is what bounds the head.
-pub const MAX_BUF: usize = 32 * 1024;
+pub const MAX_BUF: usize = 16 * 1024;
 
 /// Refused connections answered at once; more are closed without a word, so
 /// a flood of refusals holds few descriptors.

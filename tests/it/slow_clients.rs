@@ -224,3 +224,44 @@ async fn websockets_and_keep_alive_clients_still_work_under_the_limits() {
     })
     .await;
 }
+
+fn check(extra_server: &str) -> Result<slotboard::config::Config, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let text = config_text(dir.path(), extra_server);
+    let overrides = slotboard::config::Overrides::default();
+    slotboard::config::Config::from_toml_str(&text, "test.toml", &overrides)
+        .map_err(|e| e.to_string())
+}
+
+#[test]
+fn the_http_keys_have_safe_defaults_and_bad_values_are_clear_errors() {
+    let c = check("").unwrap();
+    assert_eq!(c.server.header_read_timeout_ms, 10_000);
+    assert_eq!(c.server.body_read_timeout_ms, 10_000);
+    assert_eq!(c.server.max_tcp_connections_per_ip, 6000);
+    for (extra, key, words) in [
+        (
+            "header_read_timeout_ms = 0",
+            "server.header_read_timeout_ms",
+            "at least 1",
+        ),
+        (
+            "body_read_timeout_ms = 0",
+            "server.body_read_timeout_ms",
+            "at least 1",
+        ),
+        (
+            "max_tcp_connections_per_ip = 100",
+            "server.max_tcp_connections_per_ip",
+            "below max_connections_per_ip (5000)",
+        ),
+    ] {
+        let err = check(extra).expect_err(extra);
+        assert!(err.starts_with(&format!("test.toml: {key}: ")), "{err}");
+        assert!(err.contains(words), "{err}");
+    }
+    // Lowering both together is fine; unset, it follows the WebSocket cap.
+    assert!(check("max_connections_per_ip = 50\nmax_tcp_connections_per_ip = 60").is_ok());
+    let c = check("max_connections_per_ip = 100000").unwrap();
+    assert_eq!(c.server.max_tcp_connections_per_ip, 101_000);
+}
