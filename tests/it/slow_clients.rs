@@ -265,3 +265,32 @@ fn the_http_keys_have_safe_defaults_and_bad_values_are_clear_errors() {
     let c = check("max_connections_per_ip = 100000").unwrap();
     assert_eq!(c.server.max_tcp_connections_per_ip, 101_000);
 }
+
+#[tokio::test]
+async fn slow_clients_do_not_hold_a_shutdown() {
+    let mut camp = TestServer::start_with(FAST).await;
+    let mut half = TcpStream::connect(camp.addr).await.unwrap();
+    half.write_all(b"GET /e/camp HTTP/1.1\r\nhost: barcamp.test\r\n")
+        .await
+        .unwrap();
+    let mut body = TcpStream::connect(camp.addr).await.unwrap();
+    body.write_all(
+        b"POST /e/camp/vote HTTP/1.1\r\nhost: barcamp.test\r\n\
+          content-type: application/x-www-form-urlencoded\r\ncontent-length: 500\r\n\r\nsession=",
+    )
+    .await
+    .unwrap();
+    let mut idle = TcpStream::connect(camp.addr).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nhost: barcamp.test\r\n\r\n")
+        .await
+        .unwrap();
+    let (head, _) = read_response(&mut idle).await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    // Before, the graceful shutdown waited for these requests for good.
+    tokio::time::timeout(PATIENCE, camp.stop())
+        .await
+        .expect("the server stops despite its slow clients");
+    for tcp in [&mut half, &mut body, &mut idle] {
+        assert!(read_to_close(tcp).await.is_some());
+    }
+}
