@@ -127,7 +127,7 @@ async fn serve_connection(
 ) {
     let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
         request.extensions_mut().insert(ConnectInfo(peer));
-        let json = body_deadline::wants_json(request.headers());
+        let json = crate::web::wants_json(request.headers());
         let (request, late) = body_deadline::limit(request, settings.body_read_timeout);
         let app = app.clone();
         async move {
