@@ -185,6 +185,23 @@ impl TcpLimits {
     }
 }
 
+impl Refused {
+    /// [`Refused::message`] in French, for the refusal at accept, which has
+    /// no request to negotiate a language with and says it in both.
+    pub fn message_fr(&self) -> String {
+        match self {
+            Refused::PerIp { max } => format!(
+                "Trop de connexions depuis votre adresse (au plus {max} à la fois). \
+                 Fermez d'autres onglets du tableau, ou réessayez dans un instant."
+            ),
+            Refused::Full { max } => format!(
+                "Le serveur est plein ({max} connexions, le plus que permet sa limite de \
+                 fichiers ouverts). Réessayez dans un instant."
+            ),
+        }
+    }
+}
+
 impl Drop for TcpPlace {
     fn drop(&mut self) {
         if let Some(ip) = self.ip {

@@ -174,14 +174,16 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
     let _ = stop.wait_for(|s| *s).await;
 }
 
-/// Answers a refused connection with its status, then closes it (reading
+/// Answers a refused connection with its status and a line in English and
+/// in French (no request is read, so no language is known), then closes it
+/// (reading
 /// what it sent for a moment, so the close does not reset the answer away).
 async fn refuse(mut tcp: TcpStream, refused: Refused) {
     let status = match refused {
         Refused::PerIp { .. } => "429 Too Many Requests",
         Refused::Full { .. } => "503 Service Unavailable",
     };
-    let body = refused.message();
+    let body = format!("{}\n{}\n", refused.message(), refused.message_fr());
     let answer = format!(
         "HTTP/1.1 {status}\r\ncontent-type: text/plain; charset=utf-8\r\n\
          content-length: {}\r\nretry-after: 5\r\nconnection: close\r\n\r\n{body}",

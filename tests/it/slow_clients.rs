@@ -172,6 +172,7 @@ async fn connections_over_the_per_ip_cap_are_refused_while_others_get_in() {
         .expect("refused and closed");
     assert!(refused.starts_with("HTTP/1.1 429"), "{refused}");
     assert!(refused.contains("Too many connections"), "{refused}");
+    assert!(refused.contains("Trop de connexions"), "{refused}");
     // Another address still gets in.
     assert_eq!(
         healthz_from("127.0.0.2", camp.addr).await,
