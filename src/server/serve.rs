@@ -176,8 +176,8 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
 
 /// Answers a refused connection with its status and a line in English and
 /// in French (no request is read, so no language is known), then closes it
-/// (reading
-/// what it sent for a moment, so the close does not reset the answer away).
+/// (reading what it sent for a moment, so the close does not reset the
+/// answer away).
 async fn refuse(mut tcp: TcpStream, refused: Refused) {
     let status = match refused {
         Refused::PerIp { .. } => "429 Too Many Requests",
