@@ -3,7 +3,16 @@
 //! [`Server::start`] opens every event's store, spawns one hub per event and
 //! serves the router on a listener; tests call it with a port-0 listener.
 //! [`run`] is what `slotboard serve` does: bind, serve until SIGTERM or
-//! Ctrl-C, then close sockets with 1001, stop the hubs and snapshot.
+//! Ctrl-C, then close sockets with 1001, stop the hubs and snapshot. The
+//! accept loop and its HTTP limits are `serve.rs` (with the body deadline,
+//! `body_deadline.rs`, and the stream that holds its place in the count of
+//! connections, `counted.rs`).
+
+mod body_deadline;
+mod counted;
+mod serve;
+
+pub use serve::{HttpSettings, MAX_BUF, MAX_HEAD};
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -96,6 +105,8 @@ impl Server {
         let settings = SocketSettings::from_config(&config.server);
         let drain = settings.write_timeout * 2;
         let conn_limits = crate::limits::ConnLimits::for_server(&config.server);
+        // After the line above, which raises the open-file limit.
+        let tcp_limits = crate::limits::TcpLimits::for_server(&config.server);
         let state = AppState {
             config: config.clone(),
             events: events.clone(),
@@ -108,25 +119,11 @@ impl Server {
             device_links: Default::default(),
         };
         let app = web::router(state);
-        let mut stop = shutdown_rx;
-        let serving = tokio::spawn(async move {
-            // No Nagle: an event is sent when it happens, not held back until
-            // the client acknowledges the last one (a phone may delay its
-            // ACKs by tens of milliseconds).
-            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-                if let Err(e) = tcp.set_nodelay(true) {
-                    tracing::debug!(error = %e, "cannot set TCP_NODELAY");
-                }
-            });
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(async move {
-                let _ = stop.wait_for(|s| *s).await;
-            })
-            .await
-        });
+        let http = HttpSettings {
+            header_read_timeout: config.server.header_read_timeout(),
+            body_read_timeout: config.server.body_read_timeout(),
+        };
+        let serving = tokio::spawn(serve::serve(listener, app, tcp_limits, http, shutdown_rx));
         Ok(Server {
             addr,
             events,

@@ -64,9 +64,11 @@ pub struct ServerConfig {
     /// venue behind one NAT).
     pub ip_command_burst: u32,
     /// Open WebSockets in all; more get HTTP 503. Unset: what the open-file
-    /// limit allows, less `reserved_fds`.
+    /// limit allows, less `reserved_fds` (which also caps every TCP
+    /// connection, see `max_tcp_connections_per_ip`).
     pub max_connections: Option<usize>,
-    /// Descriptors kept for everything but WebSockets (journals, HTTP).
+    /// Descriptors kept for everything but sockets (journals, snapshots,
+    /// the listener); sockets, HTTP or WebSocket, get the rest.
     pub reserved_fds: u64,
     /// Connections the kernel may hold for the server before it accepts
     /// them (capped by `net.core.somaxconn`). A venue's phones all come back
@@ -85,6 +87,20 @@ pub struct ServerConfig {
     pub new_claimants_per_minute: u32,
     /// Such first claims one client IP may make at once.
     pub new_claimant_burst: u32,
+    // The HTTP limits (issue 10): a slow or stalled client holds a
+    // descriptor and a buffer only so long.
+    /// Milliseconds a connection may take to send a request's headers, and
+    /// may stay idle between two requests; then it is closed.
+    pub header_read_timeout_ms: u64,
+    /// Milliseconds from a request's headers to the end of its body; a body
+    /// not in by then is answered 408 and the connection closed.
+    pub body_read_timeout_ms: u64,
+    /// TCP connections open from one peer at once, plain HTTP and WebSocket
+    /// together (each socket from its accept to its close); more are
+    /// answered 429 and closed. Never below `max_connections_per_ip`;
+    /// unset, [`TCP_ROOM_FOR_PAGES`] more than it (6000 by default: a venue
+    /// behind one NAT keeps its sockets and still loads pages).
+    pub max_tcp_connections_per_ip: usize,
 }
 
 /// The defaults, validated: the one place a test or a tool gets "the
@@ -116,6 +132,14 @@ impl ServerConfig {
         Duration::from_secs(self.write_timeout_secs)
     }
 
+    pub fn header_read_timeout(&self) -> Duration {
+        Duration::from_millis(self.header_read_timeout_ms)
+    }
+
+    pub fn body_read_timeout(&self) -> Duration {
+        Duration::from_millis(self.body_read_timeout_ms)
+    }
+
     /// Whether an `Origin` header value is `public_url` or one of
     /// `allowed_origins` (compared after the same normalization: case, default
     /// port). The request's own host is the web layer's to check; `null` and
@@ -127,6 +151,11 @@ impl ServerConfig {
         }
     }
 }
+
+/// How many more TCP connections than WebSockets one address may hold when
+/// `max_tcp_connections_per_ip` is not set: its page loads, exports and
+/// upgrades in flight.
+pub const TCP_ROOM_FOR_PAGES: usize = 1000;
 
 /// `[server]` as serde reads it: text where [`ServerConfig`] holds parsed
 /// values, and every default.
@@ -158,6 +187,9 @@ pub(super) struct RawServer {
     max_sessions_per_participant: u32,
     new_claimants_per_minute: u32,
     new_claimant_burst: u32,
+    header_read_timeout_ms: u64,
+    body_read_timeout_ms: u64,
+    max_tcp_connections_per_ip: Option<usize>,
 }
 
 /// Every default of `[server]` (README.md and docs/security.md list them).
@@ -188,6 +220,9 @@ impl Default for RawServer {
             max_sessions_per_participant: 2,
             new_claimants_per_minute: 60,
             new_claimant_burst: 40,
+            header_read_timeout_ms: 10_000,
+            body_read_timeout_ms: 10_000,
+            max_tcp_connections_per_ip: None,
         }
     }
 }
@@ -274,6 +309,24 @@ impl RawServer {
             s.new_claimants_per_minute.into(),
         )?;
         at_least_one("new_claimant_burst", s.new_claimant_burst.into())?;
+        at_least_one("header_read_timeout_ms", s.header_read_timeout_ms)?;
+        at_least_one("body_read_timeout_ms", s.body_read_timeout_ms)?;
+        let max_tcp_connections_per_ip = match s.max_tcp_connections_per_ip {
+            None => s.max_connections_per_ip.saturating_add(TCP_ROOM_FOR_PAGES),
+            Some(n) if n < s.max_connections_per_ip => {
+                return Err(invalid(
+                    "server.max_tcp_connections_per_ip",
+                    format!(
+                        "is {n}, below max_connections_per_ip ({}); every WebSocket is a TCP \
+                         connection too, so that cap could never be reached. Make it at least {}, \
+                         or leave it out ({TCP_ROOM_FOR_PAGES} more than max_connections_per_ip: \
+                         room for a venue's page loads beside its sockets)",
+                        s.max_connections_per_ip, s.max_connections_per_ip,
+                    ),
+                ));
+            }
+            Some(n) => n,
+        };
         if s.max_connections == Some(0) {
             return Err(invalid(
                 "server.max_connections",
@@ -348,6 +401,9 @@ impl RawServer {
             max_sessions_per_participant: s.max_sessions_per_participant,
             new_claimants_per_minute: s.new_claimants_per_minute,
             new_claimant_burst: s.new_claimant_burst,
+            header_read_timeout_ms: s.header_read_timeout_ms,
+            body_read_timeout_ms: s.body_read_timeout_ms,
+            max_tcp_connections_per_ip,
         })
     }
 }

@@ -1,7 +1,9 @@
 //! How many WebSockets the process can hold: each is an open file, so the
 //! server raises its soft open-file limit to the hard one at start and keeps
 //! a reserve of descriptors for everything that is not a WebSocket. Beyond
-//! that budget upgrades get 503 instead of the accept loop failing.
+//! that budget upgrades get 503 instead of the accept loop failing. The same
+//! budget, without `max_connections`, bounds every TCP connection
+//! (`tcp.rs`), so plain HTTP cannot take the descriptors either.
 
 /// Raises the soft open-file limit to the hard limit and returns the soft
 /// limit now in force (`None` where there is no such limit or it cannot be
@@ -17,6 +19,19 @@ pub fn raise_nofile_limit() -> Option<u64> {
                 rlimit::Resource::NOFILE.get().ok().map(|(soft, _)| soft)
             }
         }
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
+/// The soft open-file limit in force, without changing it (`None` where
+/// there is none or it cannot be read).
+pub fn nofile_limit() -> Option<u64> {
+    #[cfg(unix)]
+    {
+        rlimit::Resource::NOFILE.get().ok().map(|(soft, _)| soft)
     }
     #[cfg(not(unix))]
     {

@@ -32,13 +32,15 @@ mod fds;
 mod flood;
 mod forwarded;
 mod keyed;
+mod tcp;
 #[cfg(test)]
 mod tests;
 
 pub use bucket::TokenBucket;
-pub use fds::{connection_budget, raise_nofile_limit};
 pub use flood::{Over, new_claimant_message};
 pub use keyed::{KeyedBuckets, Rate};
+pub use fds::{connection_budget, nofile_limit, raise_nofile_limit};
+pub use tcp::{TcpLimits, TcpPlace};
 
 use std::net::IpAddr;
 use std::sync::Mutex;

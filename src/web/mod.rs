@@ -21,6 +21,7 @@ mod socket;
 mod wall;
 mod wire;
 
+pub use form_body::wants_json;
 pub use protocol::{PROTOCOL, You};
 pub use socket::{Connection, SocketSettings};
 pub use wire::{frame_text, text_frame};

@@ -24,6 +24,7 @@ mod origin;
 mod phone;
 mod protocol;
 mod rules;
+mod slow_clients;
 mod text;
 mod undo;
 mod wall;
