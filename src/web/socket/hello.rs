@@ -7,8 +7,6 @@
 //! and tokens, and it runs once per connection, boxed, so the live task does
 //! not carry it.
 
-use std::time::Duration;
-
 use bytes::Bytes;
 use futures_util::StreamExt;
 use tokio::sync::broadcast;
@@ -19,12 +17,9 @@ use super::{Connection, End};
 use crate::auth;
 use crate::board::{Actor, ParticipantId, Role};
 use crate::hub::{Frame, Joined};
+use crate::web::organisers::SecretCheck;
 use crate::web::protocol::{self, ErrorCode, Hello, Incoming, Outgoing, Refusal, You};
 use crate::web::wire::{Message, Transport, Utf8Bytes, WsError, close_code};
-
-/// How long a wrong organiser secret waits before its answer: enough to make
-/// guessing slow, not enough to annoy a person who mistyped.
-const WRONG_SECRET_DELAY: Duration = Duration::from_millis(500);
 
 impl Connection {
     /// Reads frames until a valid `hello`, answers it with `welcome` or
@@ -123,20 +118,37 @@ impl Connection {
                 }));
             }
         };
-        let config = &self.event.config;
-        let logged_in = wanted == Role::Organiser
-            && self.organiser_session.as_deref().is_some_and(|s| {
-                config
-                    .organiser()
-                    .verify_session(&config.slug, s, self.event.now().as_second())
-            });
+        let config = self.event.config.clone();
+        let now = self.event.now();
+        // A session cookie that the server still admits; the socket closes
+        // when it is logged out.
+        let session = match (wanted, self.organiser_session.as_deref()) {
+            (Role::Organiser, Some(s)) => self.organisers.session(&config, s, now),
+            _ => None,
+        };
+        let logged_in = session.is_some();
+        if let Some(claims) = session {
+            self.revoked = self.organisers.revoked(&config.slug, claims);
+        }
         let organiser = match &hello.organiser {
             _ if logged_in => true,
-            Some(secret) if config.organiser().verify(secret) => true,
-            Some(_) => {
-                tokio::time::sleep(WRONG_SECRET_DELAY).await;
-                return Err(Some(forbidden("the organiser secret is not right")));
-            }
+            // The secret is checked under the failure budget it shares with
+            // the login form, per address and event.
+            Some(secret) => match self
+                .organisers
+                .try_secret(&config, self.client, secret, now)
+                .await
+            {
+                SecretCheck::Right => true,
+                SecretCheck::Wrong => {
+                    return Err(Some(forbidden("the organiser secret is not right")));
+                }
+                SecretCheck::Wait { retry_after_secs } => {
+                    return Err(Some(forbidden(&format!(
+                        "too many wrong organiser secrets from this address: not checked; retry in {retry_after_secs} s"
+                    ))));
+                }
+            },
             None if wanted == Role::Organiser => {
                 return Err(Some(forbidden(
                     "an organiser proves the organiser secret in \"organiser\", or logs in on the admin page first",

@@ -67,6 +67,9 @@ impl Connection {
             let mut shutdown_rx = self.shutdown.clone();
             let shutdown = shutdown_rx.changed();
             tokio::pin!(shutdown);
+            // Only for an organiser who joined on a session cookie: its
+            // logout closes the socket (`web::organisers`).
+            let mut revoked = self.revoked.take();
             loop {
                 tokio::select! {
                     msg = socket.next() => {
@@ -139,6 +142,9 @@ impl Connection {
                     }
                     _ = &mut shutdown => {
                         return Box::pin(self.drain(socket, pending)).await;
+                    }
+                    _ = async { revoked.as_mut().expect("guarded").await }, if revoked.is_some() => {
+                        return End::Close(close_code::POLICY, "organiser session logged out; log in again");
                     }
                 }
             }

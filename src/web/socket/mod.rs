@@ -87,6 +87,14 @@ pub struct Connection {
     pub cookie_token: Option<String>,
     /// The organiser session from the admin page's login cookie, if any.
     pub organiser_session: Option<String>,
+    /// The client's address (the one rule of `limits`), for the failure
+    /// budget of organiser secrets.
+    pub client: std::net::IpAddr,
+    /// The sessions still admitted and that budget.
+    pub organisers: Arc<crate::web::organisers::Organisers>,
+    /// Set by `hello` for an organiser who joined on a session cookie:
+    /// resolves when that session is logged out, and the live loop closes.
+    pub revoked: Option<crate::web::organisers::Revoked>,
     /// The connection's place under the per-IP limits, and its IP's command
     /// budget; `None` where nothing limits it (unit tests).
     pub admission: Option<crate::limits::ConnGuard>,
