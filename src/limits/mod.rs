@@ -140,6 +140,13 @@ pub struct ConnGuard {
     ip: IpAddr,
 }
 
+impl ConnGuard {
+    /// The address this connection counts against.
+    pub fn ip(&self) -> IpAddr {
+        self.ip
+    }
+}
+
 impl ConnLimits {
     pub fn new(settings: ConnSettings) -> ConnLimits {
         ConnLimits {

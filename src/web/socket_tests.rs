@@ -203,9 +203,7 @@ impl Peer {
             limits: Limits::default(),
             cookie_token: None,
             organiser_session: None,
-            client: std::net::Ipv4Addr::LOCALHOST.into(),
             organisers: Default::default(),
-            revoked: None,
             admission: None,
             shutdown: shutdown_rx,
         };

@@ -17,19 +17,20 @@ use super::{Connection, End};
 use crate::auth;
 use crate::board::{Actor, ParticipantId, Role};
 use crate::hub::{Frame, Joined};
-use crate::web::organisers::SecretCheck;
+use crate::web::organisers::{Revoked, SecretCheck};
 use crate::web::protocol::{self, ErrorCode, Hello, Incoming, Outgoing, Refusal, You};
 use crate::web::wire::{Message, Transport, Utf8Bytes, WsError, close_code};
 
 impl Connection {
     /// Reads frames until a valid `hello`, answers it with `welcome` or
-    /// `resumed`, and returns who the client is.
+    /// `resumed`, and returns who the client is (and, for an organiser who
+    /// joined on a session cookie, what resolves when it is logged out).
     /// The connection's command budget starts here, with its first frame,
     /// and goes on to the live loop with the rest.
     pub(super) async fn handshake<S>(
         &mut self,
         socket: &mut S,
-    ) -> Result<(Actor, Joined, You, Bucket), End>
+    ) -> Result<(Actor, Joined, You, Bucket, Option<Revoked>), End>
     where
         S: Transport,
     {
@@ -52,7 +53,9 @@ impl Connection {
                 // A valid hello is never refused for the junk before it: the
                 // client that sent junk can still join.
                 Ok(Incoming::Hello(hello)) => match self.greet(hello).await {
-                    Ok((actor, joined, you)) => return Ok((actor, joined, you, bucket)),
+                    Ok((actor, joined, you, revoked)) => {
+                        return Ok((actor, joined, you, bucket, revoked));
+                    }
                     Err(Some(refusal)) => {
                         self.refuse_within(socket, &mut bucket, None, refusal)
                             .await?
@@ -101,7 +104,7 @@ impl Connection {
 
     /// Checks a `hello` and joins the event. `Err(None)` means a protocol
     /// version this server does not speak.
-    async fn greet(&mut self, hello: Hello) -> Result<(Actor, Joined, You), Option<Refusal>> {
+    async fn greet(&mut self, hello: Hello) -> Result<Greeted, Option<Refusal>> {
         if hello.protocol.is_some_and(|p| p != protocol::PROTOCOL) {
             return Err(None);
         }
@@ -127,16 +130,18 @@ impl Connection {
             _ => None,
         };
         let logged_in = session.is_some();
-        if let Some(claims) = session {
-            self.revoked = self.organisers.revoked(&config.slug, claims);
-        }
+        let revoked = session.and_then(|claims| self.organisers.revoked(&config.slug, claims));
+        // The one rule of `limits` for the client's address (none in unit
+        // tests, which count as one address).
+        let client =
+            (self.admission.as_ref()).map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |g| g.ip());
         let organiser = match &hello.organiser {
             _ if logged_in => true,
             // The secret is checked under the failure budget it shares with
             // the login form, per address and event.
             Some(secret) => match self
                 .organisers
-                .try_secret(&config, self.client, secret, now)
+                .try_secret(&config, client, secret, now)
                 .await
             {
                 SecretCheck::Right => true,
@@ -197,7 +202,7 @@ impl Connection {
             token: issued.then_some(token),
             votes,
         };
-        Ok((actor, joined, you))
+        Ok((actor, joined, you, revoked))
     }
 
     /// Sends the state the client joined with and returns its receiver.
@@ -233,6 +238,10 @@ impl Connection {
         }
     }
 }
+
+/// Who joined, how, what they see of themselves, and for a session cookie
+/// what resolves when it is logged out.
+type Greeted = (Actor, Joined, You, Option<Revoked>);
 
 /// The sessions `who` wants to attend, as of the state they joined at.
 pub(super) fn votes_in(joined: &Joined, who: &ParticipantId) -> Vec<crate::board::SessionId> {

@@ -87,14 +87,9 @@ pub struct Connection {
     pub cookie_token: Option<String>,
     /// The organiser session from the admin page's login cookie, if any.
     pub organiser_session: Option<String>,
-    /// The client's address (the one rule of `limits`), for the failure
-    /// budget of organiser secrets.
-    pub client: std::net::IpAddr,
-    /// The sessions still admitted and that budget.
+    /// The organiser sessions still admitted, and the failure budget of
+    /// organiser secrets (per the address of `admission`).
     pub organisers: Arc<crate::web::organisers::Organisers>,
-    /// Set by `hello` for an organiser who joined on a session cookie:
-    /// resolves when that session is logged out, and the live loop closes.
-    pub revoked: Option<crate::web::organisers::Revoked>,
     /// The connection's place under the per-IP limits, and its IP's command
     /// budget; `None` where nothing limits it (unit tests).
     pub admission: Option<crate::limits::ConnGuard>,
@@ -144,9 +139,14 @@ impl Connection {
             let _counted = self.event.connect();
             let end = {
                 let live = match Box::pin(self.handshake(&mut socket)).await {
-                    Ok((actor, joined, you, bucket)) => {
-                        Ok(Box::pin(self.live(&mut socket, actor, joined, you, bucket)))
-                    }
+                    Ok((actor, joined, you, bucket, revoked)) => Ok(Box::pin(self.live(
+                        &mut socket,
+                        actor,
+                        joined,
+                        you,
+                        bucket,
+                        revoked,
+                    ))),
                     Err(end) => Err(end),
                 };
                 match live {
