@@ -92,7 +92,8 @@ fn too_many(
         HeaderValue::from(retry_after_secs.max(1)),
     );
     if json {
-        let message = views::admin::too_many_attempts_text(Lang::En, retry_after_secs);
+        let lang = views::lang_for(event, lang);
+        let message = views::admin::too_many_attempts_text(lang, retry_after_secs);
         let body = json!({
             "type": "reject",
             "code": "too_many_attempts",
