@@ -213,3 +213,78 @@ impl Organisers {
 fn lock(book: &Mutex<SessionBook>) -> std::sync::MutexGuard<'_, SessionBook> {
     book.lock().unwrap_or_else(|e| e.into_inner())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Overrides;
+
+    fn config(data: &std::path::Path) -> Config {
+        let toml = format!(
+            "[server]\ndata_dir = \"{}\"\n\n[[events]]\nslug = \"camp\"\ntitle = \"Camp\"\ntimezone = \"Europe/Paris\"\n\
+             \n[[events.rooms]]\nid = \"a\"\nname = \"A\"\ncapacity = 20\n\
+             \n[[events.days]]\ndate = \"2037-12-05\"\nslots = [{{ id = \"s\", start = \"09:00\", end = \"09:45\" }}]\n",
+            data.display().to_string().replace('\\', "/")
+        );
+        let overrides = Overrides {
+            organiser_token: Some("x".repeat(16)),
+            ..Default::default()
+        };
+        Config::from_toml_str(&toml, "organisers-test.toml", &overrides).unwrap()
+    }
+
+    fn now() -> Timestamp {
+        "2037-06-06T10:00:00Z".parse().unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_logout_that_cannot_be_stored_changes_nothing() {
+        let data = tempfile::tempdir().unwrap();
+        let config = config(data.path());
+        let organisers = Arc::new(Organisers::open(&config).unwrap());
+        let event = &config.events[0];
+        let cookie = organisers.issue(event, now());
+        // The event's folder is a file: the book cannot be written.
+        std::fs::create_dir_all(data.path().join("events")).unwrap();
+        std::fs::write(data.path().join("events").join("camp"), "in the way").unwrap();
+        assert!(organisers.logout(event, &cookie, now()).await.is_err());
+        assert!(organisers.logout_everywhere("camp").await.is_err());
+        assert!(
+            organisers.session(event, &cookie, now()).is_some(),
+            "still valid, as the answer says"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_open_socket_hears_of_its_logout_and_only_of_its_own() {
+        let data = tempfile::tempdir().unwrap();
+        let config = config(data.path());
+        let organisers = Arc::new(Organisers::open(&config).unwrap());
+        let event = &config.events[0];
+        let mine = organisers.issue(event, now());
+        let other = organisers.issue(event, now());
+        let claims = organisers.session(event, &mine, now()).unwrap();
+        let mut revoked = organisers.revoked("camp", claims).unwrap();
+        organisers.logout(event, &other, now()).await.unwrap();
+        // The other logout was signalled before it was answered: one poll
+        // sees it, finds this session admitted, and waits on.
+        use futures_util::FutureExt;
+        assert!(
+            (&mut revoked).now_or_never().is_none(),
+            "another session's logout leaves this one"
+        );
+        organisers.logout(event, &mine, now()).await.unwrap();
+        tokio::time::timeout(Duration::from_secs(5), revoked)
+            .await
+            .expect("its own logout ends it");
+        // Read back from the disk, as after a restart.
+        let again = Organisers::open(&config).unwrap();
+        assert!(again.session(event, &mine, now()).is_none());
+        assert!(again.session(event, &other, now()).is_none());
+        assert!(
+            again
+                .session(event, &again.issue(event, now()), now())
+                .is_some()
+        );
+    }
+}
