@@ -117,6 +117,7 @@ impl Server {
             clock: sources.clock,
             ids: sources.ids,
             device_links: Default::default(),
+            organisers: Arc::new(web::organisers::Organisers::open(&config)?),
         };
         let app = web::router(state);
         let http = HttpSettings {

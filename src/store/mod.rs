@@ -21,6 +21,7 @@
 pub mod archive;
 mod journal;
 pub mod orphans;
+pub mod sessions;
 
 use std::fs;
 use std::io::{self, Write};

@@ -89,16 +89,16 @@ pub fn participant(state: &AppState, jar: CookieJar) -> (Actor, CookieJar) {
 }
 
 /// The organiser logged in on this browser for `event`, if any; acting under
-/// their participant id; `now` decides whether the session has expired.
-pub fn organiser(event: &EventConfig, jar: &CookieJar, now: jiff::Timestamp) -> Option<Actor> {
+/// their participant id; `now` decides whether the session has expired, and
+/// `sessions` whether it was logged out.
+pub fn organiser(
+    sessions: &super::organisers::Organisers,
+    event: &EventConfig,
+    jar: &CookieJar,
+    now: jiff::Timestamp,
+) -> Option<Actor> {
     let session = jar.get(ORGANISER_COOKIE)?;
-    let now = now.as_second();
-    if !event
-        .organiser()
-        .verify_session(&event.slug, session.value(), now)
-    {
-        return None;
-    }
+    sessions.session(event, session.value(), now)?;
     let token = jar.get(TOKEN_COOKIE).map(|c| c.value().to_owned());
     let id = match token {
         Some(t) if auth::valid_token(&t) => auth::public_id(&t),

@@ -14,6 +14,7 @@ pub(crate) mod forms;
 mod headers;
 mod known_event;
 mod metrics;
+pub mod organisers;
 mod origin;
 mod phone;
 pub mod protocol;
@@ -48,8 +49,8 @@ use crate::views;
 /// The name of the participant's token cookie.
 pub const TOKEN_COOKIE: &str = "slotboard_token";
 
-/// The cookie that carries an organiser's session (see
-/// `auth::OrganiserSecret::new_session`), scoped to the event's path.
+/// The cookie that carries an organiser's session (see `auth::session`),
+/// scoped to the event's path.
 pub const ORGANISER_COOKIE: &str = "slotboard_organiser";
 
 /// What every handler can reach.
@@ -71,6 +72,9 @@ pub struct AppState {
     pub ids: Arc<dyn crate::ids::IdSource>,
     /// The device links waiting to be used, and their key.
     pub device_links: Arc<device_link::DeviceLinks>,
+    /// The organiser sessions still admitted, and the failure budget of
+    /// wrong secrets ([`organisers`]).
+    pub organisers: Arc<organisers::Organisers>,
 }
 
 /// The application: every route of slotboard.
@@ -313,6 +317,7 @@ async fn ws(
         limits: state.config.limits.clone(),
         cookie_token: jar.get(TOKEN_COOKIE).map(|c| c.value().to_owned()),
         organiser_session: jar.get(ORGANISER_COOKIE).map(|c| c.value().to_owned()),
+        organisers: state.organisers.clone(),
         shutdown: state.shutdown.clone(),
         settings: settings.clone(),
         admission: Some(guard),

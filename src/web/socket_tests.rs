@@ -203,6 +203,7 @@ impl Peer {
             limits: Limits::default(),
             cookie_token: None,
             organiser_session: None,
+            organisers: Default::default(),
             admission: None,
             shutdown: shutdown_rx,
         };

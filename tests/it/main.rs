@@ -20,6 +20,7 @@ mod integrity;
 mod kit;
 mod lifecycle;
 mod ops;
+mod organiser_sessions;
 mod origin;
 mod phone;
 mod protocol;

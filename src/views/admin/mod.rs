@@ -15,9 +15,11 @@ mod audit;
 mod changes;
 mod forms;
 mod grid;
+mod logout_everywhere;
 mod notices;
 mod owners;
 mod script;
+mod too_many;
 
 use maud::{Markup, html};
 
@@ -29,6 +31,7 @@ use crate::i18n::Lang;
 
 pub use changes::describe;
 pub use notices::{Notice, notice_text};
+pub use too_many::{too_many_attempts, too_many_attempts_text};
 
 /// One line of the audit log, ready to show.
 pub struct AuditLine {
@@ -168,6 +171,7 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, view: &AdminView<'
                 form id="logout" method="post" action={ "/e/" (slug) "/admin/logout" } {
                     button type="submit" { (lang.t("Log out", "Se déconnecter")) }
                 }
+                (logout_everywhere::form(lang, slug))
             }
             main {
                 (notices::notice(lang, view.notice))

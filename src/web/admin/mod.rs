@@ -1,20 +1,23 @@
 //! The organiser view: `/e/{event}/admin`, its login and its forms.
 //!
-//! Logging in with the organiser secret sets [`ORGANISER_COOKIE`] (HttpOnly,
+//! Logging in with the organiser secret sets [`super::ORGANISER_COOKIE`] (HttpOnly,
 //! SameSite=Strict, scoped to the event's path); every POST here checks it
 //! before anything is applied. Each form is one command of the protocol,
 //! parsed by the socket's own parser and sent to the event's hub like a
 //! socket command; the answer comes back as `?notice=code`.
+//!
+//! Logging in and out (and out everywhere) is [`sessions`], under the
+//! failure budget and the session book of `web::organisers`.
 //!
 //! The undo button's routes are in [`undo`] (the rule is the core's, the
 //! memory the hub's); [`history`] turns the hub's records into the audit
 //! log's lines.
 
 mod history;
+mod sessions;
 mod undo;
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -22,11 +25,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use axum_extra::extract::CookieJar;
-use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde_json::json;
 
 use super::form_body::{FormFields, wants_json};
-use super::{AppError, AppState, ORGANISER_COOKIE, forms, with_token};
+use super::{AppError, AppState, forms, with_token};
 use crate::board::RejectCode;
 use crate::config::EventConfig;
 use crate::hub::Answer;
@@ -34,23 +36,29 @@ use crate::i18n::Lang;
 use crate::views;
 use crate::views::admin::{AdminView, Notice};
 
-/// How long a wrong secret waits for its answer: slow for guessing, short
-/// for a person who mistyped.
-const WRONG_SECRET_DELAY: Duration = Duration::from_millis(500);
-
 /// Lines of the audit log rendered with the page (the JS adds live ones).
 const AUDIT_LINES: usize = 200;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/e/{event}/admin", get(page))
-        .route("/e/{event}/admin/login", post(login).get(to_admin))
-        .route("/e/{event}/admin/logout", post(logout).get(to_admin))
+        .route(
+            "/e/{event}/admin/login",
+            post(sessions::login).get(to_admin),
+        )
+        .route(
+            "/e/{event}/admin/logout",
+            post(sessions::logout).get(to_admin),
+        )
+        .route(
+            "/e/{event}/admin/logout-everywhere",
+            post(sessions::logout_everywhere).get(to_admin),
+        )
         .route("/e/{event}/admin/undo", post(undo::undo).get(undo::hint))
         .route("/e/{event}/admin/{op}", post(act).get(to_admin))
 }
 
-fn admin_url(slug: &str) -> String {
+pub(super) fn admin_url(slug: &str) -> String {
     format!("/e/{slug}/admin")
 }
 
@@ -59,10 +67,10 @@ async fn to_admin(Path(params): Path<Vec<String>>) -> Redirect {
 }
 
 /// Pages of this view are never cached: they hold the board of the moment.
-const NO_STORE: [(header::HeaderName, &str); 1] = [(header::CACHE_CONTROL, "no-store")];
+pub(super) const NO_STORE: [(header::HeaderName, &str); 1] = [(header::CACHE_CONTROL, "no-store")];
 
 /// The answer to a POST without a valid organiser cookie: nothing applied.
-fn not_logged_in(lang: Lang, event: &EventConfig, json: bool) -> Response {
+pub(super) fn not_logged_in(lang: Lang, event: &EventConfig, json: bool) -> Response {
     if json {
         return (
             StatusCode::UNAUTHORIZED,
@@ -91,7 +99,8 @@ async fn page(
 ) -> Result<Response, AppError> {
     let event = state.event(&slug)?;
     let jar = with_token(&state, jar);
-    let Some(actor) = forms::organiser(&event.config, &jar, state.clock.now()) else {
+    let Some(actor) = forms::organiser(&state.organisers, &event.config, &jar, state.clock.now())
+    else {
         return Ok((
             jar,
             NO_STORE,
@@ -125,52 +134,6 @@ async fn page(
         .into_response())
 }
 
-async fn login(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-    lang: Lang,
-    jar: CookieJar,
-    FormFields(fields): FormFields,
-) -> Result<Response, AppError> {
-    let event = state.event(&slug)?;
-    let fields = match fields {
-        Ok(fields) => fields,
-        Err(rejection) => return Ok(rejection.into_response()),
-    };
-    let secret = fields.get("secret").map_or("", String::as_str);
-    if !event.config.organiser().verify(secret) {
-        tokio::time::sleep(WRONG_SECRET_DELAY).await;
-        return Ok((
-            StatusCode::UNAUTHORIZED,
-            NO_STORE,
-            views::admin::login(lang, &event.config, true),
-        )
-            .into_response());
-    }
-    let session = event
-        .config
-        .organiser()
-        .new_session(&slug, state.clock.now().as_second());
-    let cookie = Cookie::build((ORGANISER_COOKIE, session))
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .secure(state.secure_cookies())
-        .path(format!("/e/{slug}"))
-        .build();
-    let jar = with_token(&state, jar).add(cookie);
-    Ok((jar, Redirect::to(&admin_url(&slug))).into_response())
-}
-
-async fn logout(
-    State(state): State<AppState>,
-    Path(slug): Path<String>,
-    jar: CookieJar,
-) -> Result<Response, AppError> {
-    state.event(&slug)?;
-    let jar = jar.remove(Cookie::build(ORGANISER_COOKIE).path(format!("/e/{slug}")));
-    Ok((jar, Redirect::to(&admin_url(&slug))).into_response())
-}
-
 /// A moderation form: `/e/{event}/admin/{move|swap|lock|unlock|release|open|announce|end}`,
 /// and the bulk removals `remove_by_owner` and `remove_claims_since`.
 async fn act(
@@ -200,7 +163,8 @@ async fn act(
         "open" => "set_open",
         _ => return Ok(super::not_found(lang).await),
     };
-    let Some(actor) = forms::organiser(&event.config, &jar, state.clock.now()) else {
+    let Some(actor) = forms::organiser(&state.organisers, &event.config, &jar, state.clock.now())
+    else {
         return Ok(not_logged_in(lang, &event.config, wants_json(&headers)));
     };
     // The socket's rates, per organiser and per IP (issue 10).

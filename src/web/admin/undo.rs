@@ -31,7 +31,8 @@ pub(super) async fn undo(
 ) -> Result<Response, AppError> {
     let event = state.event(&slug)?;
     let json = wants_json(&headers);
-    let Some(actor) = forms::organiser(&event.config, &jar, state.clock.now()) else {
+    let Some(actor) = forms::organiser(&state.organisers, &event.config, &jar, state.clock.now())
+    else {
         return Ok(not_logged_in(lang, &event.config, json));
     };
     let outcome = event.undo(actor).await.map_err(|_| AppError::Unavailable)?;
@@ -72,7 +73,7 @@ pub(super) async fn hint(
     jar: CookieJar,
 ) -> Result<Response, AppError> {
     let event = state.event(&slug)?;
-    if forms::organiser(&event.config, &jar, state.clock.now()).is_none() {
+    if forms::organiser(&state.organisers, &event.config, &jar, state.clock.now()).is_none() {
         return Ok(not_logged_in(lang, &event.config, true));
     }
     let lang = views::lang_for(&event.config, lang);

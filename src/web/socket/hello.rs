@@ -7,8 +7,6 @@
 //! and tokens, and it runs once per connection, boxed, so the live task does
 //! not carry it.
 
-use std::time::Duration;
-
 use bytes::Bytes;
 use futures_util::StreamExt;
 use tokio::sync::broadcast;
@@ -19,22 +17,20 @@ use super::{Connection, End};
 use crate::auth;
 use crate::board::{Actor, ParticipantId, Role};
 use crate::hub::{Frame, Joined};
+use crate::web::organisers::{Revoked, SecretCheck};
 use crate::web::protocol::{self, ErrorCode, Hello, Incoming, Outgoing, Refusal, You};
 use crate::web::wire::{Message, Transport, Utf8Bytes, WsError, close_code};
 
-/// How long a wrong organiser secret waits before its answer: enough to make
-/// guessing slow, not enough to annoy a person who mistyped.
-const WRONG_SECRET_DELAY: Duration = Duration::from_millis(500);
-
 impl Connection {
     /// Reads frames until a valid `hello`, answers it with `welcome` or
-    /// `resumed`, and returns who the client is.
+    /// `resumed`, and returns who the client is (and, for an organiser who
+    /// joined on a session cookie, what resolves when it is logged out).
     /// The connection's command budget starts here, with its first frame,
     /// and goes on to the live loop with the rest.
     pub(super) async fn handshake<S>(
         &mut self,
         socket: &mut S,
-    ) -> Result<(Actor, Joined, You, Bucket), End>
+    ) -> Result<(Actor, Joined, You, Bucket, Option<Revoked>), End>
     where
         S: Transport,
     {
@@ -57,7 +53,9 @@ impl Connection {
                 // A valid hello is never refused for the junk before it: the
                 // client that sent junk can still join.
                 Ok(Incoming::Hello(hello)) => match self.greet(hello).await {
-                    Ok((actor, joined, you)) => return Ok((actor, joined, you, bucket)),
+                    Ok((actor, joined, you, revoked)) => {
+                        return Ok((actor, joined, you, bucket, revoked));
+                    }
                     Err(Some(refusal)) => {
                         self.refuse_within(socket, &mut bucket, None, refusal)
                             .await?
@@ -106,7 +104,7 @@ impl Connection {
 
     /// Checks a `hello` and joins the event. `Err(None)` means a protocol
     /// version this server does not speak.
-    async fn greet(&mut self, hello: Hello) -> Result<(Actor, Joined, You), Option<Refusal>> {
+    async fn greet(&mut self, hello: Hello) -> Result<Greeted, Option<Refusal>> {
         if hello.protocol.is_some_and(|p| p != protocol::PROTOCOL) {
             return Err(None);
         }
@@ -123,20 +121,39 @@ impl Connection {
                 }));
             }
         };
-        let config = &self.event.config;
-        let logged_in = wanted == Role::Organiser
-            && self.organiser_session.as_deref().is_some_and(|s| {
-                config
-                    .organiser()
-                    .verify_session(&config.slug, s, self.event.now().as_second())
-            });
+        let config = self.event.config.clone();
+        let now = self.event.now();
+        // A session cookie that the server still admits; the socket closes
+        // when it is logged out.
+        let session = match (wanted, self.organiser_session.as_deref()) {
+            (Role::Organiser, Some(s)) => self.organisers.session(&config, s, now),
+            _ => None,
+        };
+        let logged_in = session.is_some();
+        let revoked = session.and_then(|claims| self.organisers.revoked(&config.slug, claims));
+        // The one rule of `limits` for the client's address (none in unit
+        // tests, which count as one address).
+        let client =
+            (self.admission.as_ref()).map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |g| g.ip());
         let organiser = match &hello.organiser {
             _ if logged_in => true,
-            Some(secret) if config.organiser().verify(secret) => true,
-            Some(_) => {
-                tokio::time::sleep(WRONG_SECRET_DELAY).await;
-                return Err(Some(forbidden("the organiser secret is not right")));
-            }
+            // The secret is checked under the failure budget it shares with
+            // the login form, per address and event.
+            Some(secret) => match self
+                .organisers
+                .try_secret(&config, client, secret, now)
+                .await
+            {
+                SecretCheck::Right => true,
+                SecretCheck::Wrong => {
+                    return Err(Some(forbidden("the organiser secret is not right")));
+                }
+                SecretCheck::Wait { retry_after_secs } => {
+                    return Err(Some(forbidden(&format!(
+                        "too many wrong organiser secrets from this address: not checked; retry in {retry_after_secs} s"
+                    ))));
+                }
+            },
             None if wanted == Role::Organiser => {
                 return Err(Some(forbidden(
                     "an organiser proves the organiser secret in \"organiser\", or logs in on the admin page first",
@@ -185,7 +202,7 @@ impl Connection {
             token: issued.then_some(token),
             votes,
         };
-        Ok((actor, joined, you))
+        Ok((actor, joined, you, revoked))
     }
 
     /// Sends the state the client joined with and returns its receiver.
@@ -221,6 +238,10 @@ impl Connection {
         }
     }
 }
+
+/// Who joined, how, what they see of themselves, and for a session cookie
+/// what resolves when it is logged out.
+type Greeted = (Actor, Joined, You, Option<Revoked>);
 
 /// The sessions `who` wants to attend, as of the state they joined at.
 pub(super) fn votes_in(joined: &Joined, who: &ParticipantId) -> Vec<crate::board::SessionId> {

@@ -18,6 +18,7 @@ use super::rate::Bucket;
 use super::{Connection, End};
 use crate::board::Actor;
 use crate::hub::{Frame, Joined};
+use crate::web::organisers::Revoked;
 use crate::web::protocol::You;
 use crate::web::wire::{Message, Transport, close_code};
 
@@ -35,6 +36,7 @@ impl Connection {
         joined: Joined,
         mut you: You,
         mut bucket: Bucket,
+        mut revoked: Option<Revoked>,
     ) -> impl Future<Output = End> + Send + 'a
     where
         S: Transport,
@@ -139,6 +141,11 @@ impl Connection {
                     }
                     _ = &mut shutdown => {
                         return Box::pin(self.drain(socket, pending)).await;
+                    }
+                    // Only for an organiser who joined on a session cookie:
+                    // its logout closes the socket (`web::organisers`).
+                    _ = async { revoked.as_mut().expect("guarded").await }, if revoked.is_some() => {
+                        return End::Close(close_code::POLICY, "organiser session logged out; log in again");
                     }
                 }
             }

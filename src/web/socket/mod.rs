@@ -87,6 +87,9 @@ pub struct Connection {
     pub cookie_token: Option<String>,
     /// The organiser session from the admin page's login cookie, if any.
     pub organiser_session: Option<String>,
+    /// The organiser sessions still admitted, and the failure budget of
+    /// organiser secrets (per the address of `admission`).
+    pub organisers: Arc<crate::web::organisers::Organisers>,
     /// The connection's place under the per-IP limits, and its IP's command
     /// budget; `None` where nothing limits it (unit tests).
     pub admission: Option<crate::limits::ConnGuard>,
@@ -136,9 +139,14 @@ impl Connection {
             let _counted = self.event.connect();
             let end = {
                 let live = match Box::pin(self.handshake(&mut socket)).await {
-                    Ok((actor, joined, you, bucket)) => {
-                        Ok(Box::pin(self.live(&mut socket, actor, joined, you, bucket)))
-                    }
+                    Ok((actor, joined, you, bucket, revoked)) => Ok(Box::pin(self.live(
+                        &mut socket,
+                        actor,
+                        joined,
+                        you,
+                        bucket,
+                        revoked,
+                    ))),
                     Err(end) => Err(end),
                 };
                 match live {

@@ -11,6 +11,15 @@
 //! is hashed with a fresh salt as soon as it is read. A candidate is checked
 //! by hashing it with the same salt and comparing the digests in constant
 //! time, so the comparison leaks nothing about how many bytes matched.
+//!
+//! An organiser's session cookie, and the book of sessions the server
+//! revoked, are in [`session`]; the failure budget of wrong secrets per
+//! address and event is [`budget`].
+
+pub mod budget;
+mod session;
+
+pub use session::{ORGANISER_SESSION_SECS, SessionBook, SessionClaims};
 
 use std::fmt;
 
@@ -139,77 +148,6 @@ impl OrganiserSecret {
     pub fn verify(&self, candidate: &str) -> bool {
         let computed = digest(&self.salt, candidate);
         computed.ct_eq(&self.digest).into()
-    }
-
-    /// A session for an organiser who proved the secret on the login form:
-    /// `{issued}.{nonce}.{mac}`, where the MAC (HMAC-SHA256 keyed with the
-    /// stored digest) covers the event, the time and the nonce. The server
-    /// keeps nothing: any session of an event dies when its secret changes,
-    /// and each lives [`ORGANISER_SESSION_SECS`].
-    pub fn new_session(&self, event: &str, now_unix: i64) -> String {
-        let mut nonce = [0u8; TOKEN_BYTES];
-        rand::rng().fill(&mut nonce);
-        let body = format!("{now_unix}.{}", hex::encode(nonce));
-        let mac = self.session_mac(event, &body);
-        format!("{body}.{mac}")
-    }
-
-    /// Whether `cookie` is a live session of `event` made by
-    /// [`OrganiserSecret::new_session`].
-    pub fn verify_session(&self, event: &str, cookie: &str, now_unix: i64) -> bool {
-        let Some((body, mac)) = cookie.rsplit_once('.') else {
-            return false;
-        };
-        let Some(issued) = body
-            .split_once('.')
-            .and_then(|(t, _)| t.parse::<i64>().ok())
-        else {
-            return false;
-        };
-        let fresh = (0..ORGANISER_SESSION_SECS).contains(&(now_unix - issued));
-        let expected = self.session_mac(event, body);
-        let same: bool = expected.as_bytes().ct_eq(mac.as_bytes()).into();
-        fresh && same
-    }
-
-    fn session_mac(&self, event: &str, body: &str) -> String {
-        use hmac::Mac;
-        let mut mac = hmac::Hmac::<Sha256>::new_from_slice(&self.digest)
-            .expect("HMAC takes keys of any length");
-        mac.update(b"slotboard/organiser-session/");
-        mac.update(event.as_bytes());
-        mac.update(b"/");
-        mac.update(body.as_bytes());
-        hex::encode(mac.finalize().into_bytes())
-    }
-}
-
-/// How long an organiser stays logged in: long enough for a two-day event.
-pub const ORGANISER_SESSION_SECS: i64 = 7 * 24 * 3600;
-
-#[cfg(test)]
-mod session_tests {
-    use super::*;
-
-    #[test]
-    fn a_session_is_bound_to_its_event_its_secret_and_its_time() {
-        let secret = OrganiserSecret::from_plain("a long organiser secret");
-        let now = 1_800_000_000;
-        let s = secret.new_session("camp", now);
-        assert!(secret.verify_session("camp", &s, now + 60));
-        assert!(!secret.verify_session("other", &s, now + 60));
-        assert!(!secret.verify_session("camp", &s, now + ORGANISER_SESSION_SECS + 1));
-        assert!(!secret.verify_session("camp", &s, now - 10));
-        let other = OrganiserSecret::from_plain("a long organiser secret");
-        assert!(
-            !other.verify_session("camp", &s, now),
-            "a new salt ends old sessions"
-        );
-        let mut forged = s.clone();
-        forged.replace_range(0..1, "2");
-        assert!(!secret.verify_session("camp", &forged, now));
-        assert!(!secret.verify_session("camp", "garbage", now));
-        assert!(!secret.verify_session("camp", "", now));
     }
 }
 
