@@ -37,9 +37,9 @@ mod tcp;
 mod tests;
 
 pub use bucket::TokenBucket;
+pub use fds::{connection_budget, nofile_limit, raise_nofile_limit};
 pub use flood::{Over, new_claimant_message};
 pub use keyed::{KeyedBuckets, Rate};
-pub use fds::{connection_budget, nofile_limit, raise_nofile_limit};
 pub use tcp::{TcpLimits, TcpPlace};
 
 use std::net::IpAddr;
