@@ -273,6 +273,28 @@ async fn an_organiser_form_is_held_to_the_rates_too() {
     assert!(statuses.contains(&429), "{statuses:?}");
 }
 
+#[tokio::test]
+async fn the_undo_button_is_held_to_the_rates_too() {
+    let camp = TestServer::start_with("commands_per_sec = 1\ncommand_burst = 2").await;
+    let orga = organiser_login(&camp).await;
+    let started = std::time::Instant::now();
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        let r = request(&camp, "/e/camp/admin/undo")
+            .cookie(Some(&orga.cookie))
+            .accept("application/json")
+            .post_form(&[])
+            .await;
+        statuses.push(r.status().as_u16());
+    }
+    // Nothing to undo (409) while the budget lasts, then 429: at most the
+    // burst and what the rate refilled meanwhile got through to the hub.
+    let through = statuses.iter().filter(|s| **s != 429).count();
+    let most = 2 + started.elapsed().as_secs_f64().ceil() as usize;
+    assert!(through <= most, "{statuses:?}, at most {most} through");
+    assert!(statuses.contains(&429), "{statuses:?}");
+}
+
 // ------------------------------------------------- fresh identities --
 
 use std::sync::Arc;

@@ -7,7 +7,10 @@
 //! turns the outcome into a notice, a redirect or JSON.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
@@ -25,6 +28,7 @@ use crate::web::{AppError, AppState, forms};
 pub(super) async fn undo(
     State(state): State<AppState>,
     Path(slug): Path<String>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     lang: Lang,
     jar: CookieJar,
     headers: HeaderMap,
@@ -35,6 +39,14 @@ pub(super) async fn undo(
     else {
         return Ok(not_logged_in(lang, &event.config, json));
     };
+    // An undo is a command like the others: held to the same rates.
+    let ip = forms::client_ip(&state, peer, &headers);
+    let action = format!("/e/{slug}/admin/undo");
+    if let Some(refused) =
+        forms::over_rate(&state, ip, &actor, lang, &headers, &action, &HashMap::new())
+    {
+        return Ok(refused);
+    }
     let outcome = event.undo(actor).await.map_err(|_| AppError::Unavailable)?;
     let notice = match &outcome {
         Undone::Done { .. } => Notice::Undone,
