@@ -19,14 +19,14 @@
 //! map is pruned once its budget would be full again (which loses nothing).
 
 use std::net::IpAddr;
-use std::sync::atomic::Ordering;
+
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
 use super::keyed::{KeyedBuckets, Rate};
-use super::{ConnLimits, ConnSettings, LOG_EVERY};
+use super::{ConnLimits, ConnSettings};
 use crate::config::networks::canonical;
 
 /// Participant tokens whose form rate is remembered at once; more are
@@ -158,10 +158,7 @@ impl ConnLimits {
             return true;
         }
         let mut last = self.flood.logged.lock().unwrap_or_else(|e| e.into_inner());
-        let wall = Instant::now();
-        if last.is_none_or(|t| wall.saturating_duration_since(t) >= LOG_EVERY) {
-            *last = Some(wall);
-            self.log_lines.fetch_add(1, Ordering::Relaxed);
+        if self.log.at_most_every_minute(&mut last, Instant::now()) {
             tracing::warn!(
                 %ip,
                 rate = self.settings.new_claimants_per_minute,

@@ -32,6 +32,7 @@ mod fds;
 mod flood;
 mod forwarded;
 mod keyed;
+mod refusal_log;
 mod tcp;
 #[cfg(test)]
 mod tests;
@@ -40,12 +41,12 @@ pub use bucket::TokenBucket;
 pub use fds::{connection_budget, nofile_limit, raise_nofile_limit};
 pub use flood::{Over, new_claimant_message};
 pub use keyed::{KeyedBuckets, Rate};
+use refusal_log::RefusalLog;
 pub use tcp::{TcpLimits, TcpPlace};
 
 use std::net::IpAddr;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::http::HeaderMap;
 use dashmap::DashMap;
@@ -53,13 +54,6 @@ use dashmap::mapref::entry::Entry;
 
 use crate::config::ServerConfig;
 use crate::config::networks::{IpNet, canonical};
-
-/// How often, at most, a refusal is logged for one IP (or, for a full
-/// server, at all).
-const LOG_EVERY: Duration = Duration::from_secs(60);
-
-/// Refusal log entries kept before old ones are pruned.
-const LOG_MAP_PRUNE_AT: usize = 1024;
 
 /// The settings of [`ConnLimits`], from `[server]`.
 #[derive(Debug, Clone)]
@@ -133,12 +127,8 @@ pub struct ConnLimits {
     settings: ConnSettings,
     per_ip: DashMap<IpAddr, PerIp>,
     total: AtomicUsize,
-    /// When a per-IP refusal was last logged, per IP.
-    logged: DashMap<IpAddr, Instant>,
-    /// When a "server full" refusal was last logged.
-    logged_full: Mutex<Option<Instant>>,
-    /// Refusal log lines written.
-    log_lines: AtomicUsize,
+    /// When refusals were last logged.
+    log: RefusalLog,
     /// The rates of the form routes and of new identities (`flood.rs`).
     flood: flood::Flood,
 }
@@ -167,9 +157,7 @@ impl ConnLimits {
             settings,
             per_ip: DashMap::new(),
             total: AtomicUsize::new(0),
-            logged: DashMap::new(),
-            logged_full: Mutex::new(None),
-            log_lines: AtomicUsize::new(0),
+            log: RefusalLog::default(),
         }
     }
 
@@ -207,7 +195,7 @@ impl ConnLimits {
 
     /// How many refusals were logged (each IP at most once a minute).
     pub fn refusals_logged(&self) -> usize {
-        self.log_lines.load(Ordering::Relaxed)
+        self.log.lines()
     }
 
     /// Open connections from `ip`.
@@ -252,24 +240,7 @@ impl ConnLimits {
     }
 
     fn log_per_ip(&self, ip: IpAddr) {
-        let now = Instant::now();
-        if self.logged.len() >= LOG_MAP_PRUNE_AT {
-            self.logged
-                .retain(|_, at| now.duration_since(*at) < LOG_EVERY);
-        }
-        let log = match self.logged.entry(ip) {
-            Entry::Occupied(mut o) if now.duration_since(*o.get()) >= LOG_EVERY => {
-                o.insert(now);
-                true
-            }
-            Entry::Occupied(_) => false,
-            Entry::Vacant(v) => {
-                v.insert(now);
-                true
-            }
-        };
-        if log {
-            self.log_lines.fetch_add(1, Ordering::Relaxed);
+        if self.log.per_ip(ip, Instant::now()) {
             tracing::warn!(
                 %ip,
                 max = self.settings.max_per_ip,
@@ -280,11 +251,7 @@ impl ConnLimits {
     }
 
     fn log_full(&self) {
-        let now = Instant::now();
-        let mut last = self.logged_full.lock().unwrap_or_else(|e| e.into_inner());
-        if last.is_none_or(|at| now.duration_since(at) >= LOG_EVERY) {
-            *last = Some(now);
-            self.log_lines.fetch_add(1, Ordering::Relaxed);
+        if self.log.full(Instant::now()) {
             tracing::warn!(
                 max = self.settings.max_total,
                 "refusing WebSocket upgrades: the server is at its connection limit \
@@ -337,12 +304,7 @@ impl ConnLimits {
         if entry.budget.take(now) {
             return true;
         }
-        if entry
-            .logged
-            .is_none_or(|at| now.saturating_duration_since(at) >= LOG_EVERY)
-        {
-            entry.logged = Some(now);
-            self.log_lines.fetch_add(1, Ordering::Relaxed);
+        if self.log.at_most_every_minute(&mut entry.logged, now) {
             tracing::warn!(
                 %ip,
                 rate = self.settings.ip_commands_per_sec,

@@ -24,14 +24,14 @@
 //! count in the total only.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use dashmap::DashMap;
 use dashmap::mapref::entry::Entry;
 
-use super::{LOG_EVERY, LOG_MAP_PRUNE_AT, Refused, connection_budget, nofile_limit};
+use super::{RefusalLog, Refused, connection_budget, nofile_limit};
 use crate::config::ServerConfig;
 use crate::config::networks::{IpNet, canonical};
 
@@ -43,12 +43,8 @@ pub struct TcpLimits {
     trusted_proxies: Vec<IpNet>,
     per_ip: DashMap<IpAddr, usize>,
     total: AtomicUsize,
-    /// When a per-peer refusal was last logged, per peer.
-    logged: DashMap<IpAddr, Instant>,
-    /// When a "server full" refusal was last logged.
-    logged_full: Mutex<Option<Instant>>,
-    /// Refusal log lines written.
-    log_lines: AtomicUsize,
+    /// When refusals were last logged.
+    log: RefusalLog,
 }
 
 /// One accepted TCP connection; gives its place back when dropped.
@@ -69,9 +65,7 @@ impl TcpLimits {
             trusted_proxies,
             per_ip: DashMap::new(),
             total: AtomicUsize::new(0),
-            logged: DashMap::new(),
-            logged_full: Mutex::new(None),
-            log_lines: AtomicUsize::new(0),
+            log: RefusalLog::default(),
         }
     }
 
@@ -139,28 +133,11 @@ impl TcpLimits {
 
     /// How many refusals were logged.
     pub fn refusals_logged(&self) -> usize {
-        self.log_lines.load(Ordering::Relaxed)
+        self.log.lines()
     }
 
     fn log_per_ip(&self, ip: IpAddr) {
-        let now = Instant::now();
-        if self.logged.len() >= LOG_MAP_PRUNE_AT {
-            self.logged
-                .retain(|_, at| now.duration_since(*at) < LOG_EVERY);
-        }
-        let log = match self.logged.entry(ip) {
-            Entry::Occupied(mut o) if now.duration_since(*o.get()) >= LOG_EVERY => {
-                o.insert(now);
-                true
-            }
-            Entry::Occupied(_) => false,
-            Entry::Vacant(v) => {
-                v.insert(now);
-                true
-            }
-        };
-        if log {
-            self.log_lines.fetch_add(1, Ordering::Relaxed);
+        if self.log.per_ip(ip, Instant::now()) {
             tracing::warn!(
                 %ip,
                 max = self.max_per_ip,
@@ -171,11 +148,7 @@ impl TcpLimits {
     }
 
     fn log_full(&self) {
-        let now = Instant::now();
-        let mut last = self.logged_full.lock().unwrap_or_else(|e| e.into_inner());
-        if last.is_none_or(|at| now.duration_since(at) >= LOG_EVERY) {
-            *last = Some(now);
-            self.log_lines.fetch_add(1, Ordering::Relaxed);
+        if self.log.full(Instant::now()) {
             tracing::warn!(
                 max = self.max_total,
                 "refusing TCP connections: the server is at its descriptor budget \

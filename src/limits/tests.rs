@@ -5,6 +5,7 @@
 use super::*;
 use jiff::Timestamp;
 use std::sync::Arc;
+use std::time::Duration;
 
 fn limits(max_per_ip: usize, max_total: usize, trusted: &[&str]) -> Arc<ConnLimits> {
     Arc::new(ConnLimits::new(ConnSettings {
