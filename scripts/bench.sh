@@ -61,8 +61,8 @@ max_connections_per_ip = 100000
 ip_commands_per_sec = 1000000
 ip_command_burst = 1000000
 max_sessions_per_participant = 0
-new_claimants_per_minute = 1000000
-new_claimant_burst = 1000000
+ip_claims_per_minute = 1000000
+ip_claim_burst = 1000000
 
 [[events]]
 slug = "bench"
@@ -83,10 +83,10 @@ EOF
     done
 } >"$CONF"
 # The loadgen is one address making many fresh participants, each holding
-# several cells: the issue-10 flood limits (the session cap, new claimants
-# per IP) are lifted above. A BASE build from before them refuses the keys.
+# several cells: the issue-10 flood limits (the session cap, claims per IP)
+# are lifted above. A BASE build from before them refuses the keys.
 BASE_CONF=$WORK/base.toml
-grep -v -e '^max_sessions_per_participant' -e '^new_claimant' "$CONF" >"$BASE_CONF"
+grep -v -e '^max_sessions_per_participant' -e '^ip_claim' "$CONF" >"$BASE_CONF"
 if [ -n "${BASE:-}" ] && "$BASE/slotboard" check-config --config "$CONF" >/dev/null 2>&1; then
     BASE_CONF=$CONF
 fi

@@ -75,7 +75,7 @@ impl Board {
 
     /// How many sessions `who` holds on this board.
     pub fn held_by(&self, who: &ParticipantId) -> usize {
-        self.sessions.values().filter(|s| &s.owner == who).count()
+        self.sessions_of(who).count()
     }
 
     pub fn grid(&self) -> &Grid {

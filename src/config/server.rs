@@ -81,12 +81,13 @@ pub struct ServerConfig {
     /// The most sessions one participant may hold in an event (an event may
     /// set its own); 0 for no cap. Organisers are never capped.
     pub max_sessions_per_participant: u32,
-    /// First claims of brand-new identities (participants who hold no
-    /// session of the event) a minute from one client IP, socket and forms
-    /// together. Generous: a venue's NAT is one IP (docs/security.md).
-    pub new_claimants_per_minute: u32,
-    /// Such first claims one client IP may make at once.
-    pub new_claimant_burst: u32,
+    /// Claims of participants a minute from one client IP, socket and
+    /// forms together (organisers never count). Fresh identities are free
+    /// to make, so this, with the session cap, is what bounds one address.
+    /// Generous: a venue's NAT is one IP (docs/security.md).
+    pub ip_claims_per_minute: u32,
+    /// Such claims one client IP may make at once.
+    pub ip_claim_burst: u32,
     // The HTTP limits (issue 10): a slow or stalled client holds a
     // descriptor and a buffer only so long.
     /// Milliseconds a connection may take to send a request's headers, and
@@ -185,8 +186,8 @@ pub(super) struct RawServer {
     listen_backlog: u32,
     trusted_proxies: Vec<String>,
     max_sessions_per_participant: u32,
-    new_claimants_per_minute: u32,
-    new_claimant_burst: u32,
+    ip_claims_per_minute: u32,
+    ip_claim_burst: u32,
     header_read_timeout_ms: u64,
     body_read_timeout_ms: u64,
     max_tcp_connections_per_ip: Option<usize>,
@@ -218,8 +219,8 @@ impl Default for RawServer {
             listen_backlog: 8192,
             trusted_proxies: Vec::new(),
             max_sessions_per_participant: 2,
-            new_claimants_per_minute: 60,
-            new_claimant_burst: 40,
+            ip_claims_per_minute: 60,
+            ip_claim_burst: 40,
             header_read_timeout_ms: 10_000,
             body_read_timeout_ms: 10_000,
             max_tcp_connections_per_ip: None,
@@ -304,11 +305,8 @@ impl RawServer {
         at_least_one("listen_backlog", s.listen_backlog.into())?;
         at_least_one("ip_commands_per_sec", s.ip_commands_per_sec.into())?;
         at_least_one("ip_command_burst", s.ip_command_burst.into())?;
-        at_least_one(
-            "new_claimants_per_minute",
-            s.new_claimants_per_minute.into(),
-        )?;
-        at_least_one("new_claimant_burst", s.new_claimant_burst.into())?;
+        at_least_one("ip_claims_per_minute", s.ip_claims_per_minute.into())?;
+        at_least_one("ip_claim_burst", s.ip_claim_burst.into())?;
         at_least_one("header_read_timeout_ms", s.header_read_timeout_ms)?;
         at_least_one("body_read_timeout_ms", s.body_read_timeout_ms)?;
         let max_tcp_connections_per_ip = match s.max_tcp_connections_per_ip {
@@ -399,8 +397,8 @@ impl RawServer {
             listen_backlog: s.listen_backlog,
             trusted_proxies,
             max_sessions_per_participant: s.max_sessions_per_participant,
-            new_claimants_per_minute: s.new_claimants_per_minute,
-            new_claimant_burst: s.new_claimant_burst,
+            ip_claims_per_minute: s.ip_claims_per_minute,
+            ip_claim_burst: s.ip_claim_burst,
             header_read_timeout_ms: s.header_read_timeout_ms,
             body_read_timeout_ms: s.body_read_timeout_ms,
             max_tcp_connections_per_ip,
@@ -442,10 +440,10 @@ mod flood_keys {
     }
 
     #[test]
-    fn the_new_claimant_rate_is_at_least_one() {
-        let e = config("new_claimants_per_minute = 0", "").unwrap_err();
-        assert_eq!(e.key(), Some("server.new_claimants_per_minute"));
-        let e = config("new_claimant_burst = 0", "").unwrap_err();
-        assert_eq!(e.key(), Some("server.new_claimant_burst"));
+    fn the_claim_rate_of_an_ip_is_at_least_one() {
+        let e = config("ip_claims_per_minute = 0", "").unwrap_err();
+        assert_eq!(e.key(), Some("server.ip_claims_per_minute"));
+        let e = config("ip_claim_burst = 0", "").unwrap_err();
+        assert_eq!(e.key(), Some("server.ip_claim_burst"));
     }
 }

@@ -1,8 +1,8 @@
 //! The one token bucket of the server: a connection's command rate
 //! (`commands_per_sec`, `command_burst`), a client IP's
 //! (`ip_commands_per_sec`, `ip_command_burst`), a form's participant token
-//! and a client IP's first claims of new identities
-//! (`new_claimants_per_minute`, `new_claimant_burst`) are all this.
+//! and a client IP's claims (`ip_claims_per_minute`, `ip_claim_burst`) are
+//! all this.
 //!
 //! It is pure: the caller passes the instant of each take, so the arithmetic
 //! is unit-tested without a clock, and the socket can pass tokio's (pausable)
@@ -32,7 +32,7 @@ impl TokenBucket {
     }
 
     /// A full bucket at `now` refilled at `per_minute` tokens a minute: for
-    /// rates slower than one a second (first claims of new identities).
+    /// rates slower than one a second (a client IP's claims).
     pub fn per_minute(per_minute: u32, burst: u32, now: Instant) -> TokenBucket {
         TokenBucket {
             rate: f64::from(per_minute) / 60.0,

@@ -7,10 +7,14 @@
 //!   a bounded map, [`KeyedBuckets`]), then on its client IP's command budget:
 //!   the very [`TokenBucket`] the IP's WebSockets share, so forms and
 //!   sockets together get one IP's rate.
-//! - The first claim of a participant who holds no session of the event
-//!   draws on its client IP's bucket of new claimants
-//!   (`new_claimants_per_minute`, `new_claimant_burst`), through the socket
-//!   and the forms alike. It reads the server's injected clock (minutes are
+//! - Every claim of a participant draws on its client IP's bucket of claims
+//!   (`ip_claims_per_minute`, `ip_claim_burst`), through the socket and the
+//!   forms alike; organisers never draw. Fresh identities cost nothing to
+//!   make, so a limit on first claims alone would leave each of them its
+//!   second claim under the session cap (36 tokens fill 72 cells); a claim
+//!   is a claim, whoever's. Honest claims are few (a board's cells, a
+//!   participant's cap), so the bucket is sized for an opening rush behind
+//!   one NAT (docs/security.md says how). It reads the server's injected clock (minutes are
 //!   the scale of an opening rush, and tests move a `ManualClock` through
 //!   one), mapped onto the monotonic instants the buckets count in.
 //!
@@ -34,7 +38,7 @@ use crate::config::networks::canonical;
 /// `command_burst / commands_per_sec` seconds).
 const MAX_TOKENS: usize = 65_536;
 
-/// Client IPs whose first claims are remembered at once.
+/// Client IPs whose claims are remembered at once.
 const MAX_CLAIMANT_IPS: usize = 65_536;
 
 /// Entries of the per-IP map beyond which those without a connection are
@@ -76,7 +80,7 @@ pub(super) struct Flood {
     epoch: OnceLock<(Instant, Timestamp)>,
     /// When the per-IP map was last pruned of entries with no connection.
     pruned: Mutex<Option<Instant>>,
-    /// When a refused first claim was last logged.
+    /// When a refused claim was last logged.
     logged: Mutex<Option<Instant>>,
 }
 
@@ -89,8 +93,8 @@ impl Flood {
                 MAX_TOKENS,
             ),
             claimants: KeyedBuckets::new(
-                Rate::PerMinute(s.new_claimants_per_minute),
-                s.new_claimant_burst,
+                Rate::PerMinute(s.ip_claims_per_minute),
+                s.ip_claim_burst,
                 MAX_CLAIMANT_IPS,
             ),
             epoch: OnceLock::new(),
@@ -148,10 +152,10 @@ impl ConnLimits {
             .retain(|_, p| p.open > 0 || !p.budget.is_full_at(now));
     }
 
-    /// Takes one first claim of a new identity from `ip`'s bucket at the
-    /// server's time `at`; `false` when that IP is over
-    /// `new_claimants_per_minute` (logged at most once a minute).
-    pub fn take_new_claimant(&self, ip: IpAddr, at: Timestamp) -> bool {
+    /// Takes one claim from `ip`'s bucket at the server's time `at`;
+    /// `false` when that IP is over `ip_claims_per_minute` (logged at most
+    /// once a minute).
+    pub fn take_claim(&self, ip: IpAddr, at: Timestamp) -> bool {
         let ip = canonical(ip);
         let now = self.instant_at(at);
         if self.flood.claimants.take(&ip, now) {
@@ -161,18 +165,18 @@ impl ConnLimits {
         if self.log.at_most_every_minute(&mut last, Instant::now()) {
             tracing::warn!(
                 %ip,
-                rate = self.settings.new_claimants_per_minute,
-                burst = self.settings.new_claimant_burst,
-                "refusing first claims of new identities from an address over its rate \
+                rate = self.settings.ip_claims_per_minute,
+                burst = self.settings.ip_claim_burst,
+                "refusing claims from an address over its rate of claims \
                  (logged at most once a minute)"
             );
         }
         false
     }
 
-    /// The rate of first claims, for the message of a refusal.
-    pub fn new_claimants_per_minute(&self) -> u32 {
-        self.settings.new_claimants_per_minute
+    /// The rate of claims, for the message of a refusal.
+    pub fn ip_claims_per_minute(&self) -> u32 {
+        self.settings.ip_claims_per_minute
     }
 
     /// The instant at which the server's clock shows `at` (never before the
@@ -184,10 +188,11 @@ impl ConnLimits {
     }
 }
 
-/// The refusal of a first claim, as the socket and the forms say it.
-pub fn new_claimant_message(per_minute: u32) -> String {
+/// The refusal of a claim over its IP's rate, as the socket and the forms
+/// say it.
+pub fn claim_refused_message(per_minute: u32) -> String {
     format!(
-        "too many new participants from your network started claiming just now \
+        "too many sessions claimed from your network just now \
          (at most {per_minute} a minute); nothing was applied, retry in a minute"
     )
 }

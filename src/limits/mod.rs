@@ -39,7 +39,7 @@ mod tests;
 
 pub use bucket::TokenBucket;
 pub use fds::{connection_budget, nofile_limit, raise_nofile_limit};
-pub use flood::{Over, new_claimant_message};
+pub use flood::{Over, claim_refused_message};
 pub use keyed::{KeyedBuckets, Rate};
 use refusal_log::RefusalLog;
 pub use tcp::{TcpLimits, TcpPlace};
@@ -72,10 +72,9 @@ pub struct ConnSettings {
     /// per-connection `commands_per_sec`), and at once (`command_burst`).
     pub token_commands_per_sec: u32,
     pub token_command_burst: u32,
-    /// First claims of new identities a minute from one client IP, and at
-    /// once.
-    pub new_claimants_per_minute: u32,
-    pub new_claimant_burst: u32,
+    /// Claims of participants a minute from one client IP, and at once.
+    pub ip_claims_per_minute: u32,
+    pub ip_claim_burst: u32,
 }
 
 impl ConnSettings {
@@ -90,8 +89,8 @@ impl ConnSettings {
             trusted_proxies: server.trusted_proxies.clone(),
             token_commands_per_sec: server.commands_per_sec,
             token_command_burst: server.command_burst,
-            new_claimants_per_minute: server.new_claimants_per_minute,
-            new_claimant_burst: server.new_claimant_burst,
+            ip_claims_per_minute: server.ip_claims_per_minute,
+            ip_claim_burst: server.ip_claim_burst,
         }
     }
 }
@@ -129,7 +128,7 @@ pub struct ConnLimits {
     total: AtomicUsize,
     /// When refusals were last logged.
     log: RefusalLog,
-    /// The rates of the form routes and of new identities (`flood.rs`).
+    /// The rates of the form routes and of claims per IP (`flood.rs`).
     flood: flood::Flood,
 }
 
@@ -280,15 +279,14 @@ impl ConnGuard {
         self.ip
     }
 
-    /// Takes one first claim of a new identity from this connection's IP at
-    /// the server's time `at` (see [`ConnLimits::take_new_claimant`]).
-    pub fn take_new_claimant(&self, at: jiff::Timestamp) -> bool {
-        self.limits.take_new_claimant(self.ip, at)
+    /// Takes one claim from this connection's IP at the server's time `at` (see [`ConnLimits::take_claim`]).
+    pub fn take_claim(&self, at: jiff::Timestamp) -> bool {
+        self.limits.take_claim(self.ip, at)
     }
 
-    /// The rate of first claims, for the message of a refusal.
-    pub fn new_claimants_per_minute(&self) -> u32 {
-        self.limits.new_claimants_per_minute()
+    /// The rate of claims, for the message of a refusal.
+    pub fn ip_claims_per_minute(&self) -> u32 {
+        self.limits.ip_claims_per_minute()
     }
 
     /// The IP's command rate, for the message of a refusal.

@@ -16,8 +16,8 @@ fn limits(max_per_ip: usize, max_total: usize, trusted: &[&str]) -> Arc<ConnLimi
         trusted_proxies: trusted.iter().map(|s| IpNet::parse(s).unwrap()).collect(),
         token_commands_per_sec: 5,
         token_command_burst: 5,
-        new_claimants_per_minute: 60,
-        new_claimant_burst: 3,
+        ip_claims_per_minute: 60,
+        ip_claim_burst: 3,
     }))
 }
 
@@ -198,11 +198,11 @@ fn first_claims_follow_the_injected_clock() {
     let l = limits(100, 100, &[]);
     let ip: IpAddr = "192.0.2.1".parse().unwrap();
     let t0: Timestamp = "2037-12-05T08:00:00Z".parse().unwrap();
-    assert_eq!((0..10).filter(|_| l.take_new_claimant(ip, t0)).count(), 3);
+    assert_eq!((0..10).filter(|_| l.take_claim(ip, t0)).count(), 3);
     assert_eq!(l.refusals_logged(), 1);
     let t1 = t0 + jiff::SignedDuration::from_secs(1);
-    assert!(l.take_new_claimant(ip, t1));
-    assert!(!l.take_new_claimant(ip, t1));
+    assert!(l.take_claim(ip, t1));
+    assert!(!l.take_claim(ip, t1));
     // A clock set back refills nothing.
-    assert!(!l.take_new_claimant(ip, t0));
+    assert!(!l.take_claim(ip, t0));
 }

@@ -11,8 +11,8 @@
 //! socket's per-connection rate, kept per participant token, and to its
 //! client IP's budget shared with that IP's sockets, answering 429 with a
 //! page that keeps the form ([`views::too_fast`]) or JSON when asked;
-//! [`new_claimant`] holds the first claim of a new identity to its IP's
-//! rate, as the socket does.
+//! [`claim_allowed`] holds a participant's claim to its IP's rate of
+//! claims, as the socket does.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -27,9 +27,8 @@ use super::{AppState, ORGANISER_COOKIE, TOKEN_COOKIE, protocol};
 use crate::auth;
 use crate::board::{Actor, Command, Limits, ParticipantId, RejectCode, Rejection, Role};
 use crate::config::EventConfig;
-use crate::hub::EventHandle;
 use crate::i18n::Lang;
-use crate::limits::{Over, new_claimant_message};
+use crate::limits::{Over, claim_refused_message};
 use crate::views;
 
 /// Turns a form's fields into a command. `tags` is one comma-separated field;
@@ -154,31 +153,18 @@ pub fn over_rate(
     )
 }
 
-/// Holds a claim to the rate of new identities of its IP: a participant who
-/// holds no session of the event draws on it (through the socket as well);
-/// over it, a `rate_limited` rejection. Organisers never draw.
-pub async fn new_claimant(
-    state: &AppState,
-    event: &EventHandle,
-    ip: IpAddr,
-    actor: &Actor,
-) -> Result<(), Rejection> {
+/// Holds a participant's claim to its IP's rate of claims (the socket's
+/// too); over it, a `rate_limited` rejection. Organisers never draw.
+pub fn claim_allowed(state: &AppState, ip: IpAddr, actor: &Actor) -> Result<(), Rejection> {
     if actor.role != Role::Participant {
         return Ok(());
     }
-    let Ok(snap) = event.snapshot().await else {
-        // The hub is gone: the command will say so.
-        return Ok(());
-    };
-    if snap.board.held_by(&actor.id) > 0 {
-        return Ok(());
-    }
-    if state.conn_limits.take_new_claimant(ip, state.clock.now()) {
+    if state.conn_limits.take_claim(ip, state.clock.now()) {
         return Ok(());
     }
     Err(Rejection::new(
         RejectCode::RateLimited,
-        new_claimant_message(state.conn_limits.new_claimants_per_minute()),
+        claim_refused_message(state.conn_limits.ip_claims_per_minute()),
     ))
 }
 

@@ -334,7 +334,7 @@ async fn act(
         Err(rejection) => Answer::Reject(rejection),
         Ok(command) => {
             let first = match command {
-                Command::Claim { .. } => forms::new_claimant(state, &event, from.ip, &actor).await,
+                Command::Claim { .. } => forms::claim_allowed(state, from.ip, &actor),
                 _ => Ok(()),
             };
             match first {

@@ -12,7 +12,7 @@ use super::rate::{Bucket, Take};
 use super::{Connection, End};
 use crate::board::{Actor, Command, RejectCode, Rejection, Role};
 use crate::hub::Answer;
-use crate::limits::{ConnGuard, new_claimant_message};
+use crate::limits::{ConnGuard, claim_refused_message};
 use crate::web::protocol::{self, ErrorCode, Incoming, Outgoing, Refusal};
 use crate::web::wire::Transport;
 
@@ -55,30 +55,12 @@ impl Connection {
         }
     }
 
-    /// Whether a claim of `actor` may go on: always, unless it is the first
-    /// claim of a participant who holds no session of this event and its IP
-    /// is over its rate of new identities (issue 10: 72 fresh tokens from
-    /// one address filled the demo board in about a second). The forms hold
-    /// to the same bucket (`web::forms::new_claimant`). Once the participant
-    /// is seen holding a session the connection stops asking the hub, so a
-    /// burst of claims still shares one group commit.
-    async fn first_claim_allowed(
-        &self,
-        admission: &ConnGuard,
-        actor: &Actor,
-        bucket: &mut Bucket,
-    ) -> bool {
-        if actor.role != Role::Participant || bucket.holds_sessions {
-            return true;
-        }
-        let Ok(snap) = self.event.snapshot().await else {
-            return true;
-        };
-        if snap.board.held_by(&actor.id) > 0 {
-            bucket.holds_sessions = true;
-            return true;
-        }
-        admission.take_new_claimant(self.event.now())
+    /// Whether a claim of `actor` may go on: always for an organiser, and
+    /// for a participant while its IP is within its rate of claims (issue
+    /// 10: 72 fresh tokens from one address filled the demo board in about
+    /// a second). The forms hold to the same bucket (`web::forms::claim_allowed`).
+    fn claim_allowed(&self, admission: &ConnGuard, actor: &Actor) -> bool {
+        actor.role != Role::Participant || admission.take_claim(self.event.now())
     }
 
     pub(super) async fn on_text<S>(
@@ -111,9 +93,9 @@ impl Connection {
                         ))
                     } else if let Some(admission) = &self.admission
                         && matches!(command, Command::Claim { .. })
-                        && !self.first_claim_allowed(admission, actor, bucket).await
+                        && !self.claim_allowed(admission, actor)
                     {
-                        Some(new_claimant_message(admission.new_claimants_per_minute()))
+                        Some(claim_refused_message(admission.ip_claims_per_minute()))
                     } else {
                         None
                     };

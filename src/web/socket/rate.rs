@@ -36,10 +36,6 @@ pub(super) struct Bucket {
     /// Whether a refusal happened already: abuse is logged (and told) once
     /// per connection, not once per message.
     refused: bool,
-    /// Whether this connection's participant was seen holding a session:
-    /// their claims are no longer first claims of a new identity, and need
-    /// not ask the hub again (`commands.rs`).
-    pub(super) holds_sessions: bool,
 }
 
 impl Bucket {
@@ -49,7 +45,6 @@ impl Bucket {
             rate,
             burst,
             refused: false,
-            holds_sessions: false,
         }
     }
 
