@@ -771,14 +771,25 @@ fn write_atomic_over_a_folder_fails_and_cleans_its_temporary() {
 
 // --------------------------------------------------- formats and fixture --
 
-/// `tests/data/format-v1/`: a data folder written before formats were
-/// numbered, frozen (see its README).
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/format-v1")
+/// `tests/data/{version}/`: a frozen data folder (see its README):
+/// `format-v1` was written before formats were numbered, `format-v2` with
+/// checksummed journals, `removed`/`restored` and organiser logouts.
+fn fixture_of(version: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(version)
 }
 
 /// A copy of the fixture's folder of `slug`, so nothing touches the original.
 fn fixture_copy(slug: &str) -> (tempfile::TempDir, PathBuf, crate::config::EventConfig) {
+    fixture_copy_of("format-v1", slug)
+}
+
+/// [`fixture_copy`] of the frozen folder of `version`.
+fn fixture_copy_of(
+    version: &str,
+    slug: &str,
+) -> (tempfile::TempDir, PathBuf, crate::config::EventConfig) {
     fn copy(from: &Path, to: &Path) {
         fs::create_dir_all(to).unwrap();
         for e in fs::read_dir(from).unwrap() {
@@ -792,8 +803,8 @@ fn fixture_copy(slug: &str) -> (tempfile::TempDir, PathBuf, crate::config::Event
     }
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join(slug);
-    copy(&fixture().join("events").join(slug), &dir);
-    let text = fs::read_to_string(fixture().join("config.toml")).unwrap();
+    copy(&fixture_of(version).join("events").join(slug), &dir);
+    let text = fs::read_to_string(fixture_of(version).join("config.toml")).unwrap();
     let overrides = crate::config::Overrides {
         data_dir: Some(tmp.path().to_owned()),
         ..Default::default()
@@ -806,7 +817,12 @@ fn fixture_copy(slug: &str) -> (tempfile::TempDir, PathBuf, crate::config::Event
 /// The board's persisted state against the fixture's `board.json` (which
 /// also carries the grid and the event's head, not the store's business).
 fn assert_board_is(board: &Board, file: &str) {
-    let text = fs::read_to_string(fixture().join(file)).unwrap();
+    assert_board_is_of("format-v1", board, file)
+}
+
+/// [`assert_board_is`] against the `file` of the frozen folder of `version`.
+fn assert_board_is_of(version: &str, board: &Board, file: &str) {
+    let text = fs::read_to_string(fixture_of(version).join(file)).unwrap();
     let expected: serde_json::Value = serde_json::from_str(&text).unwrap();
     let state = serde_json::to_value(board.state()).unwrap();
     let by_id = |v: &serde_json::Value| {
@@ -879,6 +895,70 @@ fn the_frozen_ended_event_replays_from_its_journal_alone() {
     assert!(!dir.join("snapshot.json").exists());
     let (_, loaded) = EventStore::open(&dir, event.grid()).unwrap();
     assert_board_is(&loaded.board, "board-closed.json");
+    assert!(loaded.board.is_ended());
+}
+
+#[test]
+fn the_frozen_format_v2_folder_replays_to_the_same_boards() {
+    let (_tmp, dir, event) = fixture_copy_of("format-v2", "camp");
+    let before = fs::read(journal(&dir)).unwrap();
+    let (mut store, loaded) = EventStore::open(&dir, event.grid()).unwrap();
+    assert_board_is_of("format-v2", &loaded.board, "board.json");
+    assert!(!loaded.torn);
+    let recent: Vec<u64> = loaded.recent.iter().map(|(r, _)| *r).collect();
+    assert_eq!(
+        recent,
+        [19, 20, 21, 22],
+        "the journal after the snapshot at 18"
+    );
+    assert_eq!(
+        fs::read(journal(&dir)).unwrap(),
+        before,
+        "opening reads only"
+    );
+
+    // Every line checksummed; removed and restored replay the same.
+    let history = archive::read_history(&dir, None).unwrap();
+    assert_eq!(
+        history.iter().map(|r| r.rev).collect::<Vec<_>>(),
+        (1..=22).collect::<Vec<_>>()
+    );
+    let kinds: Vec<String> = history
+        .iter()
+        .map(|r| serde_json::to_value(&r.change).unwrap()["kind"].to_string())
+        .collect();
+    for kind in [r#""removed""#, r#""restored""#] {
+        assert!(kinds.iter().any(|k| k == kind), "{kind} in {kinds:?}");
+    }
+    let mut replayed = Board::new(event.grid());
+    for r in &history {
+        replayed.apply(&r.change).unwrap();
+    }
+    assert_eq!(replayed, loaded.board);
+
+    // The next snapshot seals the journal of format 2 under its first rev.
+    store.snapshot(&loaded.board, loaded.acked.clone()).unwrap();
+    assert_eq!(
+        names(&dir.join("history")),
+        [
+            "000000000001.jsonl",
+            "000000000007.jsonl",
+            "000000000013.jsonl",
+            "000000000019.jsonl"
+        ]
+    );
+    let sealed = fs::read_to_string(dir.join("history/000000000019.jsonl")).unwrap();
+    assert_eq!(sealed.as_bytes(), &before[..], "sealed as it was");
+
+    // The book of organiser sessions reads: one "log out everywhere", one
+    // session logged out alone.
+    let book = super::sessions::load(&dir).unwrap();
+    assert_eq!(book.generation, 1);
+    assert_eq!(book.revoked.len(), 1);
+
+    let (_tmp, dir, event) = fixture_copy_of("format-v2", "closed");
+    let (_, loaded) = EventStore::open(&dir, event.grid()).unwrap();
+    assert_board_is_of("format-v2", &loaded.board, "board-closed.json");
     assert!(loaded.board.is_ended());
 }
 

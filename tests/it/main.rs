@@ -11,6 +11,7 @@ mod exports;
 mod faults;
 mod flood;
 mod format;
+mod format_v2_fixture;
 mod frames;
 mod fuzz_regressions;
 mod http;
