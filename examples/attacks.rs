@@ -108,7 +108,7 @@ async fn main() {
     cleanup(&ctx).await;
     report("72 fresh tokens, one address", fresh_tokens(&ctx).await);
     cleanup(&ctx).await;
-    // The new-claimant budget of the address refills at one a second: give
+    // The claim budget of the address refills at one a second: give
     // it back before the form flood, so each attack meets the shipped limit.
     tokio::time::sleep(Duration::from_secs(args.refill_secs)).await;
     report("cookie-less form claims", cookieless_claims(&ctx).await);

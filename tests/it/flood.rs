@@ -323,7 +323,7 @@ impl Clocked {
     }
 
     /// The demo's config.toml as shipped (72 cells in its first event, the
-    /// default limits unless `rate` gives new claimants a minute and at
+    /// default limits unless `rate` gives claims a minute and at
     /// once), before its first slot.
     async fn demo(rate: Option<(u32, u32)>) -> Clocked {
         let data = tempfile::tempdir().unwrap();
