@@ -109,6 +109,12 @@ const FORBIDDEN: &[(&str, &[&str], &str)] = &[
         &["std::fs", "tokio", "::now()"],
         "a record is plain data",
     ),
+    (
+        "auth",
+        &["std::fs", "tokio", "axum", "hyper", "::now()", "crate::store"],
+        "identity is arithmetic: the failure budget and the sessions are given \
+         the instant, and their file is the store's",
+    ),
 ];
 
 /// One source file of the library.
