@@ -111,7 +111,14 @@ const FORBIDDEN: &[(&str, &[&str], &str)] = &[
     ),
     (
         "auth",
-        &["std::fs", "tokio", "axum", "hyper", "::now()", "crate::store"],
+        &[
+            "std::fs",
+            "tokio",
+            "axum",
+            "hyper",
+            "::now()",
+            "crate::store",
+        ],
         "identity is arithmetic: the failure budget and the sessions are given \
          the instant, and their file is the store's",
     ),
