@@ -40,7 +40,8 @@ pub const MAX_ENTRIES: usize = 10_000;
 /// they are within the free ones.
 pub fn backoff_secs(attempts: u32) -> Option<i64> {
     let beyond = attempts.checked_sub(FREE_ATTEMPTS)?;
-    let doubled = 1i64.checked_shl(beyond).unwrap_or(i64::MAX);
+    // 2^62 seconds is past any cap; a shift of 63 would be negative.
+    let doubled = 1i64 << beyond.min(62);
     Some(
         FIRST_BACKOFF_SECS
             .saturating_mul(doubled)
@@ -183,6 +184,11 @@ mod tests {
         assert_eq!(backoff_secs(FREE_ATTEMPTS + 3), Some(8));
         assert_eq!(backoff_secs(FREE_ATTEMPTS + 10), Some(MAX_BACKOFF_SECS));
         assert_eq!(backoff_secs(u32::MAX), Some(MAX_BACKOFF_SECS));
+        // Never shorter for more failures: a steady guesser reaches 63 and
+        // 64 doublings after some 13 hours at the cap.
+        for n in FREE_ATTEMPTS + 10..FREE_ATTEMPTS + 70 {
+            assert_eq!(backoff_secs(n), Some(MAX_BACKOFF_SECS), "after {n}");
+        }
     }
 
     #[test]

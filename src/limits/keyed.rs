@@ -1,6 +1,5 @@
 //! Token buckets by key, in a bounded map: the command rate of each
-//! participant token on the form routes, and each client IP's first claims
-//! of new identities.
+//! participant token on the form routes, and each client IP's claims.
 //!
 //! Its own file because a map keyed by what a client sends must not grow
 //! without end: a bucket that would be full again is forgotten when the map

@@ -424,7 +424,7 @@ const DEMO_SLOTS: [&str; 12] = [
     "sun-1100", "sun-1330", "sun-1430", "sun-1515",
 ];
 
-/// When the `i`-th of `n` first claims of an opening is made, in seconds
+/// When the `i`-th of `n` claims of an opening is made, in seconds
 /// after the pitch: a logistic spread (a closed-form stand-in for the
 /// log-normal of how long people take to scan, pick and type), `start`
 /// seconds for the first to open the page, half of them by `median`.
