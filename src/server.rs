@@ -70,7 +70,8 @@ impl Server {
         sources: Sources,
     ) -> anyhow::Result<Server> {
         let addr = listener.local_addr()?;
-        let config = Arc::new(config);
+        // The demo's days are today's: set, its folder fitted and seeded.
+        let config = Arc::new(crate::demo::prepare(config, sources.clock.now()).await?);
         let events = Arc::new(DashMap::new());
         let metrics = Arc::new(crate::metrics::Metrics::new());
         let options = HubOptions {

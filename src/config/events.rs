@@ -45,6 +45,10 @@ pub struct EventConfig {
     /// This event's own `max_sessions_per_participant`, when it sets one
     /// (else `[server]`'s applies; see [`EventConfig::session_cap`]).
     pub max_sessions_per_participant: Option<u32>,
+    /// `demo = true`: the demo event, whose days are today and tomorrow at
+    /// the server's start (`config::demo`); its `days` are empty until
+    /// [`EventConfig::with_demo_days`] fills them.
+    pub demo: bool,
     tz: TimeZone,
 }
 
@@ -185,6 +189,8 @@ pub(super) struct RawEvent {
     days: Vec<RawDay>,
     #[serde(default)]
     max_sessions_per_participant: Option<u32>,
+    #[serde(default)]
+    demo: bool,
 }
 
 /// `[[events.days]]` as serde reads it.
@@ -266,7 +272,18 @@ pub(super) fn validate_event(
     }
 
     validate_rooms(key, &raw.rooms)?;
-    let days = validate_days(key, &raw.days)?;
+    let days = if raw.demo {
+        if !raw.days.is_empty() {
+            return Err(invalid(
+                format!("{key}.days"),
+                "a demo event (demo = true) has no [[events.days]]: its days are today and \
+                 tomorrow when the server starts; remove its days, or remove demo = true",
+            ));
+        }
+        Vec::new()
+    } else {
+        validate_days(key, &raw.days)?
+    };
 
     let from_hash = match &raw.organiser_token_hash {
         Some(hash) => Some(OrganiserSecret::parse(hash).map_err(|why| {
@@ -309,6 +326,7 @@ pub(super) fn validate_event(
         days,
         organiser,
         max_sessions_per_participant: raw.max_sessions_per_participant,
+        demo: raw.demo,
         tz,
     })
 }

@@ -34,10 +34,12 @@
 //! also used by the archive), [`dates`] and [`times`] (a day's date and a
 //! slot's times as jiff civil values), [`networks`] (trusted proxies as
 //! [`IpNet`]s), [`origins`] (`public_url` and `allowed_origins` in the form of
-//! an `Origin` header). This file holds the whole [`Config`], its errors and
+//! an `Origin` header), [`demo`] (the demo event's days: today and tomorrow
+//! at the server's start). This file holds the whole [`Config`], its errors and
 //! the overrides from the command line.
 
 pub mod dates;
+pub mod demo;
 mod events;
 pub mod networks;
 mod origins;
