@@ -248,3 +248,23 @@ async fn the_real_events_are_untouched_and_the_home_page_lists_the_demo() {
         journal
     );
 }
+
+#[tokio::test]
+async fn the_shipped_config_has_a_demo_with_the_secret_the_readme_gives() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml");
+    let shipped = Config::load(&path, &Overrides::default()).expect("config.toml loads");
+    let demo: Vec<_> = shipped.demo_events().collect();
+    assert_eq!(demo.len(), 1);
+    assert_eq!(demo[0].slug, "demo");
+    assert!(demo[0].days.is_empty(), "no days until the server's clock");
+    assert!(demo[0].organiser().verify("demo-organiser-slotboard"));
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    assert!(readme.contains("demo-organiser-slotboard"));
+    let live = shipped.with_demo_days(paris("2026-12-02T12:00"));
+    let demo = live.event("demo").unwrap();
+    assert_eq!(demo.grid().slots.len(), 48);
+    // The real events keep their dates.
+    let rennes = live.event("barcamp-rennes").unwrap();
+    assert_eq!(rennes.days[0].date.to_string(), "2026-12-05");
+}
