@@ -3,7 +3,8 @@
 //! `cargo run --release` on any date shows a BarCamp that is happening now.
 //!
 //! The server calls [`prepare`] once, before it opens the events. For each
-//! event with `demo = true` (the others are not touched, nor their folders):
+//! the demo (the `[demo]` table; the other events are not touched, nor their
+//! folders):
 //!
 //! 1. its days become today and tomorrow at the server's clock
 //!    ([`Config::with_demo_days`], the pure rule of `config::demo`);

@@ -184,7 +184,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let listener = listen(bind, config.server.listen_backlog)
         .with_context(|| format!("cannot listen on {bind} (is another server running there?)"))?;
     let public = config.server.public_url.clone();
-    let slugs: Vec<String> = config.events.iter().map(|e| e.slug.clone()).collect();
+    let slugs: Vec<String> = (config.events.iter().chain(&config.demo))
+        .map(|e| e.slug.clone())
+        .collect();
     let server = Server::start(config, listener).await?;
     tracing::info!(addr = %server.addr(), "slotboard is listening");
     for slug in &slugs {

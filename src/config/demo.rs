@@ -1,9 +1,10 @@
 //! The demo event's days: not dates written in the file but "today and
 //! tomorrow" in the event's timezone, at the instant the server starts.
 //!
-//! An event with `demo = true` declares its rooms but no `[[events.days]]`;
-//! the config leaves its days empty, and the server, which holds the clock,
-//! fills them once at start with [`Config::with_demo_days`]. The rule is
+//! The `[demo]` table is an event (slug, title, timezone, rooms, secret)
+//! with no days, and `enabled = false` to turn it off; the config keeps it
+//! apart in [`Config::demo`], and the server, which holds the clock, puts it
+//! among the events with its days at start ([`Config::with_demo_days`]). The rule is
 //! pure (an instant in, days out) so that it is tested at any hour, across a
 //! change of the clocks, without a server:
 //!
@@ -74,19 +75,19 @@ impl EventConfig {
 }
 
 impl Config {
-    /// The config with the days of its demo events filled in at `now`; the
-    /// other events are untouched. The server calls it once, at start, with
-    /// its clock.
+    /// The config with the demo (`[demo]`, when enabled) among its events,
+    /// its days set at `now`; the other events are untouched. The server
+    /// calls it at start with its clock; calling it again (a reload) puts
+    /// the demo in once, with the days of the new instant.
     pub fn with_demo_days(mut self, now: Timestamp) -> Config {
-        self.events = self
-            .events
-            .into_iter()
-            .map(|e| e.with_demo_days(now))
-            .collect();
+        self.events.retain(|e| !e.demo);
+        if let Some(demo) = &self.demo {
+            self.events.push(demo.clone().with_demo_days(now));
+        }
         self
     }
 
-    /// The demo events (`demo = true`).
+    /// The demo among the events (after [`Config::with_demo_days`]).
     pub fn demo_events(&self) -> impl Iterator<Item = &EventConfig> {
         self.events.iter().filter(|e| e.demo)
     }
@@ -162,6 +163,50 @@ mod tests {
                 "at {utc}"
             );
         }
+    }
+
+    fn demo_config(head: &str, days: &str) -> Result<Config, super::super::ConfigError> {
+        let hash = crate::auth::hash_secret("organiser-secret");
+        let text = format!(
+            "[demo]\n{head}slug = \"demo\"\ntitle = \"Demo\"\ntimezone = \"Europe/Paris\"\n\
+             organiser_token_hash = \"{hash}\"\n\
+             [[demo.rooms]]\nid = \"amphi\"\nname = \"Amphi\"\ncapacity = 10\n{days}"
+        );
+        Config::from_toml_str(&text, "t.toml", &super::super::Overrides::default())
+    }
+
+    #[test]
+    fn a_demo_has_no_days_of_its_own_until_the_clock_gives_them() {
+        let config = demo_config("", "").unwrap();
+        assert!(config.events.is_empty(), "the demo alone is a config");
+        let demo = config.demo.clone().unwrap();
+        assert!(demo.demo && demo.days.is_empty());
+        let live = config.with_demo_days(at_paris("2026-12-02T12:00"));
+        assert_eq!(live.events.len(), 1);
+        let again = live.clone().with_demo_days(at_paris("2026-12-03T12:00"));
+        assert_eq!(again.events.len(), 1, "the demo is in once");
+        assert_eq!(again.events[0].days[0].date, date("2026-12-03"));
+        let grid = live.events[0].grid();
+        assert_eq!(grid.slots.len(), 48);
+        assert_eq!(grid.slots[0].day, date("2026-12-02"));
+        assert_eq!(grid.slots[47].day, date("2026-12-03"));
+        let (start, end) = live.events[0].slot_times("d1-1200").unwrap();
+        assert!(start.timestamp() <= at_paris("2026-12-02T12:00"));
+        assert!(
+            at_paris("2026-12-02T12:00") < end.timestamp(),
+            "a slot is now"
+        );
+
+        let err = demo_config(
+            "",
+            "[[demo.days]]\ndate = \"2026-12-05\"\n\
+             slots = [{ id = \"s\", start = \"09:00\", end = \"10:00\" }]\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.key(), Some("demo.days"));
+        let off = demo_config("enabled = false\n", "").unwrap_err();
+        assert_eq!(off.key(), Some("events"), "no event and no demo: {off}");
+        assert!(err.to_string().contains("remove its days"), "{err}");
     }
 
     #[test]

@@ -21,12 +21,12 @@ use crate::kit::{Client, Cmd, config_text, request};
 fn demo_table(rooms: &[&str]) -> String {
     let hash = slotboard::auth::hash_secret(crate::kit::ORGANISER);
     let mut t = format!(
-        "\n[[events]]\nslug = \"demo\"\ntitle = \"Démo · demo\"\ntimezone = \"Europe/Paris\"\n\
-         demo = true\norganiser_token_hash = \"{hash}\"\n"
+        "\n[demo]\nslug = \"demo\"\ntitle = \"Démo · demo\"\ntimezone = \"Europe/Paris\"\n\
+         organiser_token_hash = \"{hash}\"\n"
     );
     for r in rooms {
         t.push_str(&format!(
-            "[[events.rooms]]\nid = \"{r}\"\nname = \"{r}\"\ncapacity = 20\n"
+            "[[demo.rooms]]\nid = \"{r}\"\nname = \"{r}\"\ncapacity = 20\n"
         ));
     }
     t
@@ -253,15 +253,19 @@ async fn the_real_events_are_untouched_and_the_home_page_lists_the_demo() {
 async fn the_shipped_config_has_a_demo_with_the_secret_the_readme_gives() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("config.toml");
     let shipped = Config::load(&path, &Overrides::default()).expect("config.toml loads");
-    let demo: Vec<_> = shipped.demo_events().collect();
-    assert_eq!(demo.len(), 1);
-    assert_eq!(demo[0].slug, "demo");
-    assert!(demo[0].days.is_empty(), "no days until the server's clock");
-    assert!(demo[0].organiser().verify("demo-organiser-slotboard"));
+    assert_eq!(shipped.events.len(), 2, "the real events, without the demo");
+    let demo = shipped
+        .demo
+        .as_ref()
+        .expect("the shipped config runs the demo");
+    assert_eq!(demo.slug, "demo");
+    assert!(demo.days.is_empty(), "no days until the server's clock");
+    assert!(demo.organiser().verify("demo-organiser-slotboard"));
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     assert!(readme.contains("demo-organiser-slotboard"));
     let live = shipped.with_demo_days(paris("2026-12-02T12:00"));
+    assert_eq!(live.events.len(), 3);
     let demo = live.event("demo").unwrap();
     assert_eq!(demo.grid().slots.len(), 48);
     // The real events keep their dates.
