@@ -21,6 +21,8 @@
 //! - [`config`], [`auth`]: the config file, tokens and the organiser secret.
 //! - [`clock`], [`ids`]: the time of day and the random form ids, injected
 //!   (tests hand the server a clock they move).
+//! - [`demo`]: the demo event, live today whatever the date: its folder and
+//!   its sample sessions at start.
 //! - [`server`]: start, serve, shut down; `main.rs` only parses the CLI.
 #![forbid(unsafe_code)]
 
@@ -28,6 +30,7 @@ pub mod auth;
 pub mod board;
 pub mod clock;
 pub mod config;
+pub mod demo;
 pub mod export;
 pub mod hub;
 pub mod i18n;

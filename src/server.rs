@@ -70,7 +70,8 @@ impl Server {
         sources: Sources,
     ) -> anyhow::Result<Server> {
         let addr = listener.local_addr()?;
-        let config = Arc::new(config);
+        // The demo's days are today's: set, its folder fitted and seeded.
+        let config = Arc::new(crate::demo::prepare(config, sources.clock.now()).await?);
         let events = Arc::new(DashMap::new());
         let metrics = Arc::new(crate::metrics::Metrics::new());
         let options = HubOptions {
@@ -183,7 +184,9 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let listener = listen(bind, config.server.listen_backlog)
         .with_context(|| format!("cannot listen on {bind} (is another server running there?)"))?;
     let public = config.server.public_url.clone();
-    let slugs: Vec<String> = config.events.iter().map(|e| e.slug.clone()).collect();
+    let slugs: Vec<String> = (config.events.iter().chain(&config.demo))
+        .map(|e| e.slug.clone())
+        .collect();
     let server = Server::start(config, listener).await?;
     tracing::info!(addr = %server.addr(), "slotboard is listening");
     for slug in &slugs {

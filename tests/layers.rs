@@ -32,6 +32,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("configuration", &["config"]),
     ("pure outputs", &["record", "export", "lifecycle"]),
     ("the disk", &["store"]),
+    ("the demo's data", &["demo"]),
     ("counting", &["metrics"]),
     ("the writer per event", &["hub"]),
     ("pages and the edge", &["views", "limits"]),

@@ -45,6 +45,10 @@ pub struct EventConfig {
     /// This event's own `max_sessions_per_participant`, when it sets one
     /// (else `[server]`'s applies; see [`EventConfig::session_cap`]).
     pub max_sessions_per_participant: Option<u32>,
+    /// The demo event (the `[demo]` table), whose days are today and
+    /// tomorrow at the server's start (`config::demo`); its `days` are empty
+    /// until [`EventConfig::with_demo_days`] fills them.
+    pub demo: bool,
     tz: TimeZone,
 }
 
@@ -185,6 +189,9 @@ pub(super) struct RawEvent {
     days: Vec<RawDay>,
     #[serde(default)]
     max_sessions_per_participant: Option<u32>,
+    /// `[demo]` only: whether the demo runs (default: it does).
+    #[serde(default)]
+    pub(super) enabled: Option<bool>,
 }
 
 /// `[[events.days]]` as serde reads it.
@@ -210,12 +217,21 @@ fn default_languages() -> Vec<String> {
     LANGUAGES.iter().map(|&l| l.to_owned()).collect()
 }
 
-/// Checks one event; `key` is its place (`events[0]`).
+/// Checks one event; `key` is its place (`events[0]`, or `demo` for the
+/// demo, which has no days of its own).
 pub(super) fn validate_event(
     key: &str,
     raw: RawEvent,
     shared: Option<&OrganiserSecret>,
+    demo: bool,
 ) -> Checked<EventConfig> {
+    if !demo && raw.enabled.is_some() {
+        return Err(invalid(
+            format!("{key}.enabled"),
+            "only the [demo] table has `enabled`; an [[events]] entry runs while it is in \
+             the file",
+        ));
+    }
     check_slug(&raw.slug).map_err(|why| invalid(format!("{key}.slug"), why))?;
 
     let title = raw.title.trim().to_owned();
@@ -266,7 +282,18 @@ pub(super) fn validate_event(
     }
 
     validate_rooms(key, &raw.rooms)?;
-    let days = validate_days(key, &raw.days)?;
+    let days = if demo {
+        if !raw.days.is_empty() {
+            return Err(invalid(
+                format!("{key}.days"),
+                "the demo has no days of its own: they are today and tomorrow when the \
+                 server starts; remove its days (or make it an [[events]] entry with dates)",
+            ));
+        }
+        Vec::new()
+    } else {
+        validate_days(key, &raw.days)?
+    };
 
     let from_hash = match &raw.organiser_token_hash {
         Some(hash) => Some(OrganiserSecret::parse(hash).map_err(|why| {
@@ -309,6 +336,7 @@ pub(super) fn validate_event(
         days,
         organiser,
         max_sessions_per_participant: raw.max_sessions_per_participant,
+        demo,
         tz,
     })
 }

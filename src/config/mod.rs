@@ -34,10 +34,12 @@
 //! also used by the archive), [`dates`] and [`times`] (a day's date and a
 //! slot's times as jiff civil values), [`networks`] (trusted proxies as
 //! [`IpNet`]s), [`origins`] (`public_url` and `allowed_origins` in the form of
-//! an `Origin` header). This file holds the whole [`Config`], its errors and
+//! an `Origin` header), [`demo`] (the demo event's days: today and tomorrow
+//! at the server's start). This file holds the whole [`Config`], its errors and
 //! the overrides from the command line.
 
 pub mod dates;
+pub mod demo;
 mod events;
 pub mod networks;
 mod origins;
@@ -144,8 +146,13 @@ pub struct Config {
     /// Text limits for sessions and announcements (`[limits]`; defaults are
     /// the protocol's).
     pub limits: Limits,
-    /// At least one event; slugs are unique.
+    /// The events; slugs are unique. At least one, or the demo. The demo
+    /// joins them, with its days, when the server starts
+    /// ([`Config::with_demo_days`]).
     pub events: Vec<EventConfig>,
+    /// The `[demo]` table when it is enabled, without its days (see
+    /// [`demo`]).
+    pub demo: Option<EventConfig>,
 }
 
 impl Config {
@@ -196,6 +203,8 @@ struct RawConfig {
     limits: Limits,
     #[serde(default)]
     events: Vec<events::RawEvent>,
+    #[serde(default)]
+    demo: Option<events::RawEvent>,
 }
 
 // ---------------------------------------------------------------------------
@@ -226,23 +235,33 @@ impl RawConfig {
             None => None,
         };
 
-        if self.events.is_empty() {
+        let demo = match self.demo {
+            Some(raw) if raw.enabled != Some(false) => Some(events::validate_event(
+                "demo",
+                raw,
+                shared_secret.as_ref(),
+                true,
+            )?),
+            _ => None,
+        };
+        if self.events.is_empty() && demo.is_none() {
             return Err(invalid(
                 "events",
                 "no event is defined; add an [[events]] table with a slug, title, timezone, \
                  rooms and days (the shipped config.toml is a complete example)",
             ));
         }
-        let mut slugs = HashSet::new();
+        let mut slugs: HashSet<String> = demo.iter().map(|d| d.slug.clone()).collect();
         let mut events = Vec::with_capacity(self.events.len());
         for (i, raw) in self.events.into_iter().enumerate() {
             let key = format!("events[{i}]");
-            let event = events::validate_event(&key, raw, shared_secret.as_ref())?;
+            let event = events::validate_event(&key, raw, shared_secret.as_ref(), false)?;
             if !slugs.insert(event.slug.clone()) {
                 return Err(invalid(
                     format!("{key}.slug"),
                     format!(
-                        "duplicate event slug {:?}; each event needs its own slug, it is its URL",
+                        "duplicate event slug {:?} (an event or the [demo]); each event needs \
+                         its own slug, it is its URL",
                         event.slug
                     ),
                 ));
@@ -253,6 +272,7 @@ impl RawConfig {
             server,
             limits: self.limits,
             events,
+            demo,
         })
     }
 }

@@ -5,6 +5,7 @@ mod admin;
 mod alternatives;
 mod archive;
 mod bulk;
+mod demo;
 mod device_link;
 mod durability;
 mod exports;
