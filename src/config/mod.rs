@@ -34,11 +34,14 @@
 //! also used by the archive), [`dates`] and [`times`] (a day's date and a
 //! slot's times as jiff civil values), [`networks`] (trusted proxies as
 //! [`IpNet`]s), [`origins`] (`public_url` and `allowed_origins` in the form of
-//! an `Origin` header). This file holds the whole [`Config`], its errors and
+//! an `Origin` header). A reload compares two configs with [`diff`] and
+//! swaps what can change live through a [`Live`] (`live.rs`). This file holds the whole [`Config`], its errors and
 //! the overrides from the command line.
 
 pub mod dates;
+pub mod diff;
 mod events;
+mod live;
 pub mod networks;
 mod origins;
 mod server;
@@ -58,7 +61,9 @@ use crate::auth::OrganiserSecret;
 use crate::board::Limits;
 
 pub use dates::parse_date;
+pub use diff::Diff;
 pub use events::{DayConfig, EventConfig, RoomConfig, SlotConfig};
+pub use live::Live;
 pub use networks::{IpNet, canonical};
 pub use server::ServerConfig;
 pub use slug::is_slug;
