@@ -138,6 +138,23 @@ async fn a_new_event_appears_on_the_index_and_takes_sockets() {
         .await
         .expect_ack();
 
+    // The admin login of the new event: its session book was opened too, so
+    // the cookie it sets lets the organiser in.
+    let r = request(&camp.url(""), "/e/fair/admin/login")
+        .cookie(None)
+        .lang("en")
+        .post_form(&[("secret", ORGANISER)])
+        .await;
+    assert_eq!(r.status(), 303);
+    let session = cookie_pair(&set_cookies(&r), "slotboard_organiser").expect("a session");
+    let (status, admin) = request(&camp.url(""), "/e/fair/admin")
+        .cookie(Some(&session))
+        .lang("en")
+        .page()
+        .await;
+    assert_eq!(status, 200, "{admin}");
+    assert!(admin.contains("Winter Fair") && admin.contains("Soup at noon"));
+
     // A second reload of the same file opens nothing twice.
     let again = camp
         .server
