@@ -235,7 +235,11 @@ async fn serve(args: &ServeArgs) -> ExitCode {
         "starting slotboard {}",
         env!("CARGO_PKG_VERSION")
     );
-    match slotboard::server::run(config).await {
+    let overrides = match overrides(&args.config) {
+        Ok(overrides) => overrides,
+        Err(code) => return code,
+    };
+    match slotboard::server::run(config, &args.config.config, &overrides).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e:#}");
@@ -337,6 +341,16 @@ fn check_secret(secret: &str) -> Result<(), String> {
 /// Loads the config with the flag and environment overrides; on failure
 /// prints the error for a human and returns the exit code.
 fn load_config(args: &ConfigArgs) -> Result<Config, ExitCode> {
+    let overrides = overrides(args)?;
+    Config::load(Path::new(&args.config), &overrides).map_err(|e| {
+        eprintln!("{e}");
+        ExitCode::from(EXIT_BAD_CONFIG)
+    })
+}
+
+/// The flag and environment overrides of the config (a reload reads the
+/// file again with the same ones).
+fn overrides(args: &ConfigArgs) -> Result<Overrides, ExitCode> {
     let organiser_token = match std::env::var("SLOTBOARD_ORGANISER_TOKEN") {
         Ok(token) => Some(token),
         Err(std::env::VarError::NotPresent) => None,
@@ -347,15 +361,11 @@ fn load_config(args: &ConfigArgs) -> Result<Config, ExitCode> {
             return Err(ExitCode::from(EXIT_BAD_CONFIG));
         }
     };
-    let overrides = Overrides {
+    Ok(Overrides {
         bind: args.bind,
         data_dir: args.data_dir.clone(),
         public_url: args.public_url.clone(),
         organiser_token,
-    };
-    Config::load(Path::new(&args.config), &overrides).map_err(|e| {
-        eprintln!("{e}");
-        ExitCode::from(EXIT_BAD_CONFIG)
     })
 }
 

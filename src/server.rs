@@ -3,15 +3,20 @@
 //! [`Server::start`] opens every event's store, spawns one hub per event and
 //! serves the router on a listener; tests call it with a port-0 listener.
 //! [`run`] is what `slotboard serve` does: bind, serve until SIGTERM or
-//! Ctrl-C, then close sockets with 1001, stop the hubs and snapshot. The
-//! accept loop and its HTTP limits are `serve.rs` (with the body deadline,
+//! Ctrl-C, then close sockets with 1001, stop the hubs and snapshot; on
+//! SIGHUP it reads the config file again and hands it to [`Server::reload`]
+//! (`reload.rs`: new events open, live settings swap, the rest is named as
+//! needing a restart; no socket is dropped). Start and reload open an event
+//! the same way, with [`open_event`]. The accept loop and its HTTP limits are `serve.rs` (with the body deadline,
 //! `body_deadline.rs`, and the stream that holds its place in the count of
 //! connections, `counted.rs`).
 
 mod body_deadline;
 mod counted;
+mod reload;
 mod serve;
 
+pub use reload::ReloadError;
 pub use serve::{HttpSettings, MAX_BUF, MAX_HEAD};
 
 use std::net::SocketAddr;
@@ -24,7 +29,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::clock::Clock;
-use crate::config::Config;
+use crate::config::{Config, EventConfig, Live, Overrides};
 use crate::hub::{EventHandle, HubOptions};
 use crate::ids::IdSource;
 use crate::web::{self, AppState, SocketSettings};
@@ -35,8 +40,8 @@ pub struct Server {
     events: Arc<DashMap<String, EventHandle>>,
     shutdown: watch::Sender<bool>,
     serving: JoinHandle<std::io::Result<()>>,
-    /// How long shutdown waits for sockets to send their last answers.
-    drain: std::time::Duration,
+    /// What a reload swaps, and what it needs to open events.
+    reloadable: reload::Reloadable,
 }
 
 /// What a server takes from the world besides its config: the time of day
@@ -80,45 +85,28 @@ impl Server {
             ..HubOptions::from_config(&config.server, metrics.clone())
         };
         for event in &config.events {
-            let dir = config.server.data_dir.join("events").join(&event.slug);
-            // Refuses a config that would orphan sessions, naming them.
-            let checked = event.clone();
-            let opened = tokio::task::spawn_blocking(move || {
-                crate::store::orphans::open_checked(&dir, &checked)
-            })
-            .await?
-            .with_context(|| format!("cannot open the data of event {:?}", event.slug))?;
-            let (store, mut loaded) = opened;
-            // The cap is a rule of the event, not state: set on the loaded
-            // board, never persisted.
-            loaded.board = loaded
-                .board
-                .with_session_cap(event.session_cap(&config.server));
-            tracing::info!(event = %event.slug, rev = loaded.board.rev(),
-                sessions = loaded.board.sessions().count(), "board loaded");
-            let handle =
-                EventHandle::spawn(Arc::new(event.clone()), store, loaded, options.clone());
-            let (data, url) = (&config.server.data_dir, &config.server.public_url);
-            crate::hub::archiving::archive_when_ended(handle.clone(), data.clone(), url.clone());
+            let handle = open_event(&config, event, &options).await?;
             events.insert(event.slug.clone(), handle);
         }
         let (shutdown, shutdown_rx) = watch::channel(false);
-        let settings = SocketSettings::from_config(&config.server);
-        let drain = settings.write_timeout * 2;
+        let settings = Arc::new(Live::new(SocketSettings::from_config(&config.server)));
+        let live = Arc::new(Live::new((*config).clone()));
+        let organisers = Arc::new(web::organisers::Organisers::open(&config)?);
         let conn_limits = crate::limits::ConnLimits::for_server(&config.server);
         // After the line above, which raises the open-file limit.
         let tcp_limits = crate::limits::TcpLimits::for_server(&config.server);
         let state = AppState {
             config: config.clone(),
+            live: live.clone(),
             events: events.clone(),
-            settings: Arc::new(settings),
+            settings: settings.clone(),
             shutdown: shutdown_rx.clone(),
             metrics,
             conn_limits,
             clock: sources.clock,
             ids: sources.ids,
             device_links: Default::default(),
-            organisers: Arc::new(web::organisers::Organisers::open(&config)?),
+            organisers: organisers.clone(),
         };
         let app = web::router(state);
         let http = HttpSettings {
@@ -131,7 +119,13 @@ impl Server {
             events,
             shutdown,
             serving,
-            drain,
+            reloadable: reload::Reloadable {
+                config: live,
+                settings,
+                organisers,
+                options,
+                once: Default::default(),
+            },
         })
     }
 
@@ -148,7 +142,8 @@ impl Server {
         // An upgraded WebSocket is no longer tracked by the HTTP server:
         // wait, while the hubs still answer, for every socket to write the
         // answers of its in-flight commands and its 1001 close.
-        let deadline = tokio::time::Instant::now() + self.drain;
+        let drain = self.reloadable.settings.get().write_timeout * 2;
+        let deadline = tokio::time::Instant::now() + drain;
         while self.events.iter().any(|e| e.connected() > 0) {
             if tokio::time::Instant::now() >= deadline {
                 tracing::warn!("some connections did not close in time; stopping anyway");
@@ -162,6 +157,35 @@ impl Server {
         served??;
         Ok(())
     }
+}
+
+/// Opens one event, at start and on reload: its folder (refusing a config
+/// that would orphan sessions, naming them), its board with the event's
+/// rules, its hub, and its archive when it ends.
+pub(crate) async fn open_event(
+    config: &Config,
+    event: &EventConfig,
+    options: &HubOptions,
+) -> anyhow::Result<EventHandle> {
+    let dir = config.server.data_dir.join("events").join(&event.slug);
+    // Refuses a config that would orphan sessions, naming them.
+    let checked = event.clone();
+    let opened =
+        tokio::task::spawn_blocking(move || crate::store::orphans::open_checked(&dir, &checked))
+            .await?
+            .with_context(|| format!("cannot open the data of event {:?}", event.slug))?;
+    let (store, mut loaded) = opened;
+    // The cap is a rule of the event, not state: set on the loaded
+    // board, never persisted.
+    loaded.board = loaded
+        .board
+        .with_session_cap(event.session_cap(&config.server));
+    tracing::info!(event = %event.slug, rev = loaded.board.rev(),
+        sessions = loaded.board.sessions().count(), "board loaded");
+    let handle = EventHandle::spawn(Arc::new(event.clone()), store, loaded, options.clone());
+    let (data, url) = (&config.server.data_dir, &config.server.public_url);
+    crate::hub::archiving::archive_when_ended(handle.clone(), data.clone(), url.clone());
+    Ok(handle)
 }
 
 /// A listening socket with this accept queue (tokio's `bind` uses 1024).
@@ -178,8 +202,13 @@ pub fn listen(addr: std::net::SocketAddr, backlog: u32) -> std::io::Result<TcpLi
     socket.listen(backlog)
 }
 
-/// `slotboard serve`: runs until SIGTERM or Ctrl-C.
-pub async fn run(config: Config) -> anyhow::Result<()> {
+/// `slotboard serve`: runs until SIGTERM or Ctrl-C; on SIGHUP reads the
+/// file at `path` again with the same `overrides` and reloads it.
+pub async fn run(
+    config: Config,
+    path: &std::path::Path,
+    overrides: &Overrides,
+) -> anyhow::Result<()> {
     let bind = config.server.bind;
     let listener = listen(bind, config.server.listen_backlog)
         .with_context(|| format!("cannot listen on {bind} (is another server running there?)"))?;
@@ -187,29 +216,13 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let slugs: Vec<String> = (config.events.iter().chain(&config.demo))
         .map(|e| e.slug.clone())
         .collect();
+    let signals = reload::Signals::install().context("cannot install the signal handlers")?;
     let server = Server::start(config, listener).await?;
     tracing::info!(addr = %server.addr(), "slotboard is listening");
     for slug in &slugs {
         tracing::info!("board: {public}/e/{slug}  wall: {public}/e/{slug}/wall");
     }
-    wait_for_signal().await;
+    signals.serve(&server, path, overrides).await;
     tracing::info!("shutting down: closing connections and writing snapshots");
     server.shutdown().await
-}
-
-async fn wait_for_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .expect("installing a SIGTERM handler");
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = ctrl_c.await;
-    }
 }

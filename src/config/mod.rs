@@ -35,12 +35,16 @@
 //! slot's times as jiff civil values), [`networks`] (trusted proxies as
 //! [`IpNet`]s), [`origins`] (`public_url` and `allowed_origins` in the form of
 //! an `Origin` header), [`demo`] (the demo event's days: today and tomorrow
-//! at the server's start). This file holds the whole [`Config`], its errors and
-//! the overrides from the command line.
+//! at the server's start). A reload compares two configs with [`diff`] and
+//! swaps what can change live through a [`Live`] (`live.rs`). This file
+//! holds the whole [`Config`], its errors and the overrides from the command
+//! line.
 
 pub mod dates;
 pub mod demo;
+pub mod diff;
 mod events;
+mod live;
 pub mod networks;
 mod origins;
 mod server;
@@ -60,7 +64,9 @@ use crate::auth::OrganiserSecret;
 use crate::board::Limits;
 
 pub use dates::parse_date;
+pub use diff::Diff;
 pub use events::{DayConfig, EventConfig, RoomConfig, SlotConfig};
+pub use live::Live;
 pub use networks::{IpNet, canonical};
 pub use server::ServerConfig;
 pub use slug::is_slug;

@@ -41,7 +41,8 @@ use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 
 use crate::auth;
-use crate::config::Config;
+use crate::board::Limits;
+use crate::config::{Config, Live};
 use crate::hub::{EventHandle, Snapshot};
 use crate::i18n::Lang;
 use crate::views;
@@ -56,10 +57,18 @@ pub const ORGANISER_COOKIE: &str = "slotboard_organiser";
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
+    /// The config the server started with: what it says of the keys a
+    /// reload cannot change (the data folder, `public_url`, ...). What a
+    /// reload changes is read from [`AppState::live`].
     pub config: Arc<Config>,
+    /// The config as it runs now: swapped by a reload (`server::reload`)
+    /// with its new events, `[limits]` and the live keys of `[server]`.
+    pub live: Arc<Live<Config>>,
     /// slug -> the event's hub; read by every request, concurrently.
     pub events: Arc<DashMap<String, EventHandle>>,
-    pub settings: Arc<SocketSettings>,
+    /// The settings of the next socket; a reload swaps them, an open socket
+    /// keeps the ones it opened with.
+    pub settings: Arc<Live<SocketSettings>>,
     /// Turns true when the server is shutting down.
     pub shutdown: watch::Receiver<bool>,
     /// What `/metrics` shows; the hubs count into it too.
@@ -160,17 +169,24 @@ impl AppState {
         Ok((event, snap))
     }
 
+    /// The text limits now (`[limits]`, which a reload may change).
+    pub(crate) fn limits(&self) -> Limits {
+        self.live.get().limits.clone()
+    }
+
     pub(crate) fn secure_cookies(&self) -> bool {
         self.config.server.public_url.starts_with("https://")
     }
 }
 
 async fn index(State(state): State<AppState>, lang: Lang) -> Response {
-    if let [only] = state.config.events.as_slice() {
+    // The events as they run now: a reload adds to them.
+    let config = state.live.get();
+    if let [only] = config.events.as_slice() {
         return Redirect::to(&format!("/e/{}", only.slug)).into_response();
     }
     let now = state.clock.now();
-    let events: Vec<_> = (state.config.events.iter())
+    let events: Vec<_> = (config.events.iter())
         .map(|e| {
             let closed = state.events.get(&e.slug).is_some_and(|h| h.is_ended());
             (e, crate::lifecycle::state_of(e, closed, now))
@@ -292,7 +308,8 @@ async fn ws(
     upgrade: wire::Upgrade,
 ) -> Result<Response, AppError> {
     let event = state.event(&slug)?;
-    if !origin::origin_allowed(&headers, &state.config) {
+    let live = state.live.get();
+    if !origin::origin_allowed(&headers, &live) {
         return Ok((
             StatusCode::FORBIDDEN,
             "This page's origin may not open the board's WebSocket. Open the board from its own address, or add the origin to allowed_origins in the config.",
@@ -311,10 +328,10 @@ async fn ws(
             return Ok((status, [retry], refused.message()).into_response());
         }
     };
-    let settings = state.settings.clone();
+    let settings = state.settings.get();
     let connection = Connection {
         event,
-        limits: state.config.limits.clone(),
+        limits: live.limits.clone(),
         cookie_token: jar.get(TOKEN_COOKIE).map(|c| c.value().to_owned()),
         organiser_session: jar.get(ORGANISER_COOKIE).map(|c| c.value().to_owned()),
         organisers: state.organisers.clone(),

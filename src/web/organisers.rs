@@ -14,7 +14,6 @@
 //! changes only once the write succeeded: a failed write leaves both as they
 //! were and says so.
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::io;
 use std::net::IpAddr;
@@ -23,6 +22,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use dashmap::DashMap;
 use jiff::Timestamp;
 use tokio::sync::watch;
 
@@ -41,7 +41,8 @@ pub const WRONG_SECRET_DELAY: Duration = Duration::from_millis(500);
 /// The sessions and secret attempts of every event of the server.
 #[derive(Debug, Default)]
 pub struct Organisers {
-    events: HashMap<String, EventSessions>,
+    /// Per event; a reload adds the events it opens ([`Organisers::add_event`]).
+    events: DashMap<String, Arc<EventSessions>>,
     budget: FailureBudget,
 }
 
@@ -70,23 +71,30 @@ pub type Revoked = Pin<Box<dyn Future<Output = ()> + Send + Sync>>;
 impl Organisers {
     /// Reads the book of every event of `config` (blocking: at start).
     pub fn open(config: &Config) -> anyhow::Result<Organisers> {
-        let mut events = HashMap::new();
+        let organisers = Organisers::default();
         for event in &config.events {
-            let dir = config.server.data_dir.join("events").join(&event.slug);
-            let book = store::sessions::load(&dir)?;
-            events.insert(
-                event.slug.clone(),
-                EventSessions {
-                    dir,
-                    book: Mutex::new(book),
-                    changed: watch::channel(0).0,
-                },
-            );
+            organisers.add_event(&config.server.data_dir, &event.slug)?;
         }
-        Ok(Organisers {
-            events,
-            budget: FailureBudget::default(),
-        })
+        Ok(organisers)
+    }
+
+    /// Reads the book of one more event (blocking), for an event a reload
+    /// opens; an event it already has keeps its book.
+    pub fn add_event(&self, data_dir: &std::path::Path, slug: &str) -> anyhow::Result<()> {
+        if self.events.contains_key(slug) {
+            return Ok(());
+        }
+        let dir = data_dir.join("events").join(slug);
+        let book = store::sessions::load(&dir)?;
+        self.events.insert(
+            slug.to_owned(),
+            Arc::new(EventSessions {
+                dir,
+                book: Mutex::new(book),
+                changed: watch::channel(0).0,
+            }),
+        );
+        Ok(())
     }
 
     /// Checks an organiser secret from `ip` for `event` under the shared
@@ -172,7 +180,7 @@ impl Organisers {
         let me = self.clone();
         let slug = slug.to_owned();
         tokio::task::spawn_blocking(move || {
-            let Some(sessions) = me.events.get(&slug) else {
+            let Some(sessions) = me.events.get(&slug).map(|s| s.clone()) else {
                 return Ok(());
             };
             let mut book = lock(&sessions.book);
@@ -190,7 +198,7 @@ impl Organisers {
     /// A future that resolves once `claims`' session of `slug` is logged
     /// out.
     pub fn revoked(self: &Arc<Self>, slug: &str, claims: SessionClaims) -> Option<Revoked> {
-        let mut rx = self.events.get(slug)?.changed.subscribe();
+        let mut rx = self.events.get(slug).map(|s| s.changed.subscribe())?;
         let me = self.clone();
         let slug = slug.to_owned();
         Some(Box::pin(async move {

@@ -83,7 +83,7 @@ fn is_safe(method: &Method) -> bool {
 /// but GET, HEAD, OPTIONS) from a foreign origin is answered 403, before any
 /// handler reads its body or its cookies.
 pub async fn gate(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if is_safe(request.method()) || origin_allowed(request.headers(), &state.config) {
+    if is_safe(request.method()) || origin_allowed(request.headers(), &state.live.get()) {
         return next.run(request).await;
     }
     let (parts, _) = request.into_parts();

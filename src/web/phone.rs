@@ -176,7 +176,7 @@ async fn render(
         board: &snap.board,
         me: &actor.id,
         device_url: super::device_link::url(state, slug, &token),
-        limits: &state.config.limits,
+        limits: &state.limits(),
         now: state.clock.now(),
         notice: r.notice,
         claim: r.claim,
@@ -240,7 +240,7 @@ async fn claim_page(
     lang: Lang,
     jar: CookieJar,
 ) -> Result<Response, AppError> {
-    let limits = state.config.limits.clone();
+    let limits = state.limits();
     render(&state, &slug, lang, jar, |board, actor, _| {
         // The board's rules decide, with a placeholder text: the same code
         // and message as a claim on the socket would get.
@@ -330,7 +330,7 @@ async fn act(
     ) {
         return Ok((jar, refused).into_response());
     }
-    let answer = match forms::command(op, &fields, &state.config.limits) {
+    let answer = match forms::command(op, &fields, &state.limits()) {
         Err(rejection) => Answer::Reject(rejection),
         Ok(command) => {
             let first = match command {
@@ -349,7 +349,7 @@ async fn act(
             .map(|h| h.trim())
             .filter(|h| !h.is_empty())
         {
-            let host: String = host.chars().take(state.config.limits.host).collect();
+            let host: String = host.chars().take(state.limits().host).collect();
             jar = jar.add(our_cookie(
                 state,
                 HOST_COOKIE,
@@ -377,7 +377,7 @@ async fn act(
                     .flatten()
                     .map(|v| v.chars().take(max).collect::<String>())
             };
-            let limits = &state.config.limits;
+            let limits = &state.limits();
             let mut message = r.message;
             if message.chars().count() > 300 {
                 message = message.chars().take(300).collect::<String>() + "…";

@@ -272,3 +272,43 @@ async fn the_shipped_config_has_a_demo_with_the_secret_the_readme_gives() {
     let rennes = live.event("barcamp-rennes").unwrap();
     assert_eq!(rennes.days[0].date.to_string(), "2026-12-05");
 }
+
+#[tokio::test]
+async fn a_reload_keeps_the_running_demo_and_a_demo_turned_on_waits_for_a_restart() {
+    let data = tempfile::tempdir().unwrap();
+    let clock = ManualClock::at(paris("2026-12-02T12:00"));
+    // One text parsed twice: each config text hashes the secret anew.
+    let mut text = config_text(data.path(), "");
+    text.push_str(&demo_table(&ROOMS));
+    let parse = |t: &str| Config::from_toml_str(t, "demo.toml", &Overrides::default()).unwrap();
+    let server = start(parse(&text), &clock).await;
+    let before = board_json(&server, "demo").await;
+    // The next day, the same file: the demo keeps the days it started on
+    // (its folder was fitted to them), nothing is reported as changed.
+    clock.advance(jiff::SignedDuration::from_hours(24));
+    let diff = server
+        .reload(parse(&text))
+        .await
+        .expect("the same file reloads");
+    assert!(diff.removed.is_empty() && diff.grid.is_empty(), "{diff:?}");
+    assert!(diff.restart.is_empty() && diff.added.is_empty(), "{diff:?}");
+    assert_eq!(board_json(&server, "demo").await["slots"], before["slots"]);
+    server.shutdown().await.unwrap();
+
+    // Off at start, on in the file: named as waiting for a restart.
+    let other = tempfile::tempdir().unwrap();
+    let text = config_text(other.path(), "");
+    let server = start(parse(&text), &clock).await;
+    let diff = server
+        .reload(parse(&format!("{text}{}", demo_table(&ROOMS))))
+        .await
+        .expect("reloads");
+    assert!(
+        diff.restart.contains(&"demo.enabled".to_owned()),
+        "{diff:?}"
+    );
+    assert!(diff.added.is_empty(), "{diff:?}");
+    let (status, _) = request(&server.addr(), "/e/demo/board.json").page().await;
+    assert_eq!(status, 404, "the demo waits for the restart");
+    server.shutdown().await.unwrap();
+}

@@ -26,6 +26,7 @@ mod organiser_sessions;
 mod origin;
 mod phone;
 mod protocol;
+mod reload;
 mod rules;
 mod slow_clients;
 mod text;

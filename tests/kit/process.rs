@@ -252,6 +252,16 @@ impl Running {
         assert!(status.success());
     }
 
+    /// SIGHUP: read the config file again.
+    pub fn hangup(&self) {
+        let status = Command::new("kill")
+            .arg("-HUP")
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill(1) runs");
+        assert!(status.success());
+    }
+
     /// The disk comes back: the soft file-size limit is lifted.
     pub fn lift_file_size_limit(&self) {
         let status = Command::new("prlimit")

@@ -122,7 +122,7 @@ async fn page(
         notice,
         audit: &audit,
         undo_hint: hint.as_deref(),
-        announcement_max: state.config.limits.announcement,
+        announcement_max: state.limits().announcement,
         now: state.clock.now(),
         reqs: &views::FormReqs::new(state.ids.form_base()),
     };
@@ -186,7 +186,7 @@ async fn act(
         }
         return Ok(to_notice(&slug, Notice::ConfirmEnd));
     }
-    let answer = match forms::command(wire, &fields, &state.config.limits) {
+    let answer = match forms::command(wire, &fields, &state.limits()) {
         Ok(command) => event.command(actor, forms::req_of(&fields), command).await,
         Err(rejection) => Answer::Reject(rejection),
     };
