@@ -267,8 +267,16 @@ fn check_config(args: &ConfigArgs) -> ExitCode {
             )
         })
         .collect();
+    let demo = match &config.demo {
+        Some(d) => format!(
+            "; and a demo, /e/{}: {}, today and tomorrow",
+            d.slug,
+            plural(d.rooms.len(), "room")
+        ),
+        None => String::new(),
+    };
     println!(
-        "{}: OK, {} ({})",
+        "{}: OK, {} ({}){demo}",
         args.config.display(),
         plural(config.events.len(), "event"),
         events.join("; ")
