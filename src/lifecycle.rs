@@ -142,12 +142,18 @@ pub fn orphans_in(
     snapshot: Option<BoardState>,
     journal: impl IntoIterator<Item = Record>,
 ) -> Vec<Orphan> {
-    let fits = |c: &Cell| grid.room(&c.room).is_some() && grid.slot(&c.slot).is_some();
+    // The grid the data was written on: the config's, until a snapshot or
+    // a `grid` line of the journal carries the live one.
+    let mut grid = grid.clone();
+    let fits = |grid: &Grid, c: &Cell| grid.room(&c.room).is_some() && grid.slot(&c.slot).is_some();
     let mut sessions: BTreeMap<SessionId, (String, Cell)> = BTreeMap::new();
     let mut locks: Vec<Cell> = Vec::new();
     let mut rev = 0;
     if let Some(snap) = snapshot {
         rev = snap.rev;
+        if let Some(live) = snap.grid {
+            grid = live;
+        }
         for s in snap.sessions {
             let cell = s.cell();
             sessions.insert(s.id, (s.title.as_str().to_owned(), cell));
@@ -161,7 +167,7 @@ pub fn orphans_in(
             continue;
         }
         let mut note = |session: Option<(SessionId, String)>, cell: Cell| {
-            if !fits(&cell) {
+            if !fits(&grid, &cell) {
                 past.push(Orphan {
                     session,
                     cell,
@@ -224,6 +230,11 @@ pub fn orphans_in(
                 note(None, cell.clone());
                 locks.retain(|c| c != &cell);
             }
+            Change::Grid { rooms, slots } => {
+                // Decided on the board of its time: what it orphans is
+                // judged at the end, against the last grid.
+                grid = Grid { rooms, slots };
+            }
             Change::Opened { .. }
             | Change::Announced { .. }
             | Change::Voted { .. }
@@ -232,18 +243,23 @@ pub fn orphans_in(
     }
     let mut found: Vec<Orphan> = sessions
         .into_iter()
-        .filter(|(_, (_, cell))| !fits(cell))
+        .filter(|(_, (_, cell))| !fits(&grid, cell))
         .map(|(id, (title, cell))| Orphan {
             session: Some((id, title)),
             cell,
             current: true,
         })
         .collect();
-    found.extend(locks.into_iter().filter(|c| !fits(c)).map(|cell| Orphan {
-        session: None,
-        cell,
-        current: true,
-    }));
+    found.extend(
+        locks
+            .into_iter()
+            .filter(|c| !fits(&grid, c))
+            .map(|cell| Orphan {
+                session: None,
+                cell,
+                current: true,
+            }),
+    );
     for p in past {
         if !found
             .iter()
