@@ -76,10 +76,36 @@ pub fn ends_at(event: &EventConfig) -> Option<Timestamp> {
         .max()
 }
 
-/// The state of an event at `now`: its config's days and slots, and whether
-/// its board was closed for good.
+/// The end of the last slot of `grid` in `tz`: [`ends_at`] for a board
+/// whose grid organisers changed (a delayed afternoon ends later).
+pub fn grid_ends_at(tz: &jiff::tz::TimeZone, grid: &Grid) -> Option<Timestamp> {
+    grid.slots
+        .iter()
+        .filter_map(|s| s.day.to_datetime(s.end).to_zoned(tz.clone()).ok())
+        .map(|z| z.timestamp())
+        .max()
+}
+
+/// The state of an event at `now`: its board's days and slots (the
+/// config's, or the grid organisers made of them), and whether its board
+/// was closed for good.
 pub fn state(event: &EventConfig, board: &Board, now: Timestamp) -> State {
-    state_of(event, board.is_ended(), now)
+    if !board.grid_changed() {
+        return state_of(event, board.is_ended(), now);
+    }
+    let grid = board.grid();
+    let start = grid
+        .days()
+        .first()
+        .and_then(|d| d.to_zoned(event.tz()).ok())
+        .map(|z| z.timestamp());
+    if board.is_ended() || grid_ends_at(&event.tz(), grid).is_some_and(|end| now >= end) {
+        State::Ended
+    } else if start.is_some_and(|start| now < start) {
+        State::Upcoming
+    } else {
+        State::Live
+    }
 }
 
 /// [`state`] when only the board's `ended` flag is at hand.

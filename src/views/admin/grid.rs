@@ -15,13 +15,13 @@ use crate::views::FormReqs;
 pub(super) fn grid(lang: Lang, event: &EventConfig, board: &Board, reqs: &FormReqs) -> Markup {
     let g = board.grid();
     html! {
-        @for day in &event.days {
-            @let slots: Vec<&Slot> = g.slots.iter().filter(|s| s.day == day.date).collect();
+        @for date in g.days() {
+            @let slots: Vec<&Slot> = g.slots.iter().filter(|s| s.day == date).collect();
             @if !slots.is_empty() {
                 div class="grid-scroll" role="region" tabindex="0"
-                    aria-label={ (lang.t("Grid of ", "Grille du ")) (day_short(lang, day.date)) } {
+                    aria-label={ (lang.t("Grid of ", "Grille du ")) (day_short(lang, date)) } {
                     table class="grid admin-grid" {
-                        caption { (day_short(lang, day.date)) }
+                        caption { (day_short(lang, date)) }
                         thead {
                             tr {
                                 th scope="col" { (lang.t("Time", "Horaire")) }
