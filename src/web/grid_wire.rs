@@ -57,18 +57,23 @@ fn needed(op: &str, key: &str, v: Option<String>) -> Result<String, Rejection> {
     v.ok_or_else(|| invalid(format!("{op}: missing field `{key}`")))
 }
 
+/// A whole number, or its digits as text (what an HTML form sends).
+fn number<T: std::str::FromStr + TryFrom<i64>>(v: &Value) -> Option<T> {
+    match v {
+        Value::Number(n) => n.as_i64().and_then(|n| T::try_from(n).ok()),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
 fn capacity(op: &str, fields: &Map<String, Value>) -> Result<Option<u32>, Rejection> {
     match fields.get("capacity") {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => v
-            .as_u64()
-            .and_then(|n| u32::try_from(n).ok())
-            .map(Some)
-            .ok_or_else(|| {
-                invalid(format!(
-                    "{op}: capacity must be a whole number from 0 to 100000"
-                ))
-            }),
+        Some(v) => number::<u32>(v).map(Some).ok_or_else(|| {
+            invalid(format!(
+                "{op}: capacity must be a whole number from 0 to 100000"
+            ))
+        }),
     }
 }
 
@@ -134,7 +139,7 @@ pub fn command(op: &str, value: &Value) -> Result<Command, Rejection> {
             let from = needed(op, "from", text(op, &top, "from")?)?;
             let minutes = top
                 .get("minutes")
-                .and_then(Value::as_i64)
+                .and_then(number::<i64>)
                 .filter(|m| (-240..=240).contains(m))
                 .ok_or_else(|| {
                     invalid(format!(
@@ -187,6 +192,15 @@ mod tests {
         assert!(reject(json!({"op":"shift_slots","from":"x","minutes":300})).contains("-240"));
         assert!(reject(json!({"op":"shift_slots","minutes":5})).contains("from"));
         assert!(reject(json!({"op":"remove_room","room":3})).contains("room"));
+    }
+
+    #[test]
+    fn a_form_sends_numbers_as_text() {
+        assert_eq!(
+            command("shift_slots", &json!({"from":"a","minutes":"15"})).unwrap(),
+            command("shift_slots", &json!({"from":"a","minutes":15})).unwrap()
+        );
+        assert!(command("add_room", &json!({"room":"c","name":"C","capacity":"4"})).is_ok());
     }
 
     #[test]

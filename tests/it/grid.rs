@@ -293,3 +293,61 @@ async fn undo_puts_the_grid_back() {
     assert_eq!(v["code"], "undone", "{v}");
     assert_eq!(slot(&board_json(&camp).await, "sat-1030")["start"], "10:30");
 }
+
+#[tokio::test]
+async fn the_admin_page_delays_from_a_slot_with_a_plain_form() {
+    let camp = TestServer::start().await;
+    let org = organiser_login(&camp).await;
+    let page = request(&camp, "/e/camp/admin")
+        .cookie(Some(&org.cookie))
+        .lang("en")
+        .get()
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("action=\"/e/camp/admin/shift_slots\"")
+            && page.contains("name=\"minutes\" value=\"15\"")
+            && page.contains("name=\"minutes\" value=\"-5\""),
+        "the delay buttons are forms"
+    );
+    let r = request(&camp, "/e/camp/admin/shift_slots")
+        .cookie(Some(&org.cookie))
+        .lang("en")
+        .post_form(&[("from", "sat-1030"), ("minutes", "15")])
+        .await;
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+    let to = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(to.ends_with("notice=ack"), "{to}");
+    let board = board_json(&camp).await;
+    assert_eq!(slot(&board, "sat-1030")["start"], "10:45");
+    assert_eq!(slot(&board, "sat-1130")["start"], "11:45");
+    // The page now shows the new times.
+    let page = request(&camp, "/e/camp/admin")
+        .cookie(Some(&org.cookie))
+        .lang("en")
+        .get()
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("10:45–11:30"),
+        "the admin grid shows the delay"
+    );
+    let wall = request(&camp, "/e/camp/wall")
+        .get()
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(wall.contains("10:45"), "the wall shows the delay");
+    // Without a login: no change.
+    let r = request(&camp, "/e/camp/admin/shift_slots")
+        .cookie(None)
+        .accept("application/json")
+        .post_form(&[("from", "sat-1030"), ("minutes", "5")])
+        .await;
+    assert!(r.status().is_client_error(), "{}", r.status());
+}
