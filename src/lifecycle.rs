@@ -297,6 +297,64 @@ pub fn orphans_in(
     found
 }
 
+/// When the live grid (changed by organisers, from the journal) is not the
+/// config's: a warning naming both, what differs, and that the live one
+/// wins. `None` when they agree. Never a reason to stop.
+pub fn grid_drift(place: &str, config: &Grid, live: &Grid) -> Option<String> {
+    if config == live {
+        return None;
+    }
+    let mut diffs = Vec::new();
+    for r in &live.rooms {
+        match config.room(&r.id) {
+            None => diffs.push(format!("room {:?} was added", r.id.as_str())),
+            Some(c) if c != r => diffs.push(format!(
+                "room {:?} is {:?} ({}) in the config, {:?} ({}) live",
+                r.id.as_str(),
+                c.name,
+                c.capacity,
+                r.name,
+                r.capacity
+            )),
+            Some(_) => {}
+        }
+    }
+    for r in config.rooms.iter().filter(|r| live.room(&r.id).is_none()) {
+        diffs.push(format!("room {:?} was removed", r.id.as_str()));
+    }
+    let when = |s: &crate::board::Slot| {
+        format!(
+            "{} {}-{}",
+            s.day,
+            crate::board::hhmm(s.start),
+            crate::board::hhmm(s.end)
+        )
+    };
+    for s in &live.slots {
+        match config.slot(&s.id) {
+            None => diffs.push(format!("slot {:?} ({}) was added", s.id.as_str(), when(s))),
+            Some(c) if c != s => diffs.push(format!(
+                "slot {:?} is {} in the config, {} live",
+                s.id.as_str(),
+                when(c),
+                when(s)
+            )),
+            Some(_) => {}
+        }
+    }
+    for s in config.slots.iter().filter(|s| live.slot(&s.id).is_none()) {
+        diffs.push(format!("slot {:?} was removed", s.id.as_str()));
+    }
+    if diffs.is_empty() {
+        diffs.push("the order of rooms or slots differs".into());
+    }
+    Some(format!(
+        "the grid of {place} was changed live by its organisers and differs from config.toml's \
+         ({}); the live grid is used; copy it into config.toml to make them agree",
+        diffs.join("; ")
+    ))
+}
+
 /// The start-up error for orphans: what sits where (`place` names the
 /// event's folder), what is missing from the config, and the two ways out.
 pub fn orphan_message(place: &str, grid: &Grid, orphans: &[Orphan]) -> String {

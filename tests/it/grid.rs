@@ -351,3 +351,40 @@ async fn the_admin_page_delays_from_a_slot_with_a_plain_form() {
         .await;
     assert!(r.status().is_client_error(), "{}", r.status());
 }
+
+#[tokio::test]
+async fn check_config_warns_when_the_live_grid_differs_and_still_says_ok() {
+    let mut camp = TestServer::start().await;
+    let mut org = camp.organiser().await;
+    org.command(json!({"op":"shift_slots","from":"sat-1130","minutes":15}))
+        .await
+        .expect_ack();
+    org.command(
+        json!({"op":"add_room","room":{"id":"cafeteria","name":"Cafétéria","capacity":40}}),
+    )
+    .await
+    .expect_ack();
+    drop(org);
+    camp.stop().await;
+    let path = camp.data.path().join("slotboard.toml");
+    std::fs::write(&path, config_text(camp.data.path(), "")).unwrap();
+    let out = slotboard_command()
+        .args(["check-config", "--config"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "a warning, not a failure: {err}");
+    for part in [
+        "warning",
+        "\"cafeteria\" was added",
+        "\"sat-1130\" is 2037-12-05 11:30-12:15 in the config, 2037-12-05 11:45-12:30 live",
+        "the live grid is used",
+    ] {
+        assert!(err.contains(part), "{part:?} missing from: {err}");
+    }
+    // And the server starts on the live grid (a session in the new room too).
+    camp.start_again().await;
+    let w = fresh_welcome(&camp).await;
+    assert_eq!(w["rooms"].as_array().unwrap().len(), 5);
+}
