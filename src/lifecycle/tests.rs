@@ -191,3 +191,55 @@ fn a_session_in_a_room_the_grid_lacks_is_an_orphan_named_in_the_message() {
         "an empty folder has none"
     );
 }
+
+#[test]
+fn a_session_in_a_room_added_live_is_no_orphan_and_the_drift_is_named() {
+    let e = event("Europe/Paris", &[("2026-12-05", &[("09:30", "10:15")])]);
+    let mut board = Board::new(e.grid());
+    let orga = Actor {
+        id: ParticipantId::from("p_orga"),
+        role: Role::Organiser,
+    };
+    let limits = Limits::default();
+    let add = Command::Grid(crate::board::GridOp::AddRoom {
+        room: crate::board::Room {
+            id: RoomId::from("atelier"),
+            name: "Atelier".into(),
+            capacity: 5,
+        },
+    });
+    let claim = Command::Claim {
+        cell: Cell {
+            slot: SlotId::from("s0"),
+            room: RoomId::from("atelier"),
+        },
+        title: Title::parse("Rust & WebSockets", &limits).unwrap(),
+        host: Host::parse("Maël", &limits).unwrap(),
+        description: Description::empty(),
+        tags: Tags::default(),
+    };
+    let records: Vec<Record> = [add, claim]
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Record {
+            rev: i as u64 + 1,
+            change: board.execute(&orga, c).unwrap(),
+            at: "2026-12-05T08:00:00Z".into(),
+            by: Some(orga.id.clone()),
+            req: None,
+        })
+        .collect();
+    let grid = e.grid();
+    assert!(
+        orphans_in(&grid, None, records.clone()).is_empty(),
+        "journal"
+    );
+    assert!(
+        orphans_in(&grid, Some(board.state()), []).is_empty(),
+        "snapshot"
+    );
+    let warning = grid_drift("data/events/camp", &grid, board.grid()).unwrap();
+    assert!(warning.contains("room \"atelier\" was added"), "{warning}");
+    assert!(warning.contains("data/events/camp"), "{warning}");
+    assert_eq!(grid_drift("x", &grid, &grid), None);
+}
