@@ -388,3 +388,39 @@ async fn check_config_warns_when_the_live_grid_differs_and_still_says_ok() {
     let w = fresh_welcome(&camp).await;
     assert_eq!(w["rooms"].as_array().unwrap().len(), 5);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_after_grid_changes_replays_them_from_the_journal() {
+    let site = Site::new("", "");
+    let server = site.start(&[], None).await;
+    let mut org = Client::join(&server.ws_url(), Cmd::hello_organiser()).await;
+    let mut alice = Client::join(&server.ws_url(), Cmd::hello()).await;
+    org.command(
+        json!({"op":"add_room","room":{"id":"cafeteria","name":"Cafétéria","capacity":40}}),
+    )
+    .await
+    .expect_ack();
+    let s = alice
+        .claim_ok("sat-1130", "cafeteria", "Seventh room")
+        .await;
+    org.command(json!({"op":"shift_slots","from":"sat-1030","minutes":15}))
+        .await
+        .expect_ack();
+    server.kill();
+    assert!(
+        !site.event_dir().join("snapshot.json").exists()
+            || !std::fs::read_to_string(site.event_dir().join("snapshot.json"))
+                .unwrap()
+                .contains("cafeteria"),
+        "the grid changes are only in the journal"
+    );
+    let server = site.start(&[], None).await;
+    let w = Client::join(&server.ws_url(), Cmd::hello_viewer())
+        .await
+        .welcome;
+    assert_eq!(w["rev"], 3);
+    assert_eq!(w["rooms"][4]["id"], "cafeteria");
+    assert_eq!(slot(&w, "sat-1130")["start"], "11:45");
+    assert!(w["sessions"].to_string().contains(&s));
+    server.kill();
+}
