@@ -436,6 +436,8 @@
         return { op, rev: Number(v("rev")) };
       case "set_open":
         return { op, open: v("open") === "true" };
+      case "shift_slots":
+        return { op, from: v("from"), minutes: Number(v("minutes")) };
       case "announce":
         return { op, text: submitter && submitter.name === "clear" ? "" : v("text") };
       default:
@@ -591,6 +593,32 @@
     c.textContent = S.conn[status] || status;
   }
 
+  // When organisers change the grid, the rows, columns and forms of the
+  // page are the server's again: fetched from this very page (the times are
+  // the server's, nothing is computed here), then drawn from the live state.
+  let regridding = null;
+  function regrid() {
+    if (regridding) return;
+    regridding = fetch(location.pathname, { cache: "no-store", credentials: "same-origin" })
+      .then((r) => (r.ok ? r.text() : Promise.reject(new Error("status " + r.status))))
+      .then((text) => {
+        const doc = new DOMParser().parseFromString(text, "text/html");
+        for (const id of ["admin-grid", "tools"]) {
+          const fresh = doc.getElementById(id);
+          const here = document.getElementById(id);
+          if (fresh && here) here.replaceWith(document.importNode(fresh, true));
+        }
+        const data = doc.getElementById("admin-data");
+        if (data) D.slots = JSON.parse(data.textContent).slots || D.slots;
+        for (const td of document.querySelectorAll("td[data-slot][data-room]")) delete td._sig;
+        render();
+      })
+      .catch(() => {})
+      .finally(() => {
+        regridding = null;
+      });
+  }
+
   const live = new SlotboardLive({
     slug,
     role: "organiser",
@@ -605,6 +633,7 @@
       if (ch.kind === "claimed" || ch.kind === "edited") titles.set(ch.session.id, ch.session.title);
       if (ch.kind === "restored") remember(ch.sessions);
       if (mode && !findSession(mode.session)) mode = null;
+      if (ch.kind === "grid") regrid();
       render();
       addAudit(f);
       // A vote never changes what undo would do.

@@ -97,6 +97,10 @@
         }
         break;
       }
+      case "grid": // the whole grid after an organiser's grid op
+        state.rooms = change.rooms;
+        state.slots = change.slots;
+        break;
       case "ended": // extension: closed for good
         state.event.ended = true;
         break;

@@ -7,7 +7,11 @@
 //   every 30 s besides: it computes no phase, no day, no timezone.
 // - Rotates the pages of a day that does not fit on one screen.
 // - Keeps the screen awake (Wake Lock) and shows #stale while disconnected.
-// All text is set with textContent; nothing from the network becomes HTML.
+// - When organisers change the grid (a `grid` change, or a welcome of
+//   another shape), fetches this page again and takes its programme and its
+//   timeline: the times and phases stay the server's, without a reload.
+// All text is set with textContent; the only HTML taken is this page's own,
+// from the same server.
 (function () {
   "use strict";
 
@@ -23,7 +27,7 @@
   root.querySelectorAll("td[data-slot][data-room]").forEach((td) => {
     cells.set(td.dataset.slot + SEP + td.dataset.room, td);
   });
-  const slots = data.slots;
+  let slots = data.slots;
 
   const $ = (id) => document.getElementById(id);
   const conn = $("conn");
@@ -111,6 +115,44 @@
     const rooms = (state.rooms || []).map((r) => r.id).join(SEP);
     const ids = (state.slots || []).map((s) => s.id).sort().join(SEP);
     return rooms === data.rooms.join(SEP) && ids === slots.map((s) => s.id).sort().join(SEP);
+  }
+  // The programme of the page as the server renders it now: its days, rows
+  // and cells, and the timeline of its phases.
+  let regridding = null;
+  function regrid() {
+    if (regridding) return regridding;
+    regridding = fetch(location.href, { cache: "no-store" })
+      .then((r) => {
+        if (!r.ok) throw new Error("status " + r.status);
+        return r.text();
+      })
+      .then((text) => {
+        const doc = new DOMParser().parseFromString(text, "text/html");
+        const main = doc.querySelector(".wall-main");
+        const fresh = doc.getElementById("wall-data");
+        const here = root.querySelector(".wall-main");
+        if (!main || !fresh || !here) throw new Error("not a wall page");
+        const next = JSON.parse(fresh.textContent);
+        here.replaceChildren(...Array.from(main.childNodes).map((n) => document.importNode(n, true)));
+        data.rooms = next.rooms;
+        data.slots = next.slots;
+        data.timeline = next.timeline;
+        slots = data.slots;
+        cells.clear();
+        root.querySelectorAll("td[data-slot][data-room]").forEach((td) => {
+          cells.set(td.dataset.slot + SEP + td.dataset.room, td);
+        });
+        shownDay = undefined;
+        firstRender = true;
+        render(live.state);
+        tick();
+        scheduleTick();
+      })
+      .catch(() => reloadWhenReady())
+      .finally(() => {
+        regridding = null;
+      });
+    return regridding;
   }
   function reloadWhenReady() {
     fetch(location.href, { cache: "no-store" })
@@ -224,10 +266,11 @@
     slug: data.slug,
     role: "viewer",
     onState: (state) => {
-      if (!sameShape(state)) reloadWhenReady();
+      if (!sameShape(state)) regrid();
       render(state);
     },
     onEvent: (frame, state) => {
+      if (frame.change && frame.change.kind === "grid") regrid();
       render(state);
       if (frame.at) setLastChange(frame.at);
     },

@@ -281,6 +281,13 @@ fn check_config(args: &ConfigArgs) -> ExitCode {
         plural(config.events.len(), "event"),
         events.join("; ")
     );
+    // A grid changed live by organisers wins over the file: say so.
+    for e in &config.events {
+        let dir = config.server.data_dir.join("events").join(&e.slug);
+        if let Some(warning) = slotboard::store::orphans::drift(&dir, e) {
+            eprintln!("slotboard: warning: event {:?}: {warning}", e.slug);
+        }
+    }
     ExitCode::SUCCESS
 }
 

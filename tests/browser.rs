@@ -10,6 +10,8 @@ mod kit;
 mod bulk;
 #[path = "browser/flood.rs"]
 mod flood;
+#[path = "browser/grid.rs"]
+mod grid;
 #[path = "browser/harness.rs"]
 mod harness;
 #[path = "browser/pages.rs"]

@@ -6,7 +6,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Board, Cell, Change, Inconsistent, ParticipantId, Session, SessionId, cell};
+use super::{
+    Board, Cell, Change, Grid, Inconsistent, ParticipantId, Session, SessionId, cell, grid_ops,
+};
 
 impl Board {
     /// Applies a change and adds one to `rev`. A change from [`Board::decide`]
@@ -94,6 +96,13 @@ impl Board {
                 }
             }
             Change::Ended {} => self.ended = true,
+            Change::Grid { rooms, slots } => {
+                self.grid = Grid {
+                    rooms: rooms.clone(),
+                    slots: slots.clone(),
+                };
+                self.grid_live = true;
+            }
         }
         self.rev += 1;
         Ok(())
@@ -184,6 +193,16 @@ impl Board {
                 }
             }
             Change::Restored { sessions, voters } => self.check_restored(sessions, voters)?,
+            Change::Grid { rooms, slots } => {
+                let grid = Grid {
+                    rooms: rooms.clone(),
+                    slots: slots.clone(),
+                };
+                let cells = self.cells.keys().chain(self.locks.iter());
+                if let Some(why) = grid_ops::grid_problem(&grid, cells) {
+                    return Err(Inconsistent(why));
+                }
+            }
             Change::Voted {
                 session,
                 votes,

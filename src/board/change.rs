@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::{ParticipantId, RoomId, Session, SessionId, SlotId};
+use super::{ParticipantId, Room, RoomId, Session, SessionId, Slot, SlotId};
 
 /// An accepted change: the only way a board moves. Its JSON form is the
 /// `change` of the wire `event` and of each journal line.
@@ -71,4 +71,10 @@ pub enum Change {
     /// The event is over for good (an organiser's `end`, or the server when
     /// the last slot has passed): nothing changes after this one.
     Ended {},
+    /// The grid after an organiser's grid op (`add_room`, `shift_slots`, ...):
+    /// the whole of it, in display order. Sessions and locks keep their ids.
+    Grid {
+        rooms: Vec<Room>,
+        slots: Vec<Slot>,
+    },
 }

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Announcement, Cell, Description, Host, ParticipantId, Session, SessionId, Tags, Title,
+    Announcement, Cell, Description, GridOp, Host, ParticipantId, Session, SessionId, Tags, Title,
 };
 
 /// What an actor may do.
@@ -109,6 +109,8 @@ pub enum Command {
     /// Organisers only: closes the event for good. After it the board
     /// refuses every command with `ended`.
     End,
+    /// Organisers only: a change of the grid (`grid_ops.rs`).
+    Grid(GridOp),
 }
 
 impl Command {
@@ -130,6 +132,7 @@ impl Command {
             Command::RemoveClaimsSince { .. } => "remove_claims_since",
             Command::RestoreAll { .. } => "restore_all",
             Command::End => "end",
+            Command::Grid(op) => op.op(),
         }
     }
 }

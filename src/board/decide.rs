@@ -232,6 +232,10 @@ impl Board {
                 self.check_organiser(actor, "close the event for good")?;
                 Ok(Change::Ended {})
             }
+            Command::Grid(op) => {
+                self.check_organiser(actor, "change the rooms and slots")?;
+                self.decide_grid(op)
+            }
         }
     }
 

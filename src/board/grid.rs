@@ -1,7 +1,7 @@
 //! The shape of the wall: its rooms, its time slots, and the grid of both.
 //!
-//! A grid comes from the config and is fixed for the life of a board; it is
-//! its own file because the rules ask it only one question (is this cell on
+//! A grid starts as the config's and changes only by a `grid` change
+//! (`grid_ops.rs`); it is its own file because the rules ask it only one question (is this cell on
 //! the board?) while the pages, exports and schedule questions read it whole.
 
 use jiff::civil::{Date, Time};
@@ -31,7 +31,7 @@ pub struct Slot {
     pub end: Time,
 }
 
-/// The shape of the wall: rooms by slots. Fixed for the life of a board.
+/// The shape of the wall: rooms by slots.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Grid {
     pub rooms: Vec<Room>,
@@ -45,6 +45,15 @@ impl Grid {
 
     pub fn slot(&self, id: &SlotId) -> Option<&Slot> {
         self.slots.iter().find(|s| &s.id == id)
+    }
+
+    /// The days that have slots, in order: the days to show (a slot on a
+    /// new date adds a day).
+    pub fn days(&self) -> Vec<Date> {
+        let mut days: Vec<Date> = self.slots.iter().map(|s| s.day).collect();
+        days.sort();
+        days.dedup();
+        days
     }
 
     pub(super) fn has_cell(&self, cell: &Cell) -> bool {

@@ -10,7 +10,7 @@
 //! runtime, no web framework. It cannot fail except by saying no.
 //!
 //! The files, by concern: `ids` (the names of things and the cell), `grid`
-//! (rooms, slots), `civil` (a slot's day and times as text), `session`, `command` (roles, actors, commands), `change`,
+//! (rooms, slots), `grid_ops` (the grid changed on the day), `civil` (a slot's day and times as text), `session`, `command` (roles, actors, commands), `change`,
 //! `reject` (codes, rejections, inconsistencies), `state` (the board, its
 //! snapshot and restore), `decide` (the rules), `bulk` (removing in bulk and
 //! its undo), `apply` (moving the board);
@@ -25,6 +25,7 @@ mod civil;
 mod command;
 mod decide;
 mod grid;
+pub mod grid_ops;
 mod ids;
 pub mod labels;
 mod reject;
@@ -36,6 +37,8 @@ pub mod undo;
 
 #[cfg(test)]
 mod cap_tests;
+#[cfg(test)]
+mod grid_ops_tests;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
@@ -51,6 +54,7 @@ pub use change::Change;
 pub use civil::hhmm;
 pub use command::{Actor, Command, Role};
 pub use grid::{Grid, Room, Slot};
+pub use grid_ops::GridOp;
 pub use ids::{Cell, ParticipantId, RoomId, SessionId, SlotId};
 pub use reject::{Inconsistent, RejectCode, Rejection};
 pub use session::Session;

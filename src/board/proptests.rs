@@ -448,6 +448,9 @@ fn check_permitted(before: &Board, actor: &Actor, change: &Change) -> Result<(),
         Change::Ended {} => {
             prop_assert!(organiser, "end by {:?}", actor);
         }
+        Change::Grid { .. } => {
+            prop_assert!(organiser, "grid change by {:?}", actor);
+        }
         Change::Removed { sessions } => {
             prop_assert!(organiser, "bulk removal by {:?}", actor);
             prop_assert!(!sessions.is_empty());
@@ -533,6 +536,10 @@ fn check_effect(before: &Board, after: &Board, change: &Change) -> Result<(), Te
             prop_assert_eq!(after.session(session).unwrap().votes, *votes)
         }
         Change::Ended {} => prop_assert!(after.is_ended() && !before.is_ended()),
+        Change::Grid { rooms, slots } => {
+            prop_assert_eq!(&after.grid().rooms, rooms);
+            prop_assert_eq!(&after.grid().slots, slots);
+        }
         Change::Removed { sessions } => {
             for id in sessions {
                 prop_assert!(after.session(id).is_none());

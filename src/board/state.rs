@@ -28,9 +28,13 @@ pub struct Board {
     /// of the event from its config, not state: never persisted, and not
     /// checked on replay (`apply`), only by `decide`.
     pub(super) session_cap: Option<u32>,
+    /// Whether a `grid` change replaced the starting grid (the config's):
+    /// then the grid is state, and goes into the snapshot.
+    pub(super) grid_live: bool,
 }
 
-/// The persisted part of a board (the grid comes from the config).
+/// The persisted part of a board. The grid comes from the config until an
+/// organiser changes it; from then on it is here.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardState {
     pub rev: u64,
@@ -42,6 +46,10 @@ pub struct BoardState {
     /// Closed for good; absent (false) in snapshots written before it existed.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub ended: bool,
+    /// The live grid, once a `grid` change replaced the config's; absent in
+    /// snapshots of a board whose grid never changed (and in older ones).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grid: Option<Grid>,
 }
 
 impl Board {
@@ -58,6 +66,7 @@ impl Board {
             voters: BTreeMap::new(),
             ended: false,
             session_cap: None,
+            grid_live: false,
         }
     }
 
@@ -80,6 +89,12 @@ impl Board {
 
     pub fn grid(&self) -> &Grid {
         &self.grid
+    }
+
+    /// Whether organisers changed the grid (then it may differ from the
+    /// config's, and the board's grid wins).
+    pub fn grid_changed(&self) -> bool {
+        self.grid_live
     }
 
     /// The revision: the number of changes applied since the board began.
@@ -139,12 +154,17 @@ impl Board {
             locks: self.locks.iter().cloned().collect(),
             voters: self.voters.clone(),
             ended: self.ended,
+            grid: self.grid_live.then(|| self.grid.clone()),
         }
     }
 
     /// Rebuilds a board from a snapshot, checking that it fits the grid.
+    /// `grid` is the starting grid (the config's); a snapshot that carries
+    /// a live grid replaces it.
     pub fn restore(grid: Grid, state: BoardState) -> Result<Self, Inconsistent> {
-        let mut board = Board::new(grid);
+        let live = state.grid.is_some();
+        let mut board = Board::new(state.grid.unwrap_or(grid));
+        board.grid_live = live;
         board.rev = state.rev;
         board.open = state.open;
         board.announcement = state.announcement;
@@ -153,7 +173,7 @@ impl Board {
             let cell = s.cell();
             if !board.grid.has_cell(&cell) {
                 return Err(Inconsistent(format!(
-                    "session {} ({:?}) sits in slot {:?} / room {:?}, which the config no longer has",
+                    "session {} ({:?}) sits in slot {:?} / room {:?}, which the grid no longer has",
                     s.id,
                     s.title.as_str(),
                     s.slot.as_str(),
@@ -186,7 +206,7 @@ impl Board {
         for cell in state.locks {
             if !board.grid.has_cell(&cell) {
                 return Err(Inconsistent(format!(
-                    "a lock on slot {:?} / room {:?}, which the config no longer has",
+                    "a lock on slot {:?} / room {:?}, which the grid no longer has",
                     cell.slot.as_str(),
                     cell.room.as_str()
                 )));

@@ -20,11 +20,16 @@
 //! - a session in a locked cell (organisers may lock a taken cell) that is
 //!   moved out or removed cannot come back: the lock refuses it, as it would
 //!   refuse anyone;
+//! - a grid change comes back as the whole grid before it
+//!   ([`GridOp::SetGrid`]), refused while a session or lock sits in a cell
+//!   that grid lacks;
 //! - `rev` grows by one per change, undo included.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Announcement, Board, Cell, Change, Command, Limits, ParticipantId, RoomId, SlotId};
+use super::{
+    Announcement, Board, Cell, Change, Command, GridOp, Limits, ParticipantId, RoomId, SlotId,
+};
 
 /// What undo makes of one change, judged on the board before it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,6 +69,7 @@ pub fn is_moderation(before: &Board, by: Option<&ParticipantId>, change: &Change
         | Change::Opened { .. }
         | Change::Announced { .. }
         | Change::Removed { .. }
+        | Change::Grid { .. }
         | Change::Ended {} => true,
         Change::Moved { session, .. } | Change::Released { session } => {
             before.session(session).map(|s| &s.owner) != by
@@ -119,6 +125,11 @@ pub fn inverse(before: &Board, change: &Change) -> Option<Command> {
                 voters,
             }
         }
+        // The grid as it was; refused (and so not undone) while a session
+        // or a lock sits in a cell it lacks.
+        Change::Grid { .. } => Command::Grid(GridOp::SetGrid {
+            grid: before.grid().clone(),
+        }),
         Change::Claimed { .. }
         | Change::Edited { .. }
         | Change::Voted { .. }

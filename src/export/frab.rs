@@ -53,7 +53,7 @@ fn schedule<'a>(
     let bounds = |slots: &[&Slot]| {
         let times: Vec<_> = slots
             .iter()
-            .filter_map(|s| event.slot_times(s.id.as_str()))
+            .filter_map(|s| super::slot_times(event, s))
             .collect();
         let start = times.iter().map(|(s, _)| s).min().map(super::rfc3339_local);
         let end = times.iter().map(|(_, e)| e).max().map(super::rfc3339_local);
@@ -64,7 +64,7 @@ fn schedule<'a>(
         .grid()
         .slots
         .iter()
-        .filter_map(|s| event.slot_times(s.id.as_str()))
+        .filter_map(|s| super::slot_times(event, s))
         .map(|(s, e)| super::minutes_between(&s, &e))
         .filter(|m| *m > 0)
         .min()

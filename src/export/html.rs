@@ -135,7 +135,7 @@ fn day_section(
                     @for slot in slots {
                         tr {
                             th scope="row" class="time" {
-                                @if let Some((start, end)) = event.slot_times(slot.id.as_str()) {
+                                @if let Some((start, end)) = super::slot_times(event, slot) {
                                     (start.strftime("%H:%M").to_string()) "–" (end.strftime("%H:%M").to_string())
                                 } @else {
                                     (hhmm(slot.start)) "–" (hhmm(slot.end))

@@ -46,7 +46,7 @@ struct Placed<'a> {
 }
 
 /// The sessions of a board in programme order: by day, start, then the
-/// rooms' order in the config. A session whose slot or room the config no
+/// rooms' order in the grid. A session whose slot or room the grid no
 /// longer knows is left out (the board refuses such a state at start).
 fn programme<'a>(event: &EventConfig, board: &'a Board, labels: &'a [String]) -> Vec<Placed<'a>> {
     let grid = board.grid();
@@ -55,7 +55,7 @@ fn programme<'a>(event: &EventConfig, board: &'a Board, labels: &'a [String]) ->
         .filter_map(|session| {
             let slot = grid.slot(&session.slot)?;
             let index = grid.rooms.iter().position(|r| r.id == session.room)?;
-            let (start, end) = event.slot_times(slot.id.as_str())?;
+            let (start, end) = slot_times(event, slot)?;
             Some((
                 index,
                 Placed {
@@ -119,10 +119,18 @@ fn default_stamp(event: &EventConfig, board: &Board) -> Timestamp {
         .grid()
         .slots
         .iter()
-        .filter_map(|s| event.slot_times(s.id.as_str()))
+        .filter_map(|s| slot_times(event, s))
         .map(|(start, _)| start.timestamp())
         .min()
         .unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+/// When a slot of the board starts and ends in the event's timezone: the
+/// board's grid (changed on the day, perhaps), not the config's. A time in a
+/// daylight-saving gap is moved forward, as clocks do.
+fn slot_times(event: &EventConfig, slot: &Slot) -> Option<(Zoned, Zoned)> {
+    let at = |t| slot.day.to_datetime(t).to_zoned(event.tz()).ok();
+    Some((at(slot.start)?, at(slot.end)?))
 }
 
 /// `HH:MM` of a duration in minutes (`00:45`, `01:30`).

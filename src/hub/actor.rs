@@ -258,10 +258,12 @@ impl Hub {
 
     /// Whether the clock has ended the event but its board does not say so yet.
     fn end_is_due(&self) -> bool {
-        !self.board.is_ended()
-            && self
-                .ends_at
-                .is_some_and(|end| self.options.clock.now() >= end)
+        let ends_at = if self.board.grid_changed() {
+            crate::lifecycle::grid_ends_at(&self.tz, self.board.grid())
+        } else {
+            self.ends_at
+        };
+        !self.board.is_ended() && ends_at.is_some_and(|end| self.options.clock.now() >= end)
     }
 
     fn send_presence(&mut self) {

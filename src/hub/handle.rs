@@ -88,6 +88,7 @@ impl EventHandle {
         }
         let hub = Hub {
             ends_at: crate::lifecycle::ends_at(&config),
+            tz: config.tz(),
             ended: ended_tx,
             head: EventHead::of(&config),
             board: loaded.board,

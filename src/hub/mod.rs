@@ -216,8 +216,11 @@ struct Counters {
 
 struct Hub {
     head: EventHead,
-    /// When the last slot ends: the hub journals the event's end then.
+    /// When the last slot of the config's grid ends: the hub journals the
+    /// event's end then (or at the end of the live grid, once organisers
+    /// changed it: [`crate::lifecycle::grid_ends_at`] in `tz`).
     ends_at: Option<jiff::Timestamp>,
+    tz: jiff::tz::TimeZone,
     ended: watch::Sender<bool>,
     board: Board,
     /// `None` only while a blocking write has it.

@@ -4,7 +4,9 @@
 //! When the store cannot replay a folder because sessions or locks sit in
 //! rooms or slots the config no longer has, this reads the snapshot and the
 //! journal once more and lets `lifecycle` name every such session (id,
-//! title, slot, room) and say how to fix the config.
+//! title, slot, room) and say how to fix the config. Once organisers
+//! changed the grid live, the data is judged against that grid, and a config
+//! that differs from it gets a warning ([`drift`]), never a refusal.
 
 use std::path::Path;
 
@@ -22,7 +24,17 @@ use super::{EventStore, Loaded};
 /// errors are returned as they are.
 pub fn open_checked(dir: &Path, event: &EventConfig) -> anyhow::Result<(EventStore, Loaded)> {
     match EventStore::open(dir, event.grid()) {
-        Ok(opened) => Ok(opened),
+        Ok(opened) => {
+            // Organisers changed the grid live: the journal wins, and
+            // config.toml is told, never obeyed over it.
+            let place = dir.display().to_string();
+            if let Some(warning) =
+                lifecycle::grid_drift(&place, &event.grid(), opened.1.board.grid())
+            {
+                tracing::warn!(event = %event.slug, "{warning}");
+            }
+            Ok(opened)
+        }
         // A newer slotboard's folder says so, whatever its lines hold.
         Err(e @ super::StoreError::NewerFormat { .. }) => Err(e.into()),
         Err(e) => {
@@ -41,10 +53,23 @@ pub fn open_checked(dir: &Path, event: &EventConfig) -> anyhow::Result<(EventSto
     }
 }
 
-/// What in `dir` (snapshot, then journal) sits in a cell of no room or no
-/// slot of `event`. Read-only; unreadable files give no orphan (the store's
-/// own error then says what is wrong with them).
-pub fn orphans(dir: &Path, event: &EventConfig) -> Vec<Orphan> {
+/// The warning of [`lifecycle::grid_drift`] for the folder `dir` of
+/// `event`, read-only (for `slotboard check-config`): `None` when the folder
+/// holds no grid change, or one that came back to the config's grid.
+pub fn drift(dir: &Path, event: &EventConfig) -> Option<String> {
+    let (snapshot, records) = read(dir);
+    let mut live = snapshot.and_then(|s| s.grid);
+    for r in records {
+        if let crate::board::Change::Grid { rooms, slots } = r.change {
+            live = Some(crate::board::Grid { rooms, slots });
+        }
+    }
+    lifecycle::grid_drift(&dir.display().to_string(), &event.grid(), &live?)
+}
+
+/// The snapshot's board and the journal's records of `dir`, as far as
+/// they read.
+fn read(dir: &Path) -> (Option<BoardState>, Vec<Record>) {
     #[derive(serde::Deserialize)]
     struct SnapshotFile {
         board: BoardState,
@@ -62,6 +87,14 @@ pub fn orphans(dir: &Path, event: &EventConfig) -> Vec<Orphan> {
             .collect(),
         Err(_) => Vec::new(),
     };
+    (snapshot, records)
+}
+
+/// What in `dir` (snapshot, then journal) sits in a cell of no room or no
+/// slot of `event`. Read-only; unreadable files give no orphan (the store's
+/// own error then says what is wrong with them).
+pub fn orphans(dir: &Path, event: &EventConfig) -> Vec<Orphan> {
+    let (snapshot, records) = read(dir);
     lifecycle::orphans_in(&event.grid(), snapshot, records)
 }
 

@@ -11,6 +11,7 @@ pub mod device_link;
 mod exports;
 mod form_body;
 pub(crate) mod forms;
+mod grid_wire;
 mod headers;
 mod known_event;
 mod metrics;

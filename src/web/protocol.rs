@@ -301,12 +301,13 @@ pub fn command(op: &str, value: &Value, limits: &Limits) -> Result<Command, Reje
         "remove_claims_since" => Command::RemoveClaimsSince {
             rev: fields::<SinceWire>(op, value)?.rev,
         },
+        op if super::grid_wire::OPS.contains(&op) => super::grid_wire::command(op, value)?,
         other => {
             return Err(Rejection::new(
                 RejectCode::Unsupported,
                 format!(
                     "unknown op {other:?}; this server knows: hello, {}",
-                    OPS.join(", ")
+                    [OPS, super::grid_wire::OPS].concat().join(", ")
                 ),
             ));
         }

@@ -15,6 +15,7 @@ mod format;
 mod format_v2_fixture;
 mod frames;
 mod fuzz_regressions;
+mod grid;
 mod http;
 mod http_limits;
 mod integrity;

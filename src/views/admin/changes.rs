@@ -141,6 +141,11 @@ const ROWS: &[Row] = &[
         "a remis {count:sessions} sessions : {titles:sessions}",
     ),
     row(
+        "grid",
+        "changed the rooms and slots",
+        "a modifié les salles et les créneaux",
+    ),
+    row(
         "ended",
         "closed the event for good",
         "a clôturé l'événement",

@@ -15,13 +15,13 @@ use crate::views::FormReqs;
 pub(super) fn grid(lang: Lang, event: &EventConfig, board: &Board, reqs: &FormReqs) -> Markup {
     let g = board.grid();
     html! {
-        @for day in &event.days {
-            @let slots: Vec<&Slot> = g.slots.iter().filter(|s| s.day == day.date).collect();
+        @for date in g.days() {
+            @let slots: Vec<&Slot> = g.slots.iter().filter(|s| s.day == date).collect();
             @if !slots.is_empty() {
                 div class="grid-scroll" role="region" tabindex="0"
-                    aria-label={ (lang.t("Grid of ", "Grille du ")) (day_short(lang, day.date)) } {
+                    aria-label={ (lang.t("Grid of ", "Grille du ")) (day_short(lang, date)) } {
                     table class="grid admin-grid" {
-                        caption { (day_short(lang, day.date)) }
+                        caption { (day_short(lang, date)) }
                         thead {
                             tr {
                                 th scope="col" { (lang.t("Time", "Horaire")) }
@@ -33,7 +33,10 @@ pub(super) fn grid(lang: Lang, event: &EventConfig, board: &Board, reqs: &FormRe
                         tbody {
                             @for slot in &slots {
                                 tr {
-                                    th scope="row" { (hhmm(slot.start)) "–" (hhmm(slot.end)) }
+                                    th scope="row" {
+                                        (hhmm(slot.start)) "–" (hhmm(slot.end))
+                                        (shift_forms(lang, event.slug.as_str(), slot, reqs))
+                                    }
                                     @for room in &g.rooms {
                                         @let cell = Cell { slot: slot.id.clone(), room: room.id.clone() };
                                         (grid_cell(lang, event, board, &cell, reqs))
@@ -92,6 +95,32 @@ fn grid_cell(
                         lang.t("Lock", "Verrouiller"),
                         &format!("{} {}", lang.t("Lock", "Verrouiller"), where_), reqs))
                 }
+            }
+        }
+    }
+}
+
+/// How far the "delay from this slot" buttons move it and every later slot
+/// of its day (the last one: back by 5).
+const SHIFTS: [i32; 4] = [5, 10, 15, -5];
+
+/// The "delay from this slot" buttons: plain forms to
+/// `/e/{event}/admin/shift_slots`, the same path as every admin form.
+fn shift_forms(lang: Lang, slug: &str, slot: &Slot, reqs: &FormReqs) -> Markup {
+    let from = slot.id.as_str();
+    let at = hhmm(slot.start);
+    html! {
+        div class="shift-actions" role="group"
+            aria-label={ (lang.t("Delay from ", "Retarder à partir de ")) (at) } {
+            @for m in SHIFTS {
+                @let minutes = m.to_string();
+                @let label = if m > 0 { format!("+{m}") } else { format!("−{}", -m) };
+                @let aria = if m > 0 {
+                    format!("{} {at} {} {m} min", lang.t("Delay from", "Retarder à partir de"), lang.t("by", "de"))
+                } else {
+                    format!("{} {at} {} {} min", lang.t("Bring forward from", "Avancer à partir de"), lang.t("by", "de"), -m)
+                };
+                (action_form(slug, "shift_slots", "shift", &[("from", from), ("minutes", minutes.as_str())], &label, &aria, reqs))
             }
         }
     }

@@ -221,7 +221,7 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, view: &AdminView<'
                         ))
                     }
                     div id="pick-status" class="pick-status" role="status" hidden {}
-                    (grid::grid(lang, event, board, view.reqs))
+                    div id="admin-grid" { (grid::grid(lang, event, board, view.reqs)) }
                 }
 
                 section id="tools" aria-labelledby="tools-h" {

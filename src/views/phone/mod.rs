@@ -64,8 +64,7 @@ pub struct View<'a> {
 
 /// The event's slots, in the board's order, placed in its timezone.
 pub fn schedule(event: &EventConfig, board: &Board) -> Schedule {
-    let days = event.days.iter().map(|d| d.date);
-    Schedule::new(&board.grid().slots, days.collect::<Vec<_>>(), event.tz())
+    Schedule::new(&board.grid().slots, board.grid().days(), event.tz())
 }
 
 /// The claim link of a free cell.
@@ -141,8 +140,8 @@ pub fn page(v: &View<'_>) -> Markup {
                         "Touchez une case libre pour proposer une session. Touchez « J'y vais » sur les sessions qui vous intéressent.",
                     ))
                 }
-                @for day in &v.event.days {
-                    (grid::day_table(v, lang, &clock, day.date))
+                @for day in v.board.grid().days() {
+                    (grid::day_table(v, lang, &clock, day))
                 }
                 // After the board (so that its cells come first in the
                 // document), before "my sessions", in the flow: it never

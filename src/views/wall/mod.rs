@@ -113,9 +113,9 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, info: &WallInfo<'_
         languages: &langs,
     };
     let board = &snap.board;
-    let grid = event.grid();
-    let dates = event.days.iter().map(|d| d.date);
-    let schedule = Schedule::new(&grid.slots, dates.collect::<Vec<_>>(), event.tz());
+    // The board's grid: the config's, or what organisers made of it.
+    let grid = board.grid();
+    let schedule = Schedule::new(&grid.slots, grid.days(), event.tz());
     let clock = schedule.clock(info.now);
     let dates = schedule.days();
 

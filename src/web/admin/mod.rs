@@ -135,7 +135,8 @@ async fn page(
 }
 
 /// A moderation form: `/e/{event}/admin/{move|swap|lock|unlock|release|open|announce|end}`,
-/// and the bulk removals `remove_by_owner` and `remove_claims_since`.
+/// the bulk removals `remove_by_owner` and `remove_claims_since`, and the
+/// grid ops (`shift_slots`: the "delay from this slot" buttons, ...).
 async fn act(
     State(state): State<AppState>,
     Path((slug, op)): Path<(String, String)>,
@@ -159,7 +160,14 @@ async fn act(
         | "announce"
         | "end"
         | "remove_by_owner"
-        | "remove_claims_since" => op.as_str(),
+        | "remove_claims_since"
+        | "add_room"
+        | "edit_room"
+        | "remove_room"
+        | "add_slot"
+        | "edit_slot"
+        | "remove_slot"
+        | "shift_slots" => op.as_str(),
         "open" => "set_open",
         _ => return Ok(super::not_found(lang).await),
     };

@@ -76,10 +76,36 @@ pub fn ends_at(event: &EventConfig) -> Option<Timestamp> {
         .max()
 }
 
-/// The state of an event at `now`: its config's days and slots, and whether
-/// its board was closed for good.
+/// The end of the last slot of `grid` in `tz`: [`ends_at`] for a board
+/// whose grid organisers changed (a delayed afternoon ends later).
+pub fn grid_ends_at(tz: &jiff::tz::TimeZone, grid: &Grid) -> Option<Timestamp> {
+    grid.slots
+        .iter()
+        .filter_map(|s| s.day.to_datetime(s.end).to_zoned(tz.clone()).ok())
+        .map(|z| z.timestamp())
+        .max()
+}
+
+/// The state of an event at `now`: its board's days and slots (the
+/// config's, or the grid organisers made of them), and whether its board
+/// was closed for good.
 pub fn state(event: &EventConfig, board: &Board, now: Timestamp) -> State {
-    state_of(event, board.is_ended(), now)
+    if !board.grid_changed() {
+        return state_of(event, board.is_ended(), now);
+    }
+    let grid = board.grid();
+    let start = grid
+        .days()
+        .first()
+        .and_then(|d| d.to_zoned(event.tz()).ok())
+        .map(|z| z.timestamp());
+    if board.is_ended() || grid_ends_at(&event.tz(), grid).is_some_and(|end| now >= end) {
+        State::Ended
+    } else if start.is_some_and(|start| now < start) {
+        State::Upcoming
+    } else {
+        State::Live
+    }
 }
 
 /// [`state`] when only the board's `ended` flag is at hand.
@@ -142,12 +168,18 @@ pub fn orphans_in(
     snapshot: Option<BoardState>,
     journal: impl IntoIterator<Item = Record>,
 ) -> Vec<Orphan> {
-    let fits = |c: &Cell| grid.room(&c.room).is_some() && grid.slot(&c.slot).is_some();
+    // The grid the data was written on: the config's, until a snapshot or
+    // a `grid` line of the journal carries the live one.
+    let mut grid = grid.clone();
+    let fits = |grid: &Grid, c: &Cell| grid.room(&c.room).is_some() && grid.slot(&c.slot).is_some();
     let mut sessions: BTreeMap<SessionId, (String, Cell)> = BTreeMap::new();
     let mut locks: Vec<Cell> = Vec::new();
     let mut rev = 0;
     if let Some(snap) = snapshot {
         rev = snap.rev;
+        if let Some(live) = snap.grid {
+            grid = live;
+        }
         for s in snap.sessions {
             let cell = s.cell();
             sessions.insert(s.id, (s.title.as_str().to_owned(), cell));
@@ -161,7 +193,7 @@ pub fn orphans_in(
             continue;
         }
         let mut note = |session: Option<(SessionId, String)>, cell: Cell| {
-            if !fits(&cell) {
+            if !fits(&grid, &cell) {
                 past.push(Orphan {
                     session,
                     cell,
@@ -224,6 +256,11 @@ pub fn orphans_in(
                 note(None, cell.clone());
                 locks.retain(|c| c != &cell);
             }
+            Change::Grid { rooms, slots } => {
+                // Decided on the board of its time: what it orphans is
+                // judged at the end, against the last grid.
+                grid = Grid { rooms, slots };
+            }
             Change::Opened { .. }
             | Change::Announced { .. }
             | Change::Voted { .. }
@@ -232,18 +269,23 @@ pub fn orphans_in(
     }
     let mut found: Vec<Orphan> = sessions
         .into_iter()
-        .filter(|(_, (_, cell))| !fits(cell))
+        .filter(|(_, (_, cell))| !fits(&grid, cell))
         .map(|(id, (title, cell))| Orphan {
             session: Some((id, title)),
             cell,
             current: true,
         })
         .collect();
-    found.extend(locks.into_iter().filter(|c| !fits(c)).map(|cell| Orphan {
-        session: None,
-        cell,
-        current: true,
-    }));
+    found.extend(
+        locks
+            .into_iter()
+            .filter(|c| !fits(&grid, c))
+            .map(|cell| Orphan {
+                session: None,
+                cell,
+                current: true,
+            }),
+    );
     for p in past {
         if !found
             .iter()
@@ -253,6 +295,64 @@ pub fn orphans_in(
         }
     }
     found
+}
+
+/// When the live grid (changed by organisers, from the journal) is not the
+/// config's: a warning naming both, what differs, and that the live one
+/// wins. `None` when they agree. Never a reason to stop.
+pub fn grid_drift(place: &str, config: &Grid, live: &Grid) -> Option<String> {
+    if config == live {
+        return None;
+    }
+    let mut diffs = Vec::new();
+    for r in &live.rooms {
+        match config.room(&r.id) {
+            None => diffs.push(format!("room {:?} was added", r.id.as_str())),
+            Some(c) if c != r => diffs.push(format!(
+                "room {:?} is {:?} ({}) in the config, {:?} ({}) live",
+                r.id.as_str(),
+                c.name,
+                c.capacity,
+                r.name,
+                r.capacity
+            )),
+            Some(_) => {}
+        }
+    }
+    for r in config.rooms.iter().filter(|r| live.room(&r.id).is_none()) {
+        diffs.push(format!("room {:?} was removed", r.id.as_str()));
+    }
+    let when = |s: &crate::board::Slot| {
+        format!(
+            "{} {}-{}",
+            s.day,
+            crate::board::hhmm(s.start),
+            crate::board::hhmm(s.end)
+        )
+    };
+    for s in &live.slots {
+        match config.slot(&s.id) {
+            None => diffs.push(format!("slot {:?} ({}) was added", s.id.as_str(), when(s))),
+            Some(c) if c != s => diffs.push(format!(
+                "slot {:?} is {} in the config, {} live",
+                s.id.as_str(),
+                when(c),
+                when(s)
+            )),
+            Some(_) => {}
+        }
+    }
+    for s in config.slots.iter().filter(|s| live.slot(&s.id).is_none()) {
+        diffs.push(format!("slot {:?} was removed", s.id.as_str()));
+    }
+    if diffs.is_empty() {
+        diffs.push("the order of rooms or slots differs".into());
+    }
+    Some(format!(
+        "the grid of {place} was changed live by its organisers and differs from config.toml's \
+         ({}); the live grid is used; copy it into config.toml to make them agree",
+        diffs.join("; ")
+    ))
 }
 
 /// The start-up error for orphans: what sits where (`place` names the
@@ -294,195 +394,4 @@ pub fn orphan_message(place: &str, grid: &Grid, orphans: &[Orphan]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::board::{
-        Actor, Command, Description, Host, Limits, ParticipantId, Role, RoomId, SlotId, Tags, Title,
-    };
-    use crate::config::{Config, Overrides};
-
-    fn event(tz: &str, days: &[(&str, &[(&str, &str)])]) -> EventConfig {
-        let hash = crate::auth::hash_secret("organiser-secret");
-        let mut text = format!(
-            "[[events]]\nslug = \"camp\"\ntitle = \"Camp\"\ntimezone = \"{tz}\"\n\
-             organiser_token_hash = \"{hash}\"\n\
-             [[events.rooms]]\nid = \"amphi\"\nname = \"Amphi\"\ncapacity = 10\n"
-        );
-        let mut n = 0;
-        for (date, slots) in days {
-            let _ = writeln!(text, "[[events.days]]\ndate = \"{date}\"\nslots = [");
-            for (start, end) in *slots {
-                let _ = writeln!(
-                    text,
-                    "  {{ id = \"s{n}\", start = \"{start}\", end = \"{end}\" }},"
-                );
-                n += 1;
-            }
-            text.push_str("]\n");
-        }
-        let config = Config::from_toml_str(&text, "t.toml", &Overrides::default()).unwrap();
-        config.events.into_iter().next().unwrap()
-    }
-
-    fn ts(s: &str) -> Timestamp {
-        s.parse().unwrap()
-    }
-
-    #[test]
-    fn live_from_midnight_of_the_first_day_to_the_end_of_the_last_slot_in_paris() {
-        // Paris is UTC+1 in December.
-        let e = event(
-            "Europe/Paris",
-            &[
-                ("2026-12-06", &[("10:00", "16:00")]),
-                // Days in any order: the first is the earliest.
-                ("2026-12-05", &[("09:30", "10:15"), ("17:00", "17:45")]),
-            ],
-        );
-        let board = Board::new(e.grid());
-        let at = |s: &str| state(&e, &board, ts(s));
-        assert_eq!(at("2026-11-01T00:00:00Z"), State::Upcoming);
-        assert_eq!(at("2026-12-04T22:59:59Z"), State::Upcoming);
-        assert_eq!(at("2026-12-04T23:00:00Z"), State::Live);
-        assert_eq!(at("2026-12-05T20:00:00Z"), State::Live, "the night between");
-        assert_eq!(at("2026-12-06T14:59:59Z"), State::Live);
-        assert_eq!(at("2026-12-06T15:00:00Z"), State::Ended);
-        assert_eq!(at("2030-01-01T00:00:00Z"), State::Ended);
-        assert_eq!(starts_at(&e), Some(ts("2026-12-04T23:00:00Z")));
-        assert_eq!(ends_at(&e), Some(ts("2026-12-06T15:00:00Z")));
-    }
-
-    #[test]
-    fn the_timezone_is_the_events() {
-        let e = event("America/New_York", &[("2026-12-05", &[("09:00", "18:00")])]);
-        // New York is UTC-5 in December.
-        assert_eq!(starts_at(&e), Some(ts("2026-12-05T05:00:00Z")));
-        assert_eq!(ends_at(&e), Some(ts("2026-12-05T23:00:00Z")));
-        assert_eq!(
-            state_of(&e, false, ts("2026-12-05T04:59:59Z")),
-            State::Upcoming
-        );
-        assert_eq!(state_of(&e, false, ts("2026-12-05T22:59:59Z")), State::Live);
-        assert_eq!(
-            state_of(&e, false, ts("2026-12-05T23:00:00Z")),
-            State::Ended
-        );
-    }
-
-    #[test]
-    fn a_day_when_the_clocks_go_back_is_25_hours_long() {
-        // 2026-10-25: Paris goes from UTC+2 to UTC+1 at 03:00.
-        let e = event("Europe/Paris", &[("2026-10-25", &[("01:00", "23:30")])]);
-        assert_eq!(starts_at(&e), Some(ts("2026-10-24T22:00:00Z")), "UTC+2");
-        assert_eq!(ends_at(&e), Some(ts("2026-10-25T22:30:00Z")), "UTC+1");
-        assert_eq!(
-            state_of(&e, false, ts("2026-10-24T21:59:59Z")),
-            State::Upcoming
-        );
-        assert_eq!(state_of(&e, false, ts("2026-10-24T22:00:00Z")), State::Live);
-        assert_eq!(state_of(&e, false, ts("2026-10-25T22:29:59Z")), State::Live);
-        assert_eq!(
-            state_of(&e, false, ts("2026-10-25T22:30:00Z")),
-            State::Ended
-        );
-    }
-
-    #[test]
-    fn a_slot_ending_in_the_spring_gap_ends_when_the_clocks_say_so() {
-        // 2026-03-29: Paris jumps from 02:00 to 03:00; "02:30" does not
-        // exist and is read as 03:30 (UTC+2), i.e. 01:30 UTC.
-        let e = event("Europe/Paris", &[("2026-03-29", &[("01:00", "02:30")])]);
-        assert_eq!(starts_at(&e), Some(ts("2026-03-28T23:00:00Z")), "UTC+1");
-        assert_eq!(ends_at(&e), Some(ts("2026-03-29T01:30:00Z")));
-        assert_eq!(state_of(&e, false, ts("2026-03-29T01:29:59Z")), State::Live);
-        assert_eq!(
-            state_of(&e, false, ts("2026-03-29T01:30:00Z")),
-            State::Ended
-        );
-    }
-
-    #[test]
-    fn closed_for_good_is_ended_whatever_the_clock() {
-        let e = event("Europe/Paris", &[("2026-12-05", &[("09:30", "10:15")])]);
-        let mut board = Board::new(e.grid());
-        let before = ts("2026-01-01T00:00:00Z");
-        assert_eq!(state(&e, &board, before), State::Upcoming);
-        let orga = Actor {
-            id: ParticipantId::from("p_orga"),
-            role: Role::Organiser,
-        };
-        board.execute(&orga, &Command::End).unwrap();
-        assert_eq!(state(&e, &board, before), State::Ended);
-        assert_eq!(state_of(&e, true, before), State::Ended);
-    }
-
-    #[test]
-    fn the_ended_reject_points_at_the_archive() {
-        let r = Rejection::new(RejectCode::Ended, "ended");
-        let r = with_archive_link(r, "barcamp-brest");
-        assert_eq!(
-            r.message,
-            "This event has ended; its programme is in the archive: /archive/barcamp-brest"
-        );
-        let other = with_archive_link(Rejection::new(RejectCode::Taken, "taken"), "x");
-        assert_eq!(other.message, "taken");
-    }
-
-    #[test]
-    fn a_session_in_a_room_the_grid_lacks_is_an_orphan_named_in_the_message() {
-        let e = event("Europe/Paris", &[("2026-12-05", &[("09:30", "10:15")])]);
-        let mut wide = e.grid();
-        wide.rooms.push(crate::board::Room {
-            id: RoomId::from("atelier"),
-            name: "Atelier".into(),
-            capacity: 5,
-        });
-        let mut board = Board::new(wide);
-        let alice = Actor {
-            id: ParticipantId::from("p_alice"),
-            role: Role::Participant,
-        };
-        let limits = Limits::default();
-        let cell = Cell {
-            slot: SlotId::from("s0"),
-            room: RoomId::from("atelier"),
-        };
-        let change = board
-            .execute(
-                &alice,
-                &Command::Claim {
-                    cell: cell.clone(),
-                    title: Title::parse("Rust & WebSockets", &limits).unwrap(),
-                    host: Host::parse("Maël", &limits).unwrap(),
-                    description: Description::empty(),
-                    tags: Tags::default(),
-                },
-            )
-            .unwrap();
-        let record = Record {
-            rev: 1,
-            change,
-            at: "2026-12-05T08:00:00Z".into(),
-            by: Some(alice.id.clone()),
-            req: None,
-        };
-        let grid = e.grid();
-        let found = orphans_in(&grid, None, [record.clone()]);
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].cell, cell);
-        assert!(found[0].current);
-        let message = orphan_message("data/events/camp", &grid, &found);
-        assert!(message.contains("\"Rust & WebSockets\""), "{message}");
-        assert!(
-            message.contains("the room is not in the config"),
-            "{message}"
-        );
-        // The same change already in the snapshot: nothing left in the journal.
-        let snapshot = board.state();
-        assert_eq!(orphans_in(&grid, Some(snapshot), [record]).len(), 1);
-        assert!(
-            orphans_in(&grid, None, []).is_empty(),
-            "an empty folder has none"
-        );
-    }
-}
+mod tests;
