@@ -359,12 +359,19 @@ async fn act(
         }
     }
     let snapshot_cell = {
-        let grid = event.config.grid();
         let cell = Cell {
             slot: SlotId(fields.get("slot").cloned().unwrap_or_default()),
             room: RoomId(fields.get("room").cloned().unwrap_or_default()),
         };
-        (grid.slot(&cell.slot).is_some() && grid.room(&cell.room).is_some()).then_some(cell)
+        // The live grid (rooms and slots change on the day), not the config's.
+        let known = match event.snapshot().await {
+            Ok(snap) => {
+                let grid = snap.board.grid();
+                grid.slot(&cell.slot).is_some() && grid.room(&cell.room).is_some()
+            }
+            Err(_) => false,
+        };
+        known.then_some(cell)
     };
     let (code, flash) = match answer {
         Answer::Ack { .. } => ("ack", None),

@@ -424,3 +424,33 @@ async fn sigkill_after_grid_changes_replays_them_from_the_journal() {
     assert!(w["sessions"].to_string().contains(&s));
     server.kill();
 }
+
+#[tokio::test]
+async fn a_refused_form_claim_in_a_room_added_live_keeps_its_cell() {
+    let camp = TestServer::start().await;
+    let mut org = camp.organiser().await;
+    let op = json!({"op":"add_room","room":{"id":"cafeteria","name":"Cafétéria","capacity":40}});
+    org.command(op).await.expect_ack();
+    let claim = |title: &'static str| {
+        [
+            ("slot", "sat-0930"),
+            ("room", "cafeteria"),
+            ("title", title),
+            ("host", "Lou"),
+        ]
+    };
+    let mut first = NoJs::new();
+    let got = first.post(&camp, "/e/camp/claim", &claim("Au café")).await;
+    assert!(got.location.unwrap_or_default().contains("notice=ack"));
+    // Taken: the page goes back to that cell, which only the live grid has.
+    let mut second = NoJs::new();
+    let got = second
+        .post(&camp, "/e/camp/claim", &claim("Moi aussi"))
+        .await;
+    let to = got.location.expect("a redirect with the notice");
+    assert!(to.contains("notice=taken"), "{to}");
+    assert!(
+        to.contains("room=cafeteria") && to.contains("slot=sat-0930"),
+        "{to}"
+    );
+}
