@@ -28,20 +28,38 @@ impl fmt::Display for HhMm {
     }
 }
 
+/// The digits of `s` in `r` as a number, if they are all ASCII digits.
+fn digits<T: std::str::FromStr>(s: &str, r: std::ops::Range<usize>) -> Option<T> {
+    let part = s.get(r)?;
+    part.bytes()
+        .all(|c| c.is_ascii_digit())
+        .then(|| part.parse().ok())?
+}
+
+/// Exactly `HH:MM` (two digits each), a real time: the one reading of a
+/// slot time that the config, the grid ops and the wire share (each says
+/// in its own words what to write instead).
+pub fn read_hhmm(s: &str) -> Option<Time> {
+    if s.len() != 5 || s.as_bytes()[2] != b':' {
+        return None;
+    }
+    Time::new(digits(s, 0..2)?, digits(s, 3..5)?, 0, 0).ok()
+}
+
+/// Exactly `YYYY-MM-DD`, a real date: the one reading of a day, so that the
+/// text a date shows as is the text it was written as.
+pub fn read_day(s: &str) -> Option<Date> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    Date::new(digits(s, 0..4)?, digits(s, 5..7)?, digits(s, 8..10)?).ok()
+}
+
 /// Reads `HH:MM` (what [`hhmm`] writes); any other time `jiff` reads
 /// (`09:30:00`) is taken too, so that a hand-edited file still loads.
 fn read_time(s: &str) -> Option<Time> {
-    let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| -> Option<i8> {
-        b[r.clone()]
-            .iter()
-            .all(u8::is_ascii_digit)
-            .then(|| s[r].parse().ok())?
-    };
-    if b.len() == 5 && b[2] == b':' {
-        return Time::new(digits(0..2)?, digits(3..5)?, 0, 0).ok();
-    }
-    s.parse().ok()
+    read_hhmm(s).or_else(|| s.parse().ok())
 }
 
 /// Serde for a slot's `start` and `end`: `"09:30"`.
@@ -78,6 +96,30 @@ pub(super) mod date {
 #[cfg(test)]
 mod tests {
     use jiff::civil::{date, time};
+
+    #[test]
+    fn one_strict_reading_of_times_and_days() {
+        use super::{read_day, read_hhmm};
+        assert_eq!(read_hhmm("09:30"), Some(time(9, 30, 0, 0)));
+        assert_eq!(read_hhmm("23:59"), Some(time(23, 59, 0, 0)));
+        for bad in [
+            "9:30", "09:3", "24:00", "09:60", "09-30", "+9:30", "é:00", "09:30:00", "",
+        ] {
+            assert_eq!(read_hhmm(bad), None, "{bad:?}");
+        }
+        assert_eq!(read_day("2026-12-05"), Some(date(2026, 12, 5)));
+        assert_eq!(read_day("2028-02-29"), Some(date(2028, 2, 29)));
+        for bad in [
+            "2026-2-05",
+            "2026-02-30",
+            "2026/12/05",
+            "+026-12-05",
+            "2026-12-0é",
+            "",
+        ] {
+            assert_eq!(read_day(bad), None, "{bad:?}");
+        }
+    }
 
     use super::*;
 

@@ -77,38 +77,14 @@ impl GridOp {
 
 /// Reads `HH:MM` (two digits each, 00:00 to 23:59), or says what to write.
 pub fn parse_hhmm(field: &str, text: &str) -> Result<Time, String> {
-    let bad = || format!("{field} must be a time HH:MM between 00:00 and 23:59, not {text:?}");
-    let b = text.as_bytes();
-    if b.len() != 5 || b[2] != b':' {
-        return Err(bad());
-    }
-    let two = |s: &str| {
-        s.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| s.parse::<i8>().ok())
-            .flatten()
-    };
-    match (two(&text[..2]), two(&text[3..])) {
-        (Some(h), Some(m)) => Time::new(h, m, 0, 0).map_err(|_| bad()),
-        _ => Err(bad()),
-    }
+    super::read_hhmm(text).ok_or_else(|| {
+        format!("{field} must be a time HH:MM between 00:00 and 23:59, not {text:?}")
+    })
 }
 
 /// Reads a day `YYYY-MM-DD`, or says what to write.
 pub fn parse_day(text: &str) -> Result<Date, String> {
-    let ok = text.len() == 10
-        && text.bytes().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
-    let bad = || format!("day must be a date YYYY-MM-DD, not {text:?}");
-    if !ok {
-        return Err(bad());
-    }
-    text.parse::<Date>().map_err(|_| bad())
+    super::read_day(text).ok_or_else(|| format!("day must be a date YYYY-MM-DD, not {text:?}"))
 }
 
 fn minutes(t: Time) -> i32 {

@@ -51,7 +51,7 @@ mod tests;
 mod text_tests;
 
 pub use change::Change;
-pub use civil::hhmm;
+pub use civil::{hhmm, read_day, read_hhmm};
 pub use command::{Actor, Command, Role};
 pub use grid::{Grid, Room, Slot};
 pub use grid_ops::GridOp;

@@ -16,20 +16,7 @@ pub fn parse_date(s: &str) -> Result<Date, String> {
             "{s:?} is not a date; write it as YYYY-MM-DD with a real month and day, e.g. \"2026-12-05\""
         )
     };
-    let b = s.as_bytes();
-    let shape = b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && b.iter()
-            .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if !shape {
-        return Err(how());
-    }
-    let year: i16 = s[0..4].parse().map_err(|_| how())?;
-    let month: i8 = s[5..7].parse().map_err(|_| how())?;
-    let day: i8 = s[8..10].parse().map_err(|_| how())?;
-    Date::new(year, month, day).map_err(|_| how())
+    crate::board::read_day(s).ok_or_else(how)
 }
 
 #[cfg(test)]

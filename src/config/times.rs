@@ -9,14 +9,7 @@ use jiff::civil::Time;
 pub fn parse_time(s: &str) -> Result<Time, String> {
     let how =
         || format!("{s:?} is not a time; write it as HH:MM on a 24-hour clock, e.g. \"09:30\"");
-    let b = s.as_bytes();
-    let shape = b.len() == 5 && b[2] == b':' && [0, 1, 3, 4].iter().all(|&i| b[i].is_ascii_digit());
-    if !shape {
-        return Err(how());
-    }
-    let hour: i8 = s[0..2].parse().map_err(|_| how())?;
-    let minute: i8 = s[3..5].parse().map_err(|_| how())?;
-    Time::new(hour, minute, 0, 0).map_err(|_| how())
+    crate::board::read_hhmm(s).ok_or_else(how)
 }
 
 /// `09:30`: a time as the config writes it; the board's one formatter, the
