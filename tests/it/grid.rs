@@ -454,3 +454,47 @@ async fn a_refused_form_claim_in_a_room_added_live_keeps_its_cell() {
         "{to}"
     );
 }
+
+#[tokio::test]
+async fn a_bad_delay_form_says_what_to_fix_and_changes_nothing() {
+    let camp = TestServer::start().await;
+    let org = organiser_login(&camp).await;
+    let before = board_json(&camp).await;
+    for (from, minutes) in [
+        ("sat-1030", "abc"),
+        ("sat-1030", "0"),
+        ("sat-1030", "999"),
+        ("nowhere", "15"),
+        ("", "15"),
+    ] {
+        let r = request(&camp, "/e/camp/admin/shift_slots")
+            .cookie(Some(&org.cookie))
+            .accept("application/json")
+            .post_form(&[("from", from), ("minutes", minutes)])
+            .await;
+        let status = r.status();
+        let body: Value = r.json().await.expect("a JSON answer");
+        assert!(
+            status.is_client_error(),
+            "{from} {minutes}: {status} {body}"
+        );
+        assert_eq!(body["type"], "reject", "{body}");
+        assert!(
+            ["invalid", "not_found"].contains(&body["code"].as_str().unwrap_or("")),
+            "{body}"
+        );
+        assert!(!body["message"].as_str().unwrap_or("").is_empty(), "{body}");
+        // The no-JS page gets a notice instead.
+        let r = request(&camp, "/e/camp/admin/shift_slots")
+            .cookie(Some(&org.cookie))
+            .lang("en")
+            .post_form(&[("from", from), ("minutes", minutes)])
+            .await;
+        assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+        let to = r.headers()["location"].to_str().unwrap().to_owned();
+        assert!(!to.contains("notice=ack"), "{to}");
+    }
+    let after = board_json(&camp).await;
+    assert_eq!(after["slots"], before["slots"], "nothing moved");
+    assert_eq!(after["rev"], before["rev"]);
+}
