@@ -28,7 +28,7 @@ const EXIT_BAD_CONFIG: u8 = 2;
                   The organiser secret is never a flag: set SLOTBOARD_ORGANISER_TOKEN in the \
                   environment, or put the hash printed by `slotboard hash-token` in the config.",
     after_help = "Environment: SLOTBOARD_CONFIG, SLOTBOARD_BIND, SLOTBOARD_DATA_DIR, \
-                  SLOTBOARD_PUBLIC_URL, SLOTBOARD_LOG_FORMAT, SLOTBOARD_ORGANISER_TOKEN, RUST_LOG."
+                  SLOTBOARD_PUBLIC_URL, SLOTBOARD_LOG_FORMAT, SLOTBOARD_ORGANISER_TOKEN, SLOTBOARD_VENUE_TOKEN, RUST_LOG."
 )]
 struct Cli {
     /// With no command, these are the flags of `serve`.
@@ -366,22 +366,27 @@ fn load_config(args: &ConfigArgs) -> Result<Config, ExitCode> {
 /// The flag and environment overrides of the config (a reload reads the
 /// file again with the same ones).
 fn overrides(args: &ConfigArgs) -> Result<Overrides, ExitCode> {
-    let organiser_token = match std::env::var("SLOTBOARD_ORGANISER_TOKEN") {
-        Ok(token) => Some(token),
-        Err(std::env::VarError::NotPresent) => None,
-        Err(std::env::VarError::NotUnicode(_)) => {
-            eprintln!(
-                "SLOTBOARD_ORGANISER_TOKEN: is not valid UTF-8; use a secret made of plain characters"
-            );
-            return Err(ExitCode::from(EXIT_BAD_CONFIG));
-        }
-    };
+    let organiser_token = secret_var("SLOTBOARD_ORGANISER_TOKEN")?;
+    let venue_token = secret_var("SLOTBOARD_VENUE_TOKEN")?;
     Ok(Overrides {
         bind: args.bind,
         data_dir: args.data_dir.clone(),
         public_url: args.public_url.clone(),
         organiser_token,
+        venue_token,
     })
+}
+
+/// A secret from the environment, if set.
+fn secret_var(name: &str) -> Result<Option<String>, ExitCode> {
+    match std::env::var(name) {
+        Ok(token) => Ok(Some(token)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            eprintln!("{name}: is not valid UTF-8; use a secret made of plain characters");
+            Err(ExitCode::from(EXIT_BAD_CONFIG))
+        }
+    }
 }
 
 fn init_tracing(format: LogFormat) {

@@ -38,7 +38,7 @@ pub fn demo_dates(tz: &TimeZone, now: Timestamp) -> [Date; 2] {
 
 /// The slot id of hour `hour` (0..=23) of the demo's day `day` (1 or 2).
 pub fn demo_slot_id(day: usize, hour: i8) -> String {
-    format!("d{day}-{hour:02}00")
+    super::builder::slot_id(day, Time::constant(hour, 0, 0, 0))
 }
 
 /// The demo's days and their slots at `now` (see the module docs).

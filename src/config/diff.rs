@@ -23,6 +23,8 @@ pub const LIVE_SERVER_KEYS: &[&str] = &[
     "commands_per_sec",
     "command_burst",
     "write_timeout_secs",
+    "venue",
+    "timezone",
 ];
 
 /// How a new config differs from the running one.
@@ -124,7 +126,7 @@ fn server_keys(old: &ServerConfig, new: &ServerConfig, d: &mut Diff) {
         ip_commands_per_sec, ip_command_burst, max_connections, reserved_fds,
         listen_backlog, trusted_proxies, max_sessions_per_participant,
         ip_claims_per_minute, ip_claim_burst, header_read_timeout_ms,
-        body_read_timeout_ms, max_tcp_connections_per_ip,
+        body_read_timeout_ms, max_tcp_connections_per_ip, venue, timezone,
     );
 }
 

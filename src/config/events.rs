@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashSet};
 use jiff::Zoned;
 use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::dates::parse_date;
 use super::slug::{check_id, check_slug};
@@ -49,11 +49,13 @@ pub struct EventConfig {
     /// tomorrow at the server's start (`config::demo`); its `days` are empty
     /// until [`EventConfig::with_demo_days`] fills them.
     pub demo: bool,
+    /// Created on the venue's page (`config::created`), not in config.toml.
+    pub created: bool,
     tz: TimeZone,
 }
 
 /// `[[events.rooms]]`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RoomConfig {
     /// `[A-Za-z0-9_-]`, 1 to 32 characters, unique within the event.
@@ -172,44 +174,46 @@ impl EventConfig {
 // ---------------------------------------------------------------------------
 // What serde reads, before validation.
 
-/// One `[[events]]` entry as serde reads it.
-#[derive(Deserialize)]
+/// One `[[events]]` entry as serde reads it: from config.toml, and as JSON
+/// from the venue's API and the files of the events it created
+/// (`config::created`). Text, checked by [`validate_event`].
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct RawEvent {
-    slug: String,
-    title: String,
-    timezone: String,
+pub struct RawEvent {
+    pub slug: String,
+    pub title: String,
+    pub timezone: String,
     #[serde(default = "default_languages")]
-    languages: Vec<String>,
+    pub languages: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organiser_token_hash: Option<String>,
     #[serde(default)]
-    organiser_token_hash: Option<String>,
+    pub rooms: Vec<RoomConfig>,
     #[serde(default)]
-    rooms: Vec<RoomConfig>,
-    #[serde(default)]
-    days: Vec<RawDay>,
-    #[serde(default)]
-    max_sessions_per_participant: Option<u32>,
+    pub days: Vec<RawDay>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_sessions_per_participant: Option<u32>,
     /// `[demo]` only: whether the demo runs (default: it does).
-    #[serde(default)]
-    pub(super) enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
 }
 
 /// `[[events.days]]` as serde reads it.
-#[derive(Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct RawDay {
-    date: String,
+pub struct RawDay {
+    pub date: String,
     #[serde(default)]
-    slots: Vec<RawSlot>,
+    pub slots: Vec<RawSlot>,
 }
 
 /// One slot as serde reads it.
-#[derive(Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-struct RawSlot {
-    id: String,
-    start: String,
-    end: String,
+pub struct RawSlot {
+    pub id: String,
+    pub start: String,
+    pub end: String,
 }
 
 /// Every language slotboard speaks, in [`LANGUAGES`]' order (French first).
@@ -337,6 +341,7 @@ pub(super) fn validate_event(
         organiser,
         max_sessions_per_participant: raw.max_sessions_per_participant,
         demo,
+        created: false,
         tz,
     })
 }

@@ -40,6 +40,8 @@
 //! holds the whole [`Config`], its errors and the overrides from the command
 //! line.
 
+pub mod builder;
+pub mod created;
 pub mod dates;
 pub mod demo;
 pub mod diff;
@@ -65,7 +67,7 @@ use crate::board::Limits;
 
 pub use dates::parse_date;
 pub use diff::Diff;
-pub use events::{DayConfig, EventConfig, RoomConfig, SlotConfig};
+pub use events::{DayConfig, EventConfig, RawDay, RawEvent, RawSlot, RoomConfig, SlotConfig};
 pub use live::Live;
 pub use networks::{IpNet, canonical};
 pub use server::ServerConfig;
@@ -129,6 +131,8 @@ pub struct Overrides {
     /// `SLOTBOARD_ORGANISER_TOKEN` (never a flag, so it does not show in
     /// `ps`). When set, it is the organiser secret of every event.
     pub organiser_token: Option<String>,
+    /// `SLOTBOARD_VENUE_TOKEN`: the venue's secret (never a flag either).
+    pub venue_token: Option<String>,
 }
 
 impl fmt::Debug for Overrides {
@@ -140,6 +144,10 @@ impl fmt::Debug for Overrides {
             .field(
                 "organiser_token",
                 &self.organiser_token.as_ref().map(|_| "<redacted>"),
+            )
+            .field(
+                "venue_token",
+                &self.venue_token.as_ref().map(|_| "<redacted>"),
             )
             .finish()
     }
@@ -274,6 +282,7 @@ impl RawConfig {
             }
             events.push(event);
         }
+        venue_apart(&server, overrides, events.iter().chain(&demo))?;
         Ok(Config {
             server,
             limits: self.limits,
@@ -281,6 +290,43 @@ impl RawConfig {
             demo,
         })
     }
+}
+
+/// The venue's secret must open no event's admin page (and no organiser
+/// secret the venue's page). Only what is known in plain can be compared: a
+/// secret from the environment against every hash, both hashes are salted.
+fn venue_apart<'a>(
+    server: &ServerConfig,
+    overrides: &Overrides,
+    events: impl Iterator<Item = &'a EventConfig>,
+) -> Checked<()> {
+    let Some(venue) = &server.venue else {
+        return Ok(());
+    };
+    let same = |e: &EventConfig| match (&overrides.venue_token, &overrides.organiser_token) {
+        (Some(plain), _) => e.organiser.verify(plain),
+        (None, Some(plain)) => venue.verify(plain),
+        (None, None) => false,
+    };
+    for event in events {
+        if same(event) {
+            let key = if overrides.venue_token.is_some() {
+                "SLOTBOARD_VENUE_TOKEN".to_owned()
+            } else {
+                "server.venue_token_hash".to_owned()
+            };
+            return Err(invalid(
+                key,
+                format!(
+                    "the venue's secret is also the organiser secret of event {:?}; give the \
+                     venue a secret of its own (`slotboard hash-token --generate`): it creates \
+                     and ends every event",
+                    event.slug
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn validate_limits(l: &Limits) -> Checked<()> {

@@ -16,7 +16,8 @@ use serde::{Deserialize, Deserializer};
 
 use super::networks::IpNet;
 use super::origins::normalize_origin;
-use super::{Checked, Overrides, invalid};
+use super::{Checked, MIN_SECRET_CHARS, Overrides, invalid};
+use crate::auth::OrganiserSecret;
 
 /// `[server]`, validated. Every key has a default (see the module docs).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,6 +103,14 @@ pub struct ServerConfig {
     /// unset, [`TCP_ROOM_FOR_PAGES`] more than it (6000 by default: a venue
     /// behind one NAT keeps its sockets and still loads pages).
     pub max_tcp_connections_per_ip: usize,
+    /// The venue's secret, for `/admin` and its JSON API: from
+    /// `SLOTBOARD_VENUE_TOKEN` ([`Overrides::venue_token`]) when set, else
+    /// `venue_token_hash`. `None`: the venue's page is off and says how to
+    /// turn it on.
+    pub venue: Option<OrganiserSecret>,
+    /// The timezone the venue's form offers a new event (an IANA name, in
+    /// its canonical spelling).
+    pub timezone: String,
 }
 
 /// The defaults, validated: the one place a test or a tool gets "the
@@ -191,6 +200,8 @@ pub(super) struct RawServer {
     header_read_timeout_ms: u64,
     body_read_timeout_ms: u64,
     max_tcp_connections_per_ip: Option<usize>,
+    venue_token_hash: Option<String>,
+    timezone: String,
 }
 
 /// Every default of `[server]` (README.md and docs/security.md list them).
@@ -224,6 +235,8 @@ impl Default for RawServer {
             header_read_timeout_ms: 10_000,
             body_read_timeout_ms: 10_000,
             max_tcp_connections_per_ip: None,
+            venue_token_hash: None,
+            timezone: "Europe/Paris".to_owned(),
         }
     }
 }
@@ -374,6 +387,20 @@ impl RawServer {
                 ),
             ));
         }
+        let venue = venue_secret(s.venue_token_hash.as_deref(), o.venue_token.as_deref())?;
+        let timezone = jiff::tz::TimeZone::get(&s.timezone)
+            .map_err(|_| {
+                invalid(
+                    "server.timezone",
+                    format!(
+                        "unknown timezone {:?}; use an IANA name such as \"Europe/Paris\" or \"UTC\"",
+                        s.timezone
+                    ),
+                )
+            })?
+            .iana_name()
+            .unwrap_or(&s.timezone)
+            .to_owned();
         Ok(ServerConfig {
             bind: s.bind,
             public_url,
@@ -402,8 +429,38 @@ impl RawServer {
             header_read_timeout_ms: s.header_read_timeout_ms,
             body_read_timeout_ms: s.body_read_timeout_ms,
             max_tcp_connections_per_ip,
+            venue,
+            timezone,
         })
     }
+}
+
+/// The venue's secret: `SLOTBOARD_VENUE_TOKEN` (at least
+/// [`MIN_SECRET_CHARS`]) over `venue_token_hash`.
+fn venue_secret(hash: Option<&str>, plain: Option<&str>) -> Checked<Option<OrganiserSecret>> {
+    if let Some(token) = plain {
+        let n = token.chars().count();
+        if token.trim().is_empty() || n < MIN_SECRET_CHARS {
+            return Err(invalid(
+                "SLOTBOARD_VENUE_TOKEN",
+                format!(
+                    "the venue's secret is {n} characters long; use at least {MIN_SECRET_CHARS} \
+                     (`slotboard hash-token --generate` makes a good one), or unset the variable \
+                     and put venue_token_hash in [server]"
+                ),
+            ));
+        }
+        return Ok(Some(OrganiserSecret::from_plain(token)));
+    }
+    hash.map(|h| {
+        OrganiserSecret::parse(h).map_err(|why| {
+            invalid(
+                "server.venue_token_hash",
+                format!("{why}; or remove the key and set SLOTBOARD_VENUE_TOKEN"),
+            )
+        })
+    })
+    .transpose()
 }
 
 #[cfg(test)]

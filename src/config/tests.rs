@@ -731,6 +731,7 @@ fn overrides_win_over_the_file() {
         data_dir: Some("/tmp/slotboard-x".into()),
         public_url: Some("https://board.example/".into()),
         organiser_token: None,
+        venue_token: None,
     };
     let c = Config::from_toml_str(&base(), "t.toml", &overrides).unwrap();
     assert_eq!(c.server.bind, "127.0.0.1:9999".parse().unwrap());
@@ -837,4 +838,45 @@ fn trusted_proxies_are_parsed_once() {
     assert_eq!(nets, &["10.0.0.0/8", "192.0.2.7"]);
     assert!(nets[0].contains("10.9.8.7".parse().unwrap()));
     assert_eq!(nets[1].to_string(), "192.0.2.7");
+}
+
+#[test]
+fn the_venue_secret_is_long_enough_and_opens_no_event() {
+    let c = Config::from_toml_str(&base(), "t.toml", &Overrides::default()).unwrap();
+    assert!(c.server.venue.is_none(), "off unless given");
+    assert_eq!(c.server.timezone, "Europe/Paris");
+    let short = Overrides {
+        venue_token: Some("short".into()),
+        ..Default::default()
+    };
+    let e = Config::from_toml_str(&base(), "t.toml", &short).unwrap_err();
+    assert_eq!(e.key(), Some("SLOTBOARD_VENUE_TOKEN"));
+    let venue = Overrides {
+        venue_token: Some("v".repeat(16)),
+        ..Default::default()
+    };
+    let c = Config::from_toml_str(&base(), "t.toml", &venue).unwrap();
+    assert!(c.server.venue.as_ref().unwrap().verify(&"v".repeat(16)));
+    // The same secret as the organisers' is refused, from either side.
+    let same = Overrides {
+        venue_token: Some("o".repeat(16)),
+        organiser_token: Some("o".repeat(16)),
+        ..Default::default()
+    };
+    let e = Config::from_toml_str(&base(), "t.toml", &same).unwrap_err();
+    assert!(e.to_string().contains("barcamp-test"), "{e}");
+    let hash = crate::auth::OrganiserSecret::from_plain(&"o".repeat(16)).hash_string();
+    let text = base().replace(
+        "public_url = \"http://localhost:8080\"",
+        &format!("public_url = \"http://localhost:8080\"\nvenue_token_hash = \"{hash}\""),
+    );
+    let organisers = Overrides {
+        organiser_token: Some("o".repeat(16)),
+        ..Default::default()
+    };
+    let e = Config::from_toml_str(&text, "t.toml", &organisers).unwrap_err();
+    assert_eq!(e.key(), Some("server.venue_token_hash"));
+    let bad = base().replace("[server]", "[server]\ntimezone = \"Mars/Olympus\"");
+    let e = Config::from_toml_str(&bad, "t.toml", &Overrides::default()).unwrap_err();
+    assert_eq!(e.key(), Some("server.timezone"));
 }

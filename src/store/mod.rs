@@ -22,6 +22,7 @@ pub mod archive;
 mod journal;
 pub mod orphans;
 pub mod sessions;
+pub mod venue;
 
 use std::fs;
 use std::io::{self, Write};
