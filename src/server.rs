@@ -7,7 +7,7 @@
 //! SIGHUP it reads the config file again and hands it to [`Server::reload`]
 //! (`reload.rs`: new events open, live settings swap, the rest is named as
 //! needing a restart; no socket is dropped). Start and reload open an event
-//! the same way, with [`open_event`]. The accept loop and its HTTP limits are `serve.rs` (with the body deadline,
+//! the same way, with `hub::open_event` (as the venue's page does). The accept loop and its HTTP limits are `serve.rs` (with the body deadline,
 //! `body_deadline.rs`, and the stream that holds its place in the count of
 //! connections, `counted.rs`).
 
@@ -29,8 +29,8 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::clock::Clock;
-use crate::config::{Config, EventConfig, Live, Overrides};
-use crate::hub::{EventHandle, HubOptions};
+use crate::config::{Config, Live, Overrides};
+use crate::hub::{EventHandle, HubOptions, open_event};
 use crate::ids::IdSource;
 use crate::web::{self, AppState, SocketSettings};
 
@@ -76,7 +76,9 @@ impl Server {
     ) -> anyhow::Result<Server> {
         let addr = listener.local_addr()?;
         // The demo's days are today's: set, its folder fitted and seeded.
-        let config = Arc::new(crate::demo::prepare(config, sources.clock.now()).await?);
+        let config = crate::demo::prepare(config, sources.clock.now()).await?;
+        // The events created on the venue's page join those of the file.
+        let config = Arc::new(with_created(config).await?);
         let events = Arc::new(DashMap::new());
         let metrics = Arc::new(crate::metrics::Metrics::new());
         let options = HubOptions {
@@ -92,6 +94,7 @@ impl Server {
         let settings = Arc::new(Live::new(SocketSettings::from_config(&config.server)));
         let live = Arc::new(Live::new((*config).clone()));
         let organisers = Arc::new(web::organisers::Organisers::open(&config)?);
+        let venue = Arc::new(web::venue::Venue::open(&config.server.data_dir)?);
         let conn_limits = crate::limits::ConnLimits::for_server(&config.server);
         // After the line above, which raises the open-file limit.
         let tcp_limits = crate::limits::TcpLimits::for_server(&config.server);
@@ -107,6 +110,8 @@ impl Server {
             ids: sources.ids,
             device_links: Default::default(),
             organisers: organisers.clone(),
+            venue: venue.clone(),
+            hub_options: options.clone(),
         };
         let app = web::router(state);
         let http = HttpSettings {
@@ -124,7 +129,7 @@ impl Server {
                 settings,
                 organisers,
                 options,
-                once: Default::default(),
+                venue,
             },
         })
     }
@@ -159,33 +164,20 @@ impl Server {
     }
 }
 
-/// Opens one event, at start and on reload: its folder (refusing a config
-/// that would orphan sessions, naming them), its board with the event's
-/// rules, its hub, and its archive when it ends.
-pub(crate) async fn open_event(
-    config: &Config,
-    event: &EventConfig,
-    options: &HubOptions,
-) -> anyhow::Result<EventHandle> {
-    let dir = config.server.data_dir.join("events").join(&event.slug);
-    // Refuses a config that would orphan sessions, naming them.
-    let checked = event.clone();
-    let opened =
-        tokio::task::spawn_blocking(move || crate::store::orphans::open_checked(&dir, &checked))
-            .await?
-            .with_context(|| format!("cannot open the data of event {:?}", event.slug))?;
-    let (store, mut loaded) = opened;
-    // The cap is a rule of the event, not state: set on the loaded
-    // board, never persisted.
-    loaded.board = loaded
-        .board
-        .with_session_cap(event.session_cap(&config.server));
-    tracing::info!(event = %event.slug, rev = loaded.board.rev(),
-        sessions = loaded.board.sessions().count(), "board loaded");
-    let handle = EventHandle::spawn(Arc::new(event.clone()), store, loaded, options.clone());
-    let (data, url) = (&config.server.data_dir, &config.server.public_url);
-    crate::hub::archiving::archive_when_ended(handle.clone(), data.clone(), url.clone());
-    Ok(handle)
+/// `config` with the events of the venue's folder; a slug defined there and
+/// in the file stops the start, naming both.
+async fn with_created(config: Config) -> anyhow::Result<Config> {
+    let data = config.server.data_dir.clone();
+    let created =
+        tokio::task::spawn_blocking(move || crate::store::venue::load_events(&data)).await??;
+    let data = config.server.data_dir.clone();
+    config
+        .with_created(created, |slug| {
+            crate::store::venue::event_file(&data, slug)
+                .display()
+                .to_string()
+        })
+        .map_err(|e| anyhow::anyhow!(e))
 }
 
 /// A listening socket with this accept queue (tokio's `bind` uses 1024).

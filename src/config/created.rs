@@ -81,17 +81,17 @@ pub fn event_of(table: &RawEvent) -> Result<EventConfig, FieldError> {
 }
 
 impl Config {
-    /// This config with the events the venue created (read from `where_`,
-    /// for messages). Refused, naming both places, when a slug is defined in
-    /// config.toml or as the demo as well.
+    /// This config with the events the venue created (`file` says where
+    /// each one's is, for messages). Refused, naming both places, when a
+    /// slug is defined in config.toml or as the demo as well.
     pub fn with_created(
         mut self,
         created: Vec<EventConfig>,
-        where_: &str,
+        file: impl Fn(&str) -> String,
     ) -> Result<Config, String> {
         for event in created {
             if let Some(other) = self.slug_owner(&event.slug) {
-                return Err(conflict(&event.slug, other, where_));
+                return Err(conflict(&event.slug, other, &file(&event.slug)));
             }
             self.events.push(event);
         }
@@ -196,14 +196,16 @@ mod tests {
         let (_, event) = new_event(table(), &secret).unwrap();
         let e = config
             .clone()
-            .with_created(vec![event.clone()], "data/venue/events/camp-2027.json")
+            .with_created(vec![event.clone()], |s| {
+                format!("data/venue/events/{s}.json")
+            })
             .unwrap_err();
         assert!(e.contains("config.toml (events[0])"), "{e}");
         assert!(e.contains("data/venue/events/camp-2027.json"), "{e}");
         let mut other = table();
         other.slug = "other".into();
         let (_, other) = new_event(other, &secret).unwrap();
-        let both = config.with_created(vec![other], "x").unwrap();
+        let both = config.with_created(vec![other], |_| "x".into()).unwrap();
         assert_eq!(
             both.slug_owner("other").as_deref(),
             Some("the venue's page")

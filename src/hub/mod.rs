@@ -29,6 +29,7 @@ mod actor;
 pub mod archiving;
 mod handle;
 mod joins;
+mod open;
 mod snapshots;
 mod undo;
 
@@ -46,6 +47,7 @@ use crate::store::EventStore;
 
 use acks::AckCache;
 pub use handle::{ConnectionGuard, EventHandle, HubStats};
+pub use open::open_event;
 pub use undo::{UndoHint, Undone};
 
 /// The answer to one command.

@@ -4,7 +4,7 @@
 //! A venue adds next month's event to config.toml and sends SIGHUP: the
 //! server must take it without dropping the phones and the wall. So a
 //! reload only ever adds: new events are opened as at start
-//! ([`super::open_event`], with the same orphan check) and join the map of
+//! (`hub::open_event`, with the same orphan check) and join the map of
 //! events; the keys that every new socket or request reads
 //! (`config::diff::LIVE_SERVER_KEYS`, `[limits]`) are swapped through the
 //! `Live` values of the web layer; every other key that differs is named in
@@ -23,7 +23,8 @@ use crate::hub::HubOptions;
 use crate::web::SocketSettings;
 use crate::web::organisers::Organisers;
 
-use super::{Server, open_event};
+use super::Server;
+use crate::hub::open_event;
 
 /// What a reload swaps, and what it needs to open an event.
 pub(super) struct Reloadable {
@@ -33,8 +34,10 @@ pub(super) struct Reloadable {
     pub settings: Arc<Live<SocketSettings>>,
     pub organisers: Arc<Organisers>,
     pub options: HubOptions,
-    /// One reload at a time: two SIGHUPs in a row do not open an event twice.
-    pub once: tokio::sync::Mutex<()>,
+    /// Its lock makes one change of the set of events at a time: two
+    /// SIGHUPs in a row, or a reload and the venue creating an event, do not
+    /// open an event twice.
+    pub venue: Arc<crate::web::venue::Venue>,
 }
 
 /// Why a reload was refused; the running config stays.
@@ -74,6 +77,11 @@ impl Server {
                 }
             }
         }
+        if overrides.venue_token.is_some() {
+            // Likewise: the same venue secret keeps its salt, and the
+            // venue's cookies stay valid.
+            new.server.venue = self.reloadable.config.get().server.venue.clone();
+        }
         self.reload(new).await
     }
 
@@ -82,9 +90,10 @@ impl Server {
     /// for a restart. Refused as a whole (nothing changes) when a new event
     /// cannot be opened or a changed grid would orphan sessions.
     pub async fn reload(&self, new: Config) -> Result<Diff, ReloadError> {
-        let _one = self.reloadable.once.lock().await;
+        let _one = self.reloadable.venue.changing.lock().await;
         let running = self.reloadable.config.get();
         let (new, demo_waits) = demo_as_running(new, &running);
+        let new = with_created(new, &running)?;
         let mut diff = diff::diff(&running, &new);
         if demo_waits {
             diff.restart.push("demo.enabled".to_owned());
@@ -168,7 +177,28 @@ impl Server {
     }
 }
 
-/// Says what a reload did and what waits for a restart, naming each key.
+/// The file's events with those the venue created, which the file does not
+/// hold and a reload keeps; a slug of both is refused as at start.
+fn with_created(new: Config, running: &Config) -> Result<Config, ReloadError> {
+    let created: Vec<_> = running
+        .events
+        .iter()
+        .filter(|e| e.created)
+        .cloned()
+        .collect();
+    let data = running.server.data_dir.clone();
+    new.with_created(created, |slug| {
+        crate::store::venue::event_file(&data, slug)
+            .display()
+            .to_string()
+    })
+    .map_err(|e| {
+        let e = ReloadError::Refused(anyhow::anyhow!(e));
+        tracing::error!("reload refused, the running config stays: {e}");
+        e
+    })
+}
+
 /// The file's demo with the running demo's days. Its days are set once, at
 /// start, where `demo::prepare` also fits its folder to them: a reload keeps
 /// them, so the demo's grid is not reported as changed, and a demo turned on
@@ -190,6 +220,7 @@ fn demo_as_running(mut new: Config, running: &Config) -> (Config, bool) {
     }
 }
 
+/// Says what a reload did and what waits for a restart, naming each key.
 fn log(diff: &Diff) {
     for slug in &diff.added {
         tracing::info!(event = %slug, "reload: new event opened");

@@ -12,6 +12,7 @@ pub mod phone;
 pub mod qr;
 mod too_fast;
 mod too_large;
+pub mod venue;
 pub mod wall;
 
 pub use foreign_origin::foreign_origin;

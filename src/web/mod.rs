@@ -20,6 +20,7 @@ mod origin;
 mod phone;
 pub mod protocol;
 mod socket;
+pub mod venue;
 mod wall;
 mod wire;
 
@@ -85,6 +86,11 @@ pub struct AppState {
     /// The organiser sessions still admitted, and the failure budget of
     /// wrong secrets ([`organisers`]).
     pub organisers: Arc<organisers::Organisers>,
+    /// What the venue changed: hidden events, and the lock of creations
+    /// (`venue`).
+    pub venue: Arc<venue::Venue>,
+    /// How an event the venue creates gets its hub (as at start).
+    pub hub_options: crate::hub::HubOptions,
 }
 
 /// The application: every route of slotboard.
@@ -103,6 +109,9 @@ pub fn router(state: AppState) -> Router {
         .merge(exports::routes())
         .merge(archive::routes())
         .merge(metrics::routes())
+        .merge(venue::routes().layer(axum::extract::DefaultBodyLimit::max(
+            venue::EVENT_BODY_LIMIT,
+        )))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -183,11 +192,14 @@ impl AppState {
 async fn index(State(state): State<AppState>, lang: Lang) -> Response {
     // The events as they run now: a reload adds to them.
     let config = state.live.get();
-    if let [only] = config.events.as_slice() {
+    if let [only] = config.events.as_slice()
+        && !state.venue.is_hidden(&only.slug)
+    {
         return Redirect::to(&format!("/e/{}", only.slug)).into_response();
     }
     let now = state.clock.now();
     let events: Vec<_> = (config.events.iter())
+        .filter(|e| !state.venue.is_hidden(&e.slug))
         .map(|e| {
             let closed = state.events.get(&e.slug).is_some_and(|h| h.is_ended());
             (e, crate::lifecycle::state_of(e, closed, now))

@@ -27,7 +27,7 @@ use jiff::Timestamp;
 use tokio::sync::watch;
 
 use crate::auth::budget::{Attempt, FailureBudget};
-use crate::auth::{SessionBook, SessionClaims};
+use crate::auth::{OrganiserSecret, SessionBook, SessionClaims};
 use crate::config::{Config, EventConfig};
 use crate::store;
 
@@ -54,6 +54,35 @@ struct EventSessions {
     changed: watch::Sender<u64>,
 }
 
+/// What a secret and its session cookies open: an event's admin page, or
+/// the venue's (under [`VENUE`]). Both go through the same failure budget
+/// and the same kind of session book.
+#[derive(Debug, Clone, Copy)]
+pub struct Door<'a> {
+    /// The event's slug, or [`VENUE`]: the key of the budget, of the book,
+    /// and what the cookie's MAC is bound to.
+    pub key: &'a str,
+    pub secret: &'a OrganiserSecret,
+}
+
+/// The venue's key: no slug can be it.
+pub const VENUE: &str = "/admin";
+
+impl<'a> From<&'a EventConfig> for Door<'a> {
+    fn from(event: &'a EventConfig) -> Door<'a> {
+        Door {
+            key: &event.slug,
+            secret: event.organiser(),
+        }
+    }
+}
+
+impl<'a> From<&'a Arc<EventConfig>> for Door<'a> {
+    fn from(event: &'a Arc<EventConfig>) -> Door<'a> {
+        Door::from(&**event)
+    }
+}
+
 /// How an organiser secret went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecretCheck {
@@ -75,16 +104,23 @@ impl Organisers {
         for event in &config.events {
             organisers.add_event(&config.server.data_dir, &event.slug)?;
         }
+        organisers.add_door(VENUE, store::venue::dir(&config.server.data_dir))?;
         Ok(organisers)
     }
 
     /// Reads the book of one more event (blocking), for an event a reload
     /// opens; an event it already has keeps its book.
     pub fn add_event(&self, data_dir: &std::path::Path, slug: &str) -> anyhow::Result<()> {
-        if self.events.contains_key(slug) {
+        self.add_door(slug, data_dir.join("events").join(slug))
+    }
+
+    /// Reads the book kept in `dir` for `key` (blocking): an event's, or
+    /// the venue's.
+    pub fn add_door(&self, key: &str, dir: PathBuf) -> anyhow::Result<()> {
+        if self.events.contains_key(key) {
             return Ok(());
         }
-        let dir = data_dir.join("events").join(slug);
+        let slug = key;
         let book = store::sessions::load(&dir)?;
         self.events.insert(
             slug.to_owned(),
@@ -100,22 +136,23 @@ impl Organisers {
     /// Checks an organiser secret from `ip` for `event` under the shared
     /// failure budget: refused unchecked (at once) while the address waits;
     /// a wrong one is answered after [`WRONG_SECRET_DELAY`].
-    pub async fn try_secret(
+    pub async fn try_secret<'a>(
         &self,
-        event: &EventConfig,
+        door: impl Into<Door<'a>>,
         ip: IpAddr,
         secret: &str,
         now: Timestamp,
     ) -> SecretCheck {
-        match self.budget.begin(ip, &event.slug, now) {
+        let door = door.into();
+        match self.budget.begin(ip, door.key, now) {
             Attempt::Wait { retry_after_secs } => SecretCheck::Wait { retry_after_secs },
             Attempt::Check { starts_backoff } => {
-                if event.organiser().verify(secret) {
-                    self.budget.succeeded(ip, &event.slug);
+                if door.secret.verify(secret) {
+                    self.budget.succeeded(ip, door.key);
                     return SecretCheck::Right;
                 }
                 if starts_backoff {
-                    tracing::warn!(event = %event.slug, %ip,
+                    tracing::warn!(event = %door.key, %ip,
                         "wrong organiser secrets from this address: further attempts wait, doubling up to 15 min");
                 }
                 tokio::time::sleep(WRONG_SECRET_DELAY).await;
@@ -125,45 +162,47 @@ impl Organisers {
     }
 
     /// A new session cookie for `event`, in its current generation.
-    pub fn issue(&self, event: &EventConfig, now: Timestamp) -> String {
+    pub fn issue<'a>(&self, door: impl Into<Door<'a>>, now: Timestamp) -> String {
+        let door = door.into();
         let generation = self
             .events
-            .get(&event.slug)
+            .get(door.key)
             .map_or(0, |e| lock(&e.book).generation);
-        event
-            .organiser()
-            .new_session(&event.slug, now.as_second(), generation)
+        door.secret
+            .new_session(door.key, now.as_second(), generation)
             .0
     }
 
     /// What `cookie` says, if it is a live session of `event` that the
     /// server still admits.
-    pub fn session(
+    pub fn session<'a>(
         &self,
-        event: &EventConfig,
+        door: impl Into<Door<'a>>,
         cookie: &str,
         now: Timestamp,
     ) -> Option<SessionClaims> {
-        let claims = event
-            .organiser()
-            .verify_session(&event.slug, cookie, now.as_second())?;
-        let sessions = self.events.get(&event.slug)?;
+        let door = door.into();
+        let claims = door
+            .secret
+            .verify_session(door.key, cookie, now.as_second())?;
+        let sessions = self.events.get(door.key)?;
         lock(&sessions.book).admits(&claims).then_some(claims)
     }
 
     /// Logs out the session of `cookie` (if it is one): stored, then
     /// answered.
-    pub async fn logout(
+    pub async fn logout<'a>(
         self: &Arc<Self>,
-        event: &EventConfig,
+        door: impl Into<Door<'a>>,
         cookie: &str,
         now: Timestamp,
     ) -> io::Result<()> {
-        let Some(claims) = self.session(event, cookie, now) else {
+        let door = door.into();
+        let Some(claims) = self.session(door, cookie, now) else {
             return Ok(());
         };
         let when = now.as_second();
-        self.change(&event.slug, move |book| book.revoke(&claims, when))
+        self.change(door.key, move |book| book.revoke(&claims, when))
             .await
     }
 

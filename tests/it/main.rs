@@ -32,4 +32,5 @@ mod rules;
 mod slow_clients;
 mod text;
 mod undo;
+mod venue;
 mod wall;
