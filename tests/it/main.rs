@@ -16,6 +16,7 @@ mod format_v2_fixture;
 mod frames;
 mod fuzz_regressions;
 mod grid;
+mod grid_forms;
 mod http;
 mod http_limits;
 mod integrity;
