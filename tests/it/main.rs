@@ -19,6 +19,7 @@ mod grid;
 mod grid_forms;
 mod http;
 mod http_limits;
+mod index_state;
 mod integrity;
 #[path = "../kit/mod.rs"]
 mod kit;
