@@ -91,6 +91,18 @@ async fn an_organiser_adds_renames_and_removes_a_room_by_form() {
         page.contains("id=\"grid-edit\""),
         "the page has the grid forms"
     );
+    let mut fr = organiser(&camp).await;
+    fr.lang = Some("fr");
+    let fr_page = fr.get(&camp, "/e/camp/admin").await.body;
+    for words in [
+        "Modifier la grille",
+        "Ajouter une salle",
+        "Ajouter un jour",
+        "Changer l'horaire",
+    ] {
+        let escaped = maud::html! { (words) }.into_string();
+        assert!(fr_page.contains(&escaped), "{words} in French");
+    }
     let add = form_fields(&page, "add-room-form");
     assert!(
         add.contains(&("room".into(), "room-5".into())),
