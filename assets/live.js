@@ -16,6 +16,7 @@
 // `welcome` (with `rev`): the first hello then resumes from it with `since`,
 // so nothing that happened between the page and the socket is missed.
 //   live.send({ op: "claim", slot, room, title, host }).then(answer => ...);
+//   const regrid = SlotboardLive.regridder((doc) => ...); // on a `grid` change
 (function () {
   "use strict";
 
@@ -316,5 +317,39 @@
   }
 
   SlotboardLive.applyChange = applyChange;
+  // After a `grid` change a page redraws its grid from the server's own
+  // rendering (JS computes no rule, so no times or labels of its own):
+  // fetchPage(url) gives the page as the server renders it now, parsed, to
+  // take the parts that changed from. One fetch at a time per caller:
+  // `regridder(fn)` wraps `fn(doc)` so that a burst of grid changes costs
+  // one fetch in flight (and one more after it, for the last change).
+  SlotboardLive.fetchPage = function (url) {
+    return fetch(url || location.href, { cache: "no-store", credentials: "same-origin" })
+      .then((r) => (r.ok ? r.text() : Promise.reject(new Error("status " + r.status))))
+      .then((text) => new DOMParser().parseFromString(text, "text/html"));
+  };
+  SlotboardLive.regridder = function (apply, onError) {
+    let running = null;
+    let again = false;
+    const run = () => {
+      if (running) {
+        again = true;
+        return running;
+      }
+      running = SlotboardLive.fetchPage()
+        .then(apply)
+        .catch((e) => (onError ? onError(e) : undefined))
+        .finally(() => {
+          running = null;
+          if (again) {
+            again = false;
+            run();
+          }
+        });
+      return running;
+    };
+    return run;
+  };
+
   window.SlotboardLive = SlotboardLive;
 })();

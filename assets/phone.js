@@ -12,7 +12,11 @@
 // cells to offer instead of a taken one come in the server's `reject` frame,
 // the bigger room for a crowded session and the free cells a session may
 // move to from /e/{slug}/hints, and the clock
-// (past, now, next, "jump to now") from the timeline in #phone-data.
+// (past, now, next, "jump to now") from the timeline in #phone-data. When
+// organisers change the grid (a `grid` change, or a welcome whose rooms or
+// slots differ from the page's), the day tables, the slots and the timeline
+// are taken again from the page as the server renders it now (live.js's
+// regridder), without a reload; a claim being typed stays in its cell.
 (function () {
   "use strict";
 
@@ -26,8 +30,8 @@
   let state = null;
   let live = null; // the SlotboardLive, made last
   const formsByReq = new Map(); // req -> the form that sent it
-  const slotIndex = new Map(D.slots.map((s, i) => [s.id, i]));
-  const slotInfo = new Map(D.slots.map((s) => [s.id, s]));
+  let slotIndex = new Map(D.slots.map((s, i) => [s.id, i]));
+  let slotInfo = new Map(D.slots.map((s) => [s.id, s]));
   // Session id -> the bigger room to offer it, and the cells a session may
   // move to, as the server last said.
   let bigger = D.bigger || {};
@@ -568,18 +572,67 @@
     renderPending();
   }
 
+  // --- the grid changed -------------------------------------------------------
+
+  // The grid the day tables show: its rooms and slots as the socket said.
+  const shapeOf = (st) => JSON.stringify([st.rooms || [], st.slots || []]);
+  let shape = null;
+
+  function swapDays(doc) {
+    const fresh = doc.getElementById("phone-data");
+    const board = document.getElementById("board");
+    const freshBoard = doc.getElementById("board");
+    if (!fresh || !board || !freshBoard) throw new Error("not a phone page");
+    const next = JSON.parse(fresh.textContent);
+    // A claim being typed keeps its node (and its text) if its cell is still there.
+    const claim = document.getElementById("claim-form");
+    const claimTd = claim && claim.closest("td[data-state]");
+    const claimKey = claimTd ? key(claimTd.dataset.slot, claimTd.dataset.room) : null;
+    if (claim) claim.remove();
+    const days = Array.from(board.querySelectorAll(":scope > section.day"));
+    const anchor = days.length ? days[days.length - 1].nextSibling : document.getElementById("notice");
+    days.forEach((d) => d.remove());
+    for (const d of freshBoard.querySelectorAll(":scope > section.day")) {
+      board.insertBefore(document.importNode(d, true), anchor);
+    }
+    const jumpFresh = doc.getElementById("jump-now");
+    const jump = document.getElementById("jump-now");
+    if (jumpFresh && jump) jump.replaceWith(document.importNode(jumpFresh, true));
+    D.slots = next.slots;
+    D.timeline = next.timeline;
+    slotIndex = new Map(D.slots.map((s, i) => [s.id, i]));
+    slotInfo = new Map(D.slots.map((s) => [s.id, s]));
+    if (claim && claimKey) {
+      const td = Array.from(document.querySelectorAll("td[data-state]")).find((t) => key(t.dataset.slot, t.dataset.room) === claimKey);
+      const content = td && (td.querySelector(".content") || td.appendChild(el("div", { class: "content" })));
+      if (content) content.replaceChildren(claim);
+    }
+    render();
+    refreshHints();
+    tick();
+    scheduleTick();
+  }
+  // Unreadable (the server is restarting, say): the next welcome tries again.
+  let dirty = false;
+  const regrid = SlotboardLive.regridder(swapDays, () => {
+    dirty = true;
+  });
+
+  function follow(st, gridChanged) {
+    state = st;
+    const now = shapeOf(st);
+    const stale = gridChanged || dirty || (shape !== null && shape !== now);
+    shape = now;
+    dirty = false;
+    render();
+    refreshHints();
+    if (stale) regrid();
+  }
+
   live = new SlotboardLive({
     slug: slug,
-    onState: (st) => {
-      state = st;
-      render();
-      refreshHints();
-    },
-    onEvent: (_f, st) => {
-      state = st;
-      render();
-      refreshHints();
-    },
+    onState: (st) => follow(st, false),
+    onEvent: (f, st) => follow(st, !!(f.change && f.change.kind === "grid")),
     onAnswer: onAnswer,
     onStatus: onStatus,
   });

@@ -184,6 +184,10 @@ impl Hub {
                     if self.board.is_ended() {
                         self.ended.send_replace(true);
                     }
+                    self.span.send_if_modified(|s| {
+                        let now = live_span(&self.tz, &self.board);
+                        std::mem::replace(s, now) != now
+                    });
                     self.counters.appends.fetch_add(1, Ordering::Relaxed);
                     self.counters
                         .changes
@@ -276,4 +280,14 @@ impl Hub {
                 .send(Frame::new(None, &text, self.options.framing));
         }
     }
+}
+
+/// The span [`Hub::span`] publishes for `board`.
+pub(super) fn live_span(
+    tz: &jiff::tz::TimeZone,
+    board: &crate::board::Board,
+) -> Option<crate::lifecycle::Span> {
+    board
+        .grid_changed()
+        .then(|| crate::lifecycle::grid_span(tz, board.grid()))
 }

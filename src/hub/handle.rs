@@ -32,6 +32,8 @@ pub struct EventHandle {
     tx: mpsc::Sender<Msg>,
     /// True once the board holds `ended` (see [`crate::lifecycle`]).
     ended: watch::Receiver<bool>,
+    /// The live grid's span once organisers changed it.
+    span: watch::Receiver<Option<crate::lifecycle::Span>>,
     pub config: Arc<EventConfig>,
     shared: Arc<Shared>,
 }
@@ -67,6 +69,8 @@ impl EventHandle {
     ) -> EventHandle {
         let (tx, rx) = mpsc::channel(options.queue);
         let (ended_tx, ended_rx) = watch::channel(loaded.board.is_ended());
+        let (span_tx, span_rx) =
+            watch::channel(super::actor::live_span(&config.tz(), &loaded.board));
         let (btx, _) = broadcast::channel(options.broadcast_buffer);
         let connected = Arc::new(AtomicUsize::new(0));
         let healthy = Arc::new(AtomicBool::new(true));
@@ -90,6 +94,7 @@ impl EventHandle {
             ends_at: crate::lifecycle::ends_at(&config),
             tz: config.tz(),
             ended: ended_tx,
+            span: span_tx,
             head: EventHead::of(&config),
             board: loaded.board,
             store: Some(store),
@@ -110,6 +115,7 @@ impl EventHandle {
         EventHandle {
             tx,
             ended: ended_rx,
+            span: span_rx,
             config,
             shared: Arc::new(Shared {
                 connected,
@@ -229,6 +235,13 @@ impl EventHandle {
     /// Whether the event was closed for good (its board holds `ended`).
     pub fn is_ended(&self) -> bool {
         *self.ended.borrow()
+    }
+
+    /// When the live grid starts and ends, once organisers changed it
+    /// (`None`: the config's days hold); kept by the hub after each write,
+    /// read without asking it.
+    pub fn grid_span(&self) -> Option<crate::lifecycle::Span> {
+        *self.span.borrow()
     }
 
     /// Turns true when the event ends, by an organiser or by the clock.

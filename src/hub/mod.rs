@@ -224,6 +224,9 @@ struct Hub {
     ends_at: Option<jiff::Timestamp>,
     tz: jiff::tz::TimeZone,
     ended: watch::Sender<bool>,
+    /// The live grid's span once organisers changed it (`None` while the
+    /// config's grid is untouched), for the pages' upcoming/live/ended.
+    span: watch::Sender<Option<crate::lifecycle::Span>>,
     board: Board,
     /// `None` only while a blocking write has it.
     store: Option<EventStore>,

@@ -86,6 +86,39 @@ pub fn grid_ends_at(tz: &jiff::tz::TimeZone, grid: &Grid) -> Option<Timestamp> {
         .max()
 }
 
+/// When a grid's event starts (00:00 of its first day) and ends (the end
+/// of its last slot), in its timezone: what [`state_at`] needs, small
+/// enough for the hub to publish after every grid change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: Option<Timestamp>,
+    pub end: Option<Timestamp>,
+}
+
+/// The [`Span`] of `grid` in `tz`.
+pub fn grid_span(tz: &jiff::tz::TimeZone, grid: &Grid) -> Span {
+    let start = grid
+        .days()
+        .first()
+        .and_then(|d| d.to_zoned(tz.clone()).ok())
+        .map(|z| z.timestamp());
+    Span {
+        start,
+        end: grid_ends_at(tz, grid),
+    }
+}
+
+/// The state at `now` of an event spanning `span`, `closed` for good or not.
+pub fn state_at(span: Span, closed: bool, now: Timestamp) -> State {
+    if closed || span.end.is_some_and(|end| now >= end) {
+        State::Ended
+    } else if span.start.is_some_and(|start| now < start) {
+        State::Upcoming
+    } else {
+        State::Live
+    }
+}
+
 /// The state of an event at `now`: its board's days and slots (the
 /// config's, or the grid organisers made of them), and whether its board
 /// was closed for good.
@@ -93,19 +126,7 @@ pub fn state(event: &EventConfig, board: &Board, now: Timestamp) -> State {
     if !board.grid_changed() {
         return state_of(event, board.is_ended(), now);
     }
-    let grid = board.grid();
-    let start = grid
-        .days()
-        .first()
-        .and_then(|d| d.to_zoned(event.tz()).ok())
-        .map(|z| z.timestamp());
-    if board.is_ended() || grid_ends_at(&event.tz(), grid).is_some_and(|end| now >= end) {
-        State::Ended
-    } else if start.is_some_and(|start| now < start) {
-        State::Upcoming
-    } else {
-        State::Live
-    }
+    state_at(grid_span(&event.tz(), board.grid()), board.is_ended(), now)
 }
 
 /// [`state`] when only the board's `ended` flag is at hand.

@@ -8,6 +8,7 @@ mod admin;
 mod archive;
 mod assets;
 pub mod device_link;
+pub(crate) mod event_state;
 mod exports;
 mod form_body;
 pub(crate) mod forms;
@@ -197,13 +198,9 @@ async fn index(State(state): State<AppState>, lang: Lang) -> Response {
     {
         return Redirect::to(&format!("/e/{}", only.slug)).into_response();
     }
-    let now = state.clock.now();
     let events: Vec<_> = (config.events.iter())
         .filter(|e| !state.venue.is_hidden(&e.slug))
-        .map(|e| {
-            let closed = state.events.get(&e.slug).is_some_and(|h| h.is_ended());
-            (e, crate::lifecycle::state_of(e, closed, now))
-        })
+        .map(|e| (e, event_state::event_state(&state, e)))
         .collect();
     views::index(lang, &events).into_response()
 }

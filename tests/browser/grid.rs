@@ -1,6 +1,7 @@
 //! The grid changed on the day in a real browser: the organiser delays the
 //! afternoon by 15 minutes with the admin page's button, and the wall's
-//! times change without a reload (the same document, its marker kept).
+//! times change without a reload (the same document, its marker kept); the
+//! phone follows a new room and a delay the same way.
 
 use serde_json::json;
 
@@ -91,4 +92,75 @@ async fn the_organiser_delays_the_afternoon_and_the_wall_follows_without_a_reloa
         .map(|s| s["start"].clone())
         .collect();
     assert_eq!(starts, [json!("09:30"), json!("10:45"), json!("11:45")]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_phone_shows_a_new_room_and_a_delay_without_a_reload() {
+    let Some(driver) = harness::driver("grid_phone_live").await else {
+        return;
+    };
+    let camp = TestServer::start().await;
+    let mut alice = camp.participant().await;
+    alice.claim_ok("sat-1130", "amphi", "After the delay").await;
+
+    let phone = driver.browser(Opts::phone()).await;
+    phone.goto(&camp.http("/e/camp")).await;
+    phone
+        .wait_js(
+            "the phone to be live",
+            WAIT,
+            "return document.querySelector('#conn').dataset.status === 'live';",
+            vec![],
+        )
+        .await;
+    phone
+        .js("window.__sameDocument = 'yes'; return true;", vec![])
+        .await;
+
+    let mut org = camp.organiser().await;
+    org.command(
+        json!({"op":"add_room","room":{"id":"cafeteria","name":"Cafétéria","capacity":40}}),
+    )
+    .await
+    .expect_ack();
+    phone
+        .wait_js(
+            "the phone to show the new room's cells, in the same document",
+            WAIT,
+            "return document.querySelectorAll('td[data-room=\"cafeteria\"]').length === 3 \
+               && document.querySelector('#board').textContent.includes('Cafétéria') \
+               && window.__sameDocument === 'yes';",
+            vec![],
+        )
+        .await;
+
+    org.command(json!({"op":"shift_slots","from":"sat-1030","minutes":15}))
+        .await
+        .expect_ack();
+    phone
+        .wait_js(
+            "the phone to show 10:45 and 11:45, its session kept, in the same document",
+            WAIT,
+            "const t = (id) => document.querySelector(`#slot-${id} .time`).textContent; \
+             const td = document.querySelector('td[data-slot=\"sat-1130\"][data-room=\"amphi\"]'); \
+             return t('sat-1030') === '10:45–11:30' && t('sat-1130') === '11:45–12:30' \
+               && t('sat-0930') === '09:30–10:15' && !!td && td.dataset.state === 'taken' \
+               && td.textContent.includes('After the delay') && window.__sameDocument === 'yes';",
+            vec![],
+        )
+        .await;
+
+    // A free cell of the new room still opens the claim form, live.
+    let claim = phone
+        .js_elem(
+            "the claim link of the new room at 09:30",
+            "return document.querySelector('td[data-slot=\"sat-0930\"][data-room=\"cafeteria\"] a.claim');",
+            vec![],
+        )
+        .await
+        .expect("a claim link in the new room");
+    phone.click(&claim).await;
+    phone
+        .wait_for("td[data-room=\"cafeteria\"] #claim-form", WAIT)
+        .await;
 }

@@ -16,8 +16,10 @@ mod format_v2_fixture;
 mod frames;
 mod fuzz_regressions;
 mod grid;
+mod grid_forms;
 mod http;
 mod http_limits;
+mod index_state;
 mod integrity;
 #[path = "../kit/mod.rs"]
 mod kit;

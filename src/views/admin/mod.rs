@@ -7,7 +7,8 @@
 //! target" mode, and keeps the grid and the log live.
 //!
 //! This file holds the two pages and the labels of days, slots and cells;
-//! each part of the page is a module of its own: [`grid`], [`forms`],
+//! each part of the page is a module of its own: [`grid`], [`grid_forms`]
+//! (changing rooms and slots), [`forms`],
 //! [`audit`], [`owners`] (who made what, and removing it all), [`notices`], the words for changes ([`changes`]) and the data
 //! handed to the script ([`script`]).
 
@@ -15,6 +16,7 @@ mod audit;
 mod changes;
 mod forms;
 mod grid;
+mod grid_forms;
 mod logout_everywhere;
 mod notices;
 mod owners;
@@ -56,6 +58,9 @@ pub struct AdminView<'a> {
     pub me: &'a str,
     /// `?notice=` of the last form.
     pub notice: Option<Notice>,
+    /// Why the last form was refused, in the board's words (which room,
+    /// which sessions, which field): shown under a refusal's notice.
+    pub why: Option<&'a str>,
     /// Newest first.
     pub audit: &'a [AuditLine],
     /// What the undo button would undo, if anything.
@@ -174,7 +179,7 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, view: &AdminView<'
                 (logout_everywhere::form(lang, slug))
             }
             main {
-                (notices::notice(lang, view.notice))
+                (notices::notice(lang, view.notice, view.why))
                 (super::phone::ended_banner(lang, slug, ended, "announcement ended"))
                 p id="announcement" class="announcement" role="status" hidden[announcement.is_empty()] { (announcement) }
 
@@ -229,6 +234,8 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, view: &AdminView<'
                     (forms::move_form(lang, slug, board, view.reqs))
                     (forms::swap_form(lang, slug, board, view.reqs))
                 }
+
+                (grid_forms::section(lang, slug, board.grid(), view.reqs))
 
                 (owners::section(lang, slug, board, view.reqs))
 

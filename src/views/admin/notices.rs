@@ -71,12 +71,18 @@ impl Notice {
     }
 }
 
-/// `#notice`: the outcome of the last action (always present, for the JS).
-pub(super) fn notice(lang: Lang, notice: Option<Notice>) -> Markup {
+/// `#notice`: the outcome of the last action (always present, for the JS),
+/// with the board's reason under a refusal (`why`: what to fix).
+pub(super) fn notice(lang: Lang, notice: Option<Notice>, why: Option<&str>) -> Markup {
+    let why = why.filter(|_| notice.is_some_and(|n| !n.is_ok()));
     html! {
         div id="notice" role="status" tabindex="-1" data-code=[notice.map(Notice::code)] hidden[notice.is_none()]
             class=(if notice.is_some_and(Notice::is_ok) { "notice ok" } else { "notice problem" }) {
             @if let Some(n) = notice { (notice_text(lang, n)) }
+            @if let Some(why) = why {
+                " "
+                span id="notice-why" class="why" { (lang.t("Reason: ", "Raison : ")) (why) }
+            }
         }
     }
 }

@@ -16,6 +16,7 @@
 mod history;
 mod sessions;
 mod undo;
+mod why;
 
 use std::collections::HashMap;
 
@@ -117,9 +118,11 @@ async fn page(
         .target
         .and_then(|rev| history.describe(lang, board, rev));
     let notice = query.get("notice").and_then(|c| Notice::parse(c));
+    let (why, jar) = why::take(jar, &slug);
     let view = AdminView {
         me: actor.id.as_str(),
         notice,
+        why: why.as_deref(),
         audit: &audit,
         undo_hint: hint.as_deref(),
         announcement_max: state.limits().announcement,
@@ -218,11 +221,14 @@ async fn act(
     }
     // A bulk removal that found nothing says so, not "that session no
     // longer exists" (the JSON keeps the board's `not_found`).
-    let bulk = wire.starts_with("remove_");
+    // (`remove_room` and `remove_slot` are not bulk removals.)
+    let bulk = matches!(wire, "remove_by_owner" | "remove_claims_since");
     if bulk && notice == Notice::Rejected(RejectCode::NotFound) {
         return Ok(to_notice(&slug, Notice::NothingToRemove));
     }
-    Ok(to_notice(&slug, notice))
+    // The board's words go with the refusal, saying what to fix.
+    let jar = why::remember(&state, jar, &slug, &message);
+    Ok((jar, to_notice(&slug, notice)).into_response())
 }
 
 /// Back to the page, saying how the last form went.

@@ -15,18 +15,14 @@ use crate::web::AppState;
 /// Every event as it runs now (config.toml's, the demo, those created
 /// here), with its state and whether `/` hides it.
 pub fn rows<'a>(state: &AppState, live: &'a Config) -> Vec<EventRow<'a>> {
-    let now = state.clock.now();
     (live.events.iter())
-        .map(|e| {
-            let closed = state.events.get(&e.slug).is_some_and(|h| h.is_ended());
-            EventRow {
-                slug: &e.slug,
-                title: &e.title,
-                state: crate::lifecycle::state_of(e, closed, now),
-                created: e.created,
-                demo: e.demo,
-                hidden: state.venue.is_hidden(&e.slug),
-            }
+        .map(|e| EventRow {
+            slug: &e.slug,
+            title: &e.title,
+            state: crate::web::event_state::event_state(state, e),
+            created: e.created,
+            demo: e.demo,
+            hidden: state.venue.is_hidden(&e.slug),
         })
         .collect()
 }
