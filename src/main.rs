@@ -281,6 +281,35 @@ fn check_config(args: &ConfigArgs) -> ExitCode {
         plural(config.events.len(), "event"),
         events.join("; ")
     );
+    // The events created on the venue's page join the file's at start: a
+    // slug of both would stop it.
+    let data = config.server.data_dir.clone();
+    let created = match slotboard::store::venue::load_events(&data) {
+        Ok(created) => created,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(EXIT_BAD_CONFIG);
+        }
+    };
+    if !created.is_empty() {
+        let slugs: Vec<&str> = created.iter().map(|e| e.slug.as_str()).collect();
+        println!(
+            "and {} created on the venue's page ({})",
+            plural(created.len(), "event"),
+            slugs.join(", ")
+        );
+    }
+    let config = match config.with_created(created, |slug| {
+        slotboard::store::venue::event_file(&data, slug)
+            .display()
+            .to_string()
+    }) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("{}: {e}", args.config.display());
+            return ExitCode::from(EXIT_BAD_CONFIG);
+        }
+    };
     // A grid changed live by organisers wins over the file: say so.
     for e in &config.events {
         let dir = config.server.data_dir.join("events").join(&e.slug);
@@ -299,6 +328,8 @@ fn hash_token(generate: bool) -> ExitCode {
         println!("  {secret}");
         println!("Line for config.toml (in the [[events]] table of each event it opens):");
         println!("  organiser_token_hash = \"{hash}\"");
+        println!("Or, if it is the venue's secret (run this again for one of its own), in [server]:");
+        println!("  venue_token_hash = \"{hash}\"");
         return ExitCode::SUCCESS;
     }
 
@@ -322,7 +353,8 @@ fn hash_token(generate: bool) -> ExitCode {
     }
     println!("{}", auth::hash_secret(secret));
     eprintln!(
-        "Paste it into config.toml, in the [[events]] table, as organiser_token_hash = \"sha256:...\"."
+        "Paste it into config.toml, in the [[events]] table, as organiser_token_hash = \"sha256:...\" \
+         (or, for the venue's page, in [server] as venue_token_hash = \"sha256:...\")."
     );
     ExitCode::SUCCESS
 }

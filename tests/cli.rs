@@ -343,3 +343,36 @@ fn help_explains_the_commands() {
     assert!(stdout.contains("organiser_token_hash"), "{stdout}");
     assert!(stdout.contains("--generate"), "{stdout}");
 }
+
+#[test]
+fn check_config_names_a_slug_of_both_the_file_and_the_venue() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let events = data.join("venue").join("events");
+    std::fs::create_dir_all(&events).unwrap();
+    let created = serde_json::json!({
+        "format": 1,
+        "created": "2026-12-02T10:00:00Z",
+        "event": {
+            "slug": "barcamp-rennes", "title": "Twice", "timezone": "UTC",
+            "organiser_token_hash": slotboard::auth::hash_secret("a-secret-of-16-chars"),
+            "rooms": [{"id": "r", "name": "R", "capacity": 1}],
+            "days": [{"date": "2037-01-01", "slots": [{"id": "s", "start": "09:00", "end": "10:00"}]}]
+        }
+    });
+    std::fs::write(events.join("barcamp-rennes.json"), created.to_string()).unwrap();
+    let data_line = format!("data_dir = \"{}\"", data.display().to_string().replace('\\', "/"));
+    let path = shipped_with(dir.path(), "data_dir = \"data\"", &data_line);
+    let out = slotboard(&["check-config", "--config", path.to_str().unwrap()], &[], "");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("\"barcamp-rennes\" is defined twice"), "{stderr}");
+    assert!(stderr.contains("config.toml (events[0])") && stderr.contains("barcamp-rennes.json"), "{stderr}");
+    // Under another slug it is listed beside the file's.
+    let renamed = created.to_string().replace("barcamp-rennes", "venue-made");
+    std::fs::remove_file(events.join("barcamp-rennes.json")).unwrap();
+    std::fs::write(events.join("venue-made.json"), renamed).unwrap();
+    let out = slotboard(&["check-config", "--config", path.to_str().unwrap()], &[], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("created on the venue's page (venue-made)"), "{}", text(&out.stdout));
+}
