@@ -328,7 +328,9 @@ fn hash_token(generate: bool) -> ExitCode {
         println!("  {secret}");
         println!("Line for config.toml (in the [[events]] table of each event it opens):");
         println!("  organiser_token_hash = \"{hash}\"");
-        println!("Or, if it is the venue's secret (run this again for one of its own), in [server]:");
+        println!(
+            "Or, if it is the venue's secret (run this again for one of its own), in [server]:"
+        );
         println!("  venue_token_hash = \"{hash}\"");
         return ExitCode::SUCCESS;
     }

@@ -361,18 +361,39 @@ fn check_config_names_a_slug_of_both_the_file_and_the_venue() {
         }
     });
     std::fs::write(events.join("barcamp-rennes.json"), created.to_string()).unwrap();
-    let data_line = format!("data_dir = \"{}\"", data.display().to_string().replace('\\', "/"));
+    let data_line = format!(
+        "data_dir = \"{}\"",
+        data.display().to_string().replace('\\', "/")
+    );
     let path = shipped_with(dir.path(), "data_dir = \"data\"", &data_line);
-    let out = slotboard(&["check-config", "--config", path.to_str().unwrap()], &[], "");
+    let out = slotboard(
+        &["check-config", "--config", path.to_str().unwrap()],
+        &[],
+        "",
+    );
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("\"barcamp-rennes\" is defined twice"), "{stderr}");
-    assert!(stderr.contains("config.toml (events[0])") && stderr.contains("barcamp-rennes.json"), "{stderr}");
+    assert!(
+        stderr.contains("\"barcamp-rennes\" is defined twice"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("config.toml (events[0])") && stderr.contains("barcamp-rennes.json"),
+        "{stderr}"
+    );
     // Under another slug it is listed beside the file's.
     let renamed = created.to_string().replace("barcamp-rennes", "venue-made");
     std::fs::remove_file(events.join("barcamp-rennes.json")).unwrap();
     std::fs::write(events.join("venue-made.json"), renamed).unwrap();
-    let out = slotboard(&["check-config", "--config", path.to_str().unwrap()], &[], "");
+    let out = slotboard(
+        &["check-config", "--config", path.to_str().unwrap()],
+        &[],
+        "",
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("created on the venue's page (venue-made)"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("created on the venue's page (venue-made)"),
+        "{}",
+        text(&out.stdout)
+    );
 }

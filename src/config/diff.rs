@@ -79,6 +79,8 @@ pub fn merged(old: &Config, new: &Config) -> Config {
         commands_per_sec: n.commands_per_sec,
         command_burst: n.command_burst,
         write_timeout_secs: n.write_timeout_secs,
+        venue: n.venue.clone(),
+        timezone: n.timezone.clone(),
         ..old.server.clone()
     };
     let mut events = old.events.clone();

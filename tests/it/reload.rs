@@ -384,3 +384,50 @@ async fn sighup_reloads_the_running_binary() {
     assert_eq!(http_get(&fair_page, "").await.0, 200);
     running.terminate();
 }
+
+#[tokio::test]
+async fn events_created_on_the_venue_s_page_stay_across_a_reload_and_keep_their_slug() {
+    let camp = Camp::start().await;
+    let venue = "a-venue-secret-for-reloads";
+    let line = format!(
+        "venue_token_hash = \"{}\"",
+        slotboard::auth::hash_secret(venue)
+    );
+    // The venue's secret is a live key: the page opens without a restart.
+    let diff = camp.reload_text(&camp.text(&line)).await.expect("reloads");
+    assert_eq!(diff.live, ["server.venue"], "{diff:?}");
+    let table = serde_json::json!({
+        "slug": "fair", "title": "Winter Fair", "timezone": "Europe/Paris",
+        "rooms": [{"id": "hall", "name": "Hall", "capacity": 50}],
+        "days": [{"date": "2037-12-06", "slots": [{"id": "sun-1000", "start": "10:00", "end": "10:45"}]}]
+    });
+    let r = http_client()
+        .post(camp.url("/admin/events"))
+        .header("authorization", format!("Bearer {venue}"))
+        .header("content-type", "application/json")
+        .body(table.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let mut phone = Client::join(&camp.ws("fair"), Cmd::hello()).await;
+
+    // The file does not hold it, and a reload keeps it running and listed.
+    let diff = camp.reload_text(&camp.text(&line)).await.expect("reloads");
+    assert!(diff.removed.is_empty() && diff.added.is_empty(), "{diff:?}");
+    let id = phone.claim_ok("sun-1000", "hall", "Still here").await;
+    let (_, index) = http_get(&camp.url(""), "/").await;
+    assert!(index.contains("/e/fair"), "{index}");
+
+    // The file taking its slug is refused whole, naming both.
+    let e = camp
+        .reload_text(&(camp.text(&line) + &fair()))
+        .await
+        .expect_err("a slug of both is refused");
+    let text = e.to_string();
+    assert!(
+        text.contains("\"fair\" is defined twice") && text.contains("fair.json"),
+        "{text}"
+    );
+    phone.command(Cmd::release(&id)).await.expect_ack();
+}
