@@ -66,16 +66,18 @@ pub async fn make(state: &AppState, table: RawEvent) -> Result<Made, Refused> {
     let organisers = state.organisers.clone();
     let stored = tokio::task::spawn_blocking(move || {
         crate::store::venue::save_event(&d, &file)?;
-        organisers
-            .add_event(&d, &slug)
-            .map_err(std::io::Error::other)
+        if let Err(e) = organisers.add_event(&d, &slug) {
+            // Written but not usable: take it back, nothing was answered.
+            let _ = std::fs::remove_file(crate::store::venue::event_file(&d, &slug));
+            return Err(std::io::Error::other(e));
+        }
+        Ok(())
     })
     .await
     .map_err(|e| Refused::Failed(e.to_string()))
     .and_then(|r| r.map_err(|e| Refused::Failed(e.to_string())));
     if let Err(e) = stored {
         tracing::error!(event = %event.slug, "cannot store a created event");
-        let _ = std::fs::remove_file(crate::store::venue::event_file(&data, &event.slug));
         return Err(e);
     }
     let handle = match crate::hub::open_event(&live, &event, &state.hub_options).await {
@@ -103,6 +105,12 @@ pub async fn make(state: &AppState, table: RawEvent) -> Result<Made, Refused> {
 fn taken(state: &AppState, live: &Config, slug: &str) -> Result<(), Refused> {
     let owner = live.slug_owner(slug).or_else(|| {
         let folder = live.server.data_dir.join("events").join(slug);
+        let file = crate::store::venue::event_file(&live.server.data_dir, slug);
+        if file.exists() {
+            // Written by a creation whose hub could not open: it runs at
+            // the next start.
+            return Some(format!("the file {}", file.display()));
+        }
         (state.events.contains_key(slug) || folder.exists())
             .then(|| format!("the data folder {}", folder.display()))
     });
