@@ -16,3 +16,5 @@ mod grid;
 mod harness;
 #[path = "browser/pages.rs"]
 mod pages;
+#[path = "browser/venue.rs"]
+mod venue;
