@@ -12,6 +12,8 @@ mod bulk;
 mod flood;
 #[path = "browser/grid.rs"]
 mod grid;
+#[path = "browser/grid_forms.rs"]
+mod grid_forms;
 #[path = "browser/harness.rs"]
 mod harness;
 #[path = "browser/pages.rs"]
