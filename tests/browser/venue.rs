@@ -111,6 +111,9 @@ async fn the_venue_creates_an_event_and_its_organisers_log_in_after_a_restart() 
     problems.extend(axe_problems(&venue, axe, "venue login").await);
     venue_login(&venue, &camp).await;
     problems.extend(axe_problems(&venue, axe, "venue page").await);
+    venue.set_viewport(390, 844).await;
+    problems.extend(axe_problems(&venue, axe, "venue page on a phone").await);
+    venue.set_viewport(1920, 1080).await;
 
     fill_create(&venue).await;
     click_action(&venue, "preview").await;

@@ -181,7 +181,7 @@ fn events_table(lang: Lang, events: &[EventRow<'_>]) -> Markup {
         } @else {
             // Scrolls on its own on a phone: a table wider than the screen
             // would widen the whole page (and zoom it out).
-            div class="grid-scroll" role="region" tabindex="0" aria-labelledby="events-h" {
+            div class="grid-scroll" role="region" tabindex="0" aria-label=(lang.t("Table of the events", "Tableau des événements")) {
                 table id="events" {
                     thead { tr {
                         th scope="col" { (lang.t("Event", "Événement")) }
