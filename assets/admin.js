@@ -603,7 +603,7 @@
       .then((r) => (r.ok ? r.text() : Promise.reject(new Error("status " + r.status))))
       .then((text) => {
         const doc = new DOMParser().parseFromString(text, "text/html");
-        for (const id of ["admin-grid", "tools"]) {
+        for (const id of ["admin-grid", "tools", "grid-edit"]) {
           const fresh = doc.getElementById(id);
           const here = document.getElementById(id);
           if (fresh && here) here.replaceWith(document.importNode(fresh, true));

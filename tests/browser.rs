@@ -12,7 +12,11 @@ mod bulk;
 mod flood;
 #[path = "browser/grid.rs"]
 mod grid;
+#[path = "browser/grid_forms.rs"]
+mod grid_forms;
 #[path = "browser/harness.rs"]
 mod harness;
 #[path = "browser/pages.rs"]
 mod pages;
+#[path = "browser/venue.rs"]
+mod venue;

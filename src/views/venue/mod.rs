@@ -179,30 +179,34 @@ fn events_table(lang: Lang, events: &[EventRow<'_>]) -> Markup {
         @if events.is_empty() {
             p { (lang.t("No event yet: create the first one below.", "Aucun événement : créez le premier ci-dessous.")) }
         } @else {
-            table id="events" {
-                thead { tr {
-                    th scope="col" { (lang.t("Event", "Événement")) }
-                    th scope="col" { (lang.t("State", "État")) }
-                    th scope="col" { (lang.t("Defined in", "Défini dans")) }
-                    th scope="col" { (lang.t("Links", "Liens")) }
-                    th scope="col" { (lang.t("Actions", "Actions")) }
-                } }
-                tbody {
-                    @for e in events {
-                        tr data-slug=(e.slug) data-state=(e.state.as_str()) {
-                            td { strong { (e.title) } br; code { (e.slug) }
-                                @if e.hidden { " · " span class="muted" { (lang.t("hidden from the list", "masqué de la liste")) } } }
-                            td { (state_label(lang, e.state)) }
-                            td { @if e.created { (lang.t("this page", "cette page")) }
-                                 @else if e.demo { (lang.t("the demo", "la démo")) }
-                                 @else { "config.toml" } }
-                            td {
-                                a href={ "/e/" (e.slug) } { (lang.t("board", "tableau")) } " · "
-                                a href={ "/e/" (e.slug) "/wall" } { (lang.t("wall", "mur")) } " · "
-                                a href={ "/e/" (e.slug) "/admin" } { (lang.t("organisers", "organisateurs")) }
-                                @if e.state == State::Ended { " · " a href={ "/archive/" (e.slug) } { (lang.t("archive", "archives")) } }
+            // Scrolls on its own on a phone: a table wider than the screen
+            // would widen the whole page (and zoom it out).
+            div class="grid-scroll" role="region" tabindex="0" aria-label=(lang.t("Table of the events", "Tableau des événements")) {
+                table id="events" {
+                    thead { tr {
+                        th scope="col" { (lang.t("Event", "Événement")) }
+                        th scope="col" { (lang.t("State", "État")) }
+                        th scope="col" { (lang.t("Defined in", "Défini dans")) }
+                        th scope="col" { (lang.t("Links", "Liens")) }
+                        th scope="col" { (lang.t("Actions", "Actions")) }
+                    } }
+                    tbody {
+                        @for e in events {
+                            tr data-slug=(e.slug) data-state=(e.state.as_str()) {
+                                td { strong { (e.title) } br; code { (e.slug) }
+                                    @if e.hidden { " · " span class="muted" { (lang.t("hidden from the list", "masqué de la liste")) } } }
+                                td { (state_label(lang, e.state)) }
+                                td { @if e.created { (lang.t("this page", "cette page")) }
+                                     @else if e.demo { (lang.t("the demo", "la démo")) }
+                                     @else { "config.toml" } }
+                                td {
+                                    a href={ "/e/" (e.slug) } { (lang.t("board", "tableau")) } " · "
+                                    a href={ "/e/" (e.slug) "/wall" } { (lang.t("wall", "mur")) } " · "
+                                    a href={ "/e/" (e.slug) "/admin" } { (lang.t("organisers", "organisateurs")) }
+                                    @if e.state == State::Ended { " · " a href={ "/archive/" (e.slug) } { (lang.t("archive", "archives")) } }
+                                }
+                                td { (actions(lang, e)) }
                             }
-                            td { (actions(lang, e)) }
                         }
                     }
                 }
