@@ -36,6 +36,8 @@
   // move to, as the server last said.
   let bigger = D.bigger || {};
   let free = D.free || [];
+  // Session id -> the other session its host also holds at that time.
+  let hostClash = D.host_clash || {};
 
   // --- small helpers ------------------------------------------------------
 
@@ -395,6 +397,11 @@
       el("h3", {}, s.title),
       el("p", { class: "where" }, cellLabel(s.slot, s.room) + " · " + s.host + " · " + s.votes + " " + S.want_count +
         (r ? " (" + seats(r.capacity).trim() + ")" : "")));
+    const twin = hostClash[s.id];
+    if (twin) {
+      li.append(el("p", { class: "host-clash" },
+        "⚠ " + S.host_clash + " « " + twin.title + " » (" + twin.room + ")."));
+    }
     const big = bigger[s.id];
     const room = big && roomOf(big.id);
     if (room) {
@@ -437,7 +444,7 @@
     if (!section) return;
     const mine = state.sessions.filter((s) => s.owner === me())
       .sort((a, b) => (slotIndex.get(a.slot) || 0) - (slotIndex.get(b.slot) || 0));
-    const sig = JSON.stringify([mine, free, state.rooms, bigger]);
+    const sig = JSON.stringify([mine, free, state.rooms, bigger, hostClash]);
     if (section.dataset.sig === sig) return;
     // Never rebuild a form under someone's fingers: wait until they leave it.
     const active = document.activeElement;
@@ -487,9 +494,11 @@
       .then((r) => (r.ok ? r.json() : null))
       .then((h) => {
         if (!h || !h.bigger || !h.free) return;
-        if (JSON.stringify([h.bigger, h.free]) !== JSON.stringify([bigger, free])) {
+        const clash = h.host_clash || {};
+        if (JSON.stringify([h.bigger, h.free, clash]) !== JSON.stringify([bigger, free, hostClash])) {
           bigger = h.bigger;
           free = h.free;
+          hostClash = clash;
           if (state) renderMine();
         }
       })

@@ -111,6 +111,7 @@ impl Server {
             device_links: Default::default(),
             organisers: organisers.clone(),
             venue: venue.clone(),
+            feeds: Default::default(),
             hub_options: options.clone(),
         };
         let app = web::router(state);

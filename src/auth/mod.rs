@@ -48,6 +48,20 @@ pub fn new_token() -> String {
     hex::encode(bytes)
 }
 
+/// A fresh id of a participant's calendar feed (`/e/{event}/my/{feed}.ics`):
+/// 128 random bits as 32 hex characters, drawn apart from the token, so a
+/// feed's address says nothing of whose it is.
+pub fn new_feed_id() -> String {
+    new_token()
+}
+
+/// Whether `s` has the shape of a feed id made by [`new_feed_id`].
+pub fn valid_feed_id(s: &str) -> bool {
+    s.len() == TOKEN_BYTES * 2
+        && s.bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
 /// Whether `s` has the shape of a participant token: 22 to 128 characters of
 /// `[A-Za-z0-9_-]`. Tokens issued by [`new_token`] always pass; longer or
 /// base64url tokens from third-party clients are accepted too, as long as

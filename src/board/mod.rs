@@ -28,6 +28,7 @@ mod grid;
 pub mod grid_ops;
 mod ids;
 pub mod labels;
+pub mod my_day;
 mod reject;
 pub mod schedule;
 mod session;

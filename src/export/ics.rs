@@ -38,6 +38,18 @@ pub fn ics_session(
     Some(calendar(event, board, [s], public_url, updated))
 }
 
+/// Some sessions of the board as an iCalendar file: a participant's own
+/// calendar feed (the sessions they host and want to attend).
+pub fn ics_of<'a>(
+    event: &EventConfig,
+    board: &Board,
+    sessions: impl IntoIterator<Item = &'a Session>,
+    public_url: &str,
+    updated: Option<Timestamp>,
+) -> String {
+    calendar(event, board, sessions, public_url, updated)
+}
+
 /// A slot's day and time as the calendar library holds them (to the
 /// minute, as a slot is). Every `jiff` date (years -9999 to 9999) is a
 /// `chrono` one and every time of day is one too, so this cannot fail.

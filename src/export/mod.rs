@@ -24,7 +24,7 @@ pub mod state;
 pub use self::csv::csv;
 pub use self::frab::{frab_json, frab_xml};
 pub use self::html::static_html;
-pub use self::ics::{ics, ics_session};
+pub use self::ics::{ics, ics_of, ics_session};
 pub use self::state::{EventHead, board_json, presence_json, state_json};
 
 use jiff::Timestamp;

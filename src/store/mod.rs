@@ -19,6 +19,7 @@
 //! a crash left in the journal.
 
 pub mod archive;
+pub mod feeds;
 mod journal;
 pub mod orphans;
 pub mod sessions;

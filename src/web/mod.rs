@@ -16,6 +16,7 @@ mod grid_wire;
 mod headers;
 mod known_event;
 mod metrics;
+mod my_day;
 pub mod organisers;
 mod origin;
 mod phone;
@@ -90,6 +91,8 @@ pub struct AppState {
     /// What the venue changed: hidden events, and the lock of creations
     /// (`venue`).
     pub venue: Arc<venue::Venue>,
+    /// The participants' calendar feeds (`my_day`).
+    pub feeds: Arc<my_day::Feeds>,
     /// How an event the venue creates gets its hub (as at start).
     pub hub_options: crate::hub::HubOptions,
 }
@@ -105,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .route("/e/{event}/schedule.ics", get(schedule_ics))
         .merge(phone::routes())
         .merge(device_link::routes())
+        .merge(my_day::routes())
         .merge(wall::routes())
         .merge(admin::routes())
         .merge(exports::routes())

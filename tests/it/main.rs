@@ -24,6 +24,7 @@ mod integrity;
 #[path = "../kit/mod.rs"]
 mod kit;
 mod lifecycle;
+mod my_day;
 mod ops;
 mod organiser_sessions;
 mod origin;

@@ -45,8 +45,26 @@ pub(super) fn data(v: &View<'_>, lang: Lang, schedule: &Schedule) -> Value {
         "timeline": timeline,
         "bigger": bigger_rooms(v.board),
         "free": free_cells(v.board),
+        "host_clash": host_clashes(v.board),
         "strings": strings(lang),
     })
+}
+
+/// For each session whose host name also hosts another session of the
+/// same slot (the core's `my_day::host_clashes`), that other session's title
+/// and room: the phone warns its owner (a warning, not a refusal).
+pub fn host_clashes(board: &Board) -> Value {
+    let mut out = serde_json::Map::new();
+    for (id, other) in crate::board::my_day::host_clashes(board) {
+        if let Some(o) = board.session(&other) {
+            let room = crate::board::labels::room_name(board.grid(), &o.room);
+            out.insert(
+                id.as_str().to_owned(),
+                json!({"id": o.id, "title": o.title.as_str(), "host": o.host.as_str(), "room": room}),
+            );
+        }
+    }
+    Value::Object(out)
 }
 
 /// The bigger room to offer each crowded session (the core's
@@ -74,6 +92,7 @@ pub fn hints(board: &Board) -> Value {
         "rev": board.rev(),
         "bigger": bigger_rooms(board),
         "free": free_cells(board),
+        "host_clash": host_clashes(board),
     })
 }
 
@@ -144,6 +163,10 @@ pub fn strings(lang: Lang) -> Value {
         "move_to": t("To the free cell", "Vers la case libre"),
         "no_free": t("No free cell right now.", "Aucune case libre pour l'instant."),
         "release": t("Release (free the cell)", "Libérer la case"),
+        "host_clash": t(
+            "The same host also holds another session at this time:",
+            "Le même animateur tient déjà une autre session à cette heure :",
+        ),
         "bigger": t(
             "More people want to go than the room holds. A bigger room is free in the same slot:",
             "Plus de monde veut venir que la salle n'en contient. Une salle plus grande est libre sur ce créneau :",

@@ -170,6 +170,14 @@ fn claim_form(v: &View<'_>, lang: Lang, form: &ClaimForm) -> Markup {
             label for="claim-host" { (lang.t("Hosted by", "Animée par")) }
             input id="claim-host" name="host" type="text" required maxlength=(v.limits.host)
                 value=(host) autocomplete="nickname";
+            @if let Some(twin) = crate::board::my_day::host_clash_at(v.board, &form.cell, &host).filter(|_| !host.trim().is_empty()) {
+                p class="host-clash" role="note" {
+                    "⚠ " (lang.t("You can still send it, but", "Vous pouvez l'envoyer, mais")) " "
+                    strong { (twin.host.as_str()) } " "
+                    (lang.t("already hosts a session at this time:", "anime déjà une session à cette heure :"))
+                    " « " (twin.title.as_str()) " »."
+                }
+            }
             div class="actions" {
                 button type="submit" class="primary" { (lang.t("Send", "Envoyer")) }
                 " "

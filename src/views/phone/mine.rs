@@ -48,6 +48,15 @@ fn mine_item(v: &View<'_>, lang: Lang, s: &Session, free: &[Cell]) -> Markup {
                 " · " (s.votes) " " (lang.t("want to go", "y vont"))
                 @if let Some(r) = room { " (" (seats(lang, r.capacity).trim()) ")" }
             }
+            @if let Some(other) = crate::board::my_day::host_clashes(board).get(&s.id).and_then(|o| board.session(o)) {
+                p class="host-clash" {
+                    "⚠ " (lang.t(
+                        "The same host also holds another session at this time:",
+                        "Le même animateur tient déjà une autre session à cette heure :",
+                    )) " « " (other.title.as_str()) " » ("
+                    (crate::board::labels::room_name(board.grid(), &other.room)) ")."
+                }
+            }
             @if let Some(bigger) = bigger_room(board, s) {
                 div class="suggest" {
                     p { "⚠ " (lang.t(

@@ -19,6 +19,7 @@ mod data;
 pub mod device_link;
 mod grid;
 mod mine;
+mod my_day;
 mod notices;
 
 use jiff::Timestamp;
@@ -32,6 +33,7 @@ use crate::i18n::Lang;
 
 pub use data::{bigger_rooms, hints, strings};
 pub use grid::phase_label;
+pub use my_day::{MyDay, page as my_day_page};
 pub use notices::{Notice, NoticeKind};
 
 /// A claim form opened in a cell (`GET /e/{slug}/claim`).
@@ -109,6 +111,8 @@ pub fn page(v: &View<'_>) -> Markup {
                     (grid::jump_link(v, lang, &clock))
                     " "
                     a href="#mine" { (lang.t("My sessions", "Mes sessions")) }
+                    " "
+                    a href={ "/e/" (slug) "/my" } id="my-day-link" { (lang.t("My day", "Ma journée")) }
                     @if v.notice.is_some() {
                         " " a href="#notice" { (lang.t("Go to the message", "Aller au message")) }
                     }
