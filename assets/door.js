@@ -5,7 +5,8 @@
 //   within a second.
 // - Follows the clock by looking up the server's timeline (in #door-data:
 //   from each instant on, which slot is now and which next), at each of its
-//   steps and every 30 s besides: it computes no phase, no time, no timezone.
+//   steps and every 30 s besides: it computes no phase, no time, no timezone
+//   (the step also says when the next slot is on another day, to name it).
 // - Offers the first of the two lines that is free with its QR code, taken
 //   from the page's own <template data-qr-slot> (the server draws the codes).
 // - When organisers change the grid (a `grid` change, or a welcome of
@@ -52,7 +53,7 @@
     return { state: locked ? "locked" : "free" };
   }
 
-  function renderLine(which, slot) {
+  function renderLine(which, slot, withDay) {
     const section = $("door-" + which);
     if (!section) return null;
     const what = slot ? occupant(slot) : { state: "none" };
@@ -62,7 +63,8 @@
     else delete section.dataset.slot;
     const heading = section.querySelector(".door-when");
     const parts = [];
-    parts.push(el("p", "door-time", slot ? slot.time : ""));
+    const time = slot ? (withDay ? slot.day + " " : "") + slot.time : "";
+    parts.push(el("p", "door-time", time));
     if (what.state === "taken") {
       parts.push(el("p", "door-title", what.session.title));
       parts.push(el("p", "door-host", what.session.host));
@@ -77,12 +79,14 @@
     const text = parts.map((p) => p.textContent).join("\n");
     const old = Array.from(section.querySelectorAll("p")).map((p) => p.textContent).join("\n");
     if (text !== old) section.replaceChildren(heading, ...parts);
-    return what.state === "free" ? slot : null;
+    return what.state === "free" ? { slot: slot, time: time } : null;
   }
 
-  function renderClaim(slot) {
+  // `free`: the line offered ({slot, time}), or null.
+  function renderClaim(free) {
     const aside = $("door-claim");
     if (!aside) return;
+    const slot = free ? free.slot : null;
     if (!slot) {
       aside.hidden = true;
       delete aside.dataset.slot;
@@ -93,14 +97,14 @@
       aside.hidden = true;
       return;
     }
+    const time = $("door-claim-time");
+    if (time) time.textContent = "(" + free.time + ")";
     if (aside.dataset.slot !== slot.id) {
       aside.dataset.slot = slot.id;
       const qr = $("door-qr");
       if (qr) qr.replaceChildren(tpl.content.cloneNode(true));
       const url = $("door-url");
       if (url) url.textContent = tpl.dataset.url || "";
-      const time = $("door-claim-time");
-      if (time) time.textContent = "(" + slot.time + ")";
     }
     aside.hidden = false;
   }
@@ -111,8 +115,8 @@
     if (!board) return;
     const step = window.Slotboard.stepAt(data.timeline, now);
     const at = (i) => (step && i !== null && i !== undefined ? data.slots[i] || null : null);
-    const freeNow = renderLine("now", at(step && step.now));
-    const freeNext = renderLine("next", at(step && step.next));
+    const freeNow = renderLine("now", at(step && step.now), false);
+    const freeNext = renderLine("next", at(step && step.next), !!(step && step.next_day));
     renderClaim(freeNow || freeNext);
   }
 

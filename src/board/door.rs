@@ -38,6 +38,9 @@ pub struct DoorSign<'a> {
     pub now: Option<DoorCell<'a>>,
     /// The next slot to start, if any.
     pub next: Option<DoorCell<'a>>,
+    /// The next slot is on another day than the instant (the sign says
+    /// which day).
+    pub next_another_day: bool,
 }
 
 impl DoorSign<'_> {
@@ -59,6 +62,8 @@ pub struct DoorStep {
     pub from: Option<Timestamp>,
     pub now: Option<usize>,
     pub next: Option<usize>,
+    /// The slot `next` is on another day than the instants of this step.
+    pub next_another_day: bool,
 }
 
 /// What is in `room` during `slot`.
@@ -93,28 +98,48 @@ pub fn door_sign<'a>(
             occupant: occupant(board, room, slot),
         })
     };
+    let next = line(first(clock.phases(), Phase::Next));
     Some(DoorSign {
         now: line(first(clock.phases(), Phase::Now)),
-        next: line(first(clock.phases(), Phase::Next)),
+        next_another_day: next.is_some_and(|c| c.slot.day != schedule.date_at(at)),
+        next,
     })
 }
 
 /// Every change of the slots a sign shows, in time order: the step at any
 /// instant is the last one whose `from` has passed (the same steps as the
 /// schedule's timeline, without those that change nothing on a sign).
-pub fn door_timeline(schedule: &Schedule) -> Vec<DoorStep> {
-    let mut steps: Vec<DoorStep> = Vec::new();
-    for s in schedule.timeline() {
-        let step = DoorStep {
-            from: s.from,
-            now: first(&s.phases, Phase::Now),
-            next: first(&s.phases, Phase::Next),
-        };
-        if steps
-            .last()
-            .is_none_or(|l| (l.now, l.next) != (step.now, step.next))
-        {
-            steps.push(step);
+pub fn door_timeline(board: &Board, schedule: &Schedule) -> Vec<DoorStep> {
+    let slots = &board.grid().slots;
+    // What a sign shows changes only at a slot's start or end, or at the
+    // midnight of a day of the event (where "another day" turns into
+    // "today"): between two of these bounds it is the same.
+    let mut bounds: Vec<Timestamp> = (0..slots.len())
+        .filter_map(|i| schedule.times(i))
+        .flat_map(|(start, end)| [start, end])
+        .chain(schedule.days().iter().filter_map(|d| schedule.start_of(*d)))
+        .collect();
+    bounds.sort();
+    bounds.dedup();
+    let step = |from: Option<Timestamp>| {
+        let at = from.unwrap_or(Timestamp::MIN);
+        let clock = schedule.clock(at);
+        let next = first(clock.phases(), Phase::Next);
+        DoorStep {
+            from,
+            now: first(clock.phases(), Phase::Now),
+            next,
+            next_another_day: next
+                .and_then(|i| slots.get(i))
+                .is_some_and(|slot| slot.day != schedule.date_at(at)),
+        }
+    };
+    let shown = |d: &DoorStep| (d.now, d.next, d.next_another_day);
+    let mut steps = vec![step(None)];
+    for b in bounds {
+        let s = step(Some(b));
+        if steps.last().is_none_or(|l| shown(l) != shown(&s)) {
+            steps.push(s);
         }
     }
     steps
@@ -262,6 +287,9 @@ mod tests {
         let sign = door_sign(&board, &s, &"big".into(), ts("2026-12-05T18:00:00Z")).unwrap();
         assert_eq!(sign.now, None);
         assert_eq!(sign.next.unwrap().slot.id.as_str(), "d");
+        assert!(sign.next_another_day, "tomorrow's slot says its day");
+        let sign = door_sign(&board, &s, &"big".into(), ts("2026-12-06T07:00:00Z")).unwrap();
+        assert!(!sign.next_another_day, "on its day it does not");
         let sign = door_sign(&board, &s, &"big".into(), ts("2026-12-07T18:00:00Z")).unwrap();
         assert_eq!((sign.now, sign.next), (None, None));
     }
@@ -279,25 +307,30 @@ mod tests {
     #[test]
     fn the_timeline_has_the_steps_of_a_sign_and_no_repeats() {
         let board = Board::new(grid());
-        let steps = door_timeline(&schedule(&board));
-        let shown: Vec<(Option<usize>, Option<usize>)> =
-            steps.iter().map(|s| (s.now, s.next)).collect();
+        let steps = door_timeline(&board, &schedule(&board));
+        let shown: Vec<(Option<usize>, Option<usize>, bool)> = steps
+            .iter()
+            .map(|s| (s.now, s.next, s.next_another_day))
+            .collect();
         assert_eq!(
             shown,
             vec![
-                (None, Some(0)),
-                (Some(0), Some(1)),
-                (None, Some(1)),
-                (Some(1), Some(2)),
-                (None, Some(2)),
-                (Some(2), Some(3)),
-                (None, Some(3)),
-                (Some(3), None),
-                (None, None),
+                (None, Some(0), true),
+                (None, Some(0), false),
+                (Some(0), Some(1), false),
+                (None, Some(1), false),
+                (Some(1), Some(2), false),
+                (None, Some(2), false),
+                (Some(2), Some(3), true),
+                (None, Some(3), true),
+                (None, Some(3), false),
+                (Some(3), None, false),
+                (None, None, false),
             ]
         );
         assert_eq!(steps[0].from, None);
-        assert_eq!(steps[1].from, Some(ts("2026-12-05T08:30:00Z")));
+        assert_eq!(steps[1].from, Some(ts("2026-12-04T23:00:00Z")), "midnight");
+        assert_eq!(steps[2].from, Some(ts("2026-12-05T08:30:00Z")));
     }
 
     proptest! {
@@ -307,7 +340,7 @@ mod tests {
         fn the_timeline_agrees_with_the_sign(minutes in 0i64..(4 * 24 * 60)) {
             let board = Board::new(grid());
             let s = schedule(&board);
-            let steps = door_timeline(&s);
+            let steps = door_timeline(&board, &s);
             let at = ts("2026-12-04T12:00:00Z")
                 .checked_add(jiff::SignedDuration::from_mins(minutes))
                 .unwrap();
@@ -316,7 +349,10 @@ mod tests {
             let index = |c: Option<DoorCell<'_>>| {
                 c.map(|c| board.grid().slots.iter().position(|x| x.id == c.slot.id).unwrap())
             };
-            prop_assert_eq!((step.now, step.next), (index(sign.now), index(sign.next)));
+            prop_assert_eq!(
+                (step.now, step.next, step.next_another_day),
+                (index(sign.now), index(sign.next), sign.next_another_day)
+            );
         }
     }
 }

@@ -144,7 +144,9 @@ async fn the_sign_shows_the_session_now_and_the_next_one() {
     assert!(data.contains("\"room\":\"amphi\""), "{data}");
     let at_0930 = paris("09:30").as_millisecond();
     assert!(
-        data.contains(&format!("{{\"from\":{at_0930},\"now\":0,\"next\":1}}")),
+        data.contains(&format!(
+            "{{\"from\":{at_0930},\"now\":0,\"next\":1,\"next_day\":false}}"
+        )),
         "the step of sat-0930: {data}"
     );
     // No JS: it reloads itself.
@@ -157,6 +159,13 @@ async fn the_sign_shows_the_session_now_and_the_next_one() {
     assert!(now.contains("data-state=\"none\""), "{now}");
     assert!(now.contains("Nothing on right now"), "{now}");
     assert!(line(&html, "next").contains(">Beta<"));
+    // The evening before: the next one says its day.
+    camp.clock
+        .set(paris("09:40") - jiff::SignedDuration::from_hours(12));
+    let html = camp.sign_ok("amphi", "en").await;
+    let next = line(&html, "next");
+    assert!(next.contains("Sat 5 Dec 09:30–10:15"), "{next}");
+    assert!(next.contains(">Rust &amp; WebSockets<"), "{next}");
     // After the day: nothing more.
     camp.clock.set(paris("18:00"));
     let html = camp.sign_ok("amphi", "en").await;

@@ -6,18 +6,13 @@ use maud::{Markup, html};
 use serde::Serialize;
 
 use crate::board::door::{DoorCell, Occupant};
-use crate::board::labels::slot_short;
-use crate::board::{Board, Slot, hhmm};
+use crate::board::labels::day_short;
+use crate::board::{Slot, hhmm};
 use crate::i18n::Lang;
 
-/// A slot's time as the sign shows it: `09:30–10:15`, with the day first
-/// when the event has several.
-pub fn slot_time(lang: Lang, board: &Board, slot: &Slot) -> String {
-    format!(
-        "{}–{}",
-        slot_short(lang, board.grid(), &slot.id),
-        hhmm(slot.end)
-    )
+/// A slot's time as the sign shows it: `09:30–10:15`.
+pub fn slot_time(slot: &Slot) -> String {
+    format!("{}–{}", hhmm(slot.start), hhmm(slot.end))
 }
 
 /// The words of the sign, for the script.
@@ -47,12 +42,13 @@ pub fn words(lang: Lang) -> Words {
     }
 }
 
-/// The section of the line `which` (`now` or `next`), with its heading.
+/// The section of the line `which` (`now` or `next`), with its heading;
+/// `another_day`: the slot's day goes before its time.
 pub(super) fn section(
     lang: Lang,
-    board: &Board,
     which: &str,
     cell: Option<&DoorCell<'_>>,
+    another_day: bool,
 ) -> Markup {
     let heading = if which == "now" {
         lang.t("Now", "Maintenant")
@@ -73,7 +69,10 @@ pub(super) fn section(
             aria-labelledby={ (id) "-h" } {
             h2 id={ (id) "-h" } class="door-when" { (heading) }
             p class="door-time" {
-                @if let Some(c) = cell { (slot_time(lang, board, c.slot)) }
+                @if let Some(c) = cell {
+                    @if another_day { (day_short(lang, c.slot.day)) " " }
+                    (slot_time(c.slot))
+                }
             }
             @match cell.map(|c| c.occupant) {
                 Some(Occupant::Session(s)) => {

@@ -19,8 +19,9 @@ use serde::Serialize;
 
 use super::{Page, json_block, lang_for, lang_switch, layout, offered};
 use crate::board::door::{DoorSign, door_sign, door_timeline};
+use crate::board::labels::day_short;
 use crate::board::schedule::Schedule;
-use crate::board::{Board, Cell, Room, Slot};
+use crate::board::{Cell, Room, Slot};
 use crate::config::EventConfig;
 use crate::hub::Snapshot;
 use crate::i18n::Lang;
@@ -48,8 +49,10 @@ pub fn claim_url(public_url: &str, slug: &str, cell: &Cell) -> String {
 #[derive(Serialize)]
 struct SlotData<'a> {
     id: &'a str,
-    /// As the sign shows it: `09:30–10:15` (with the day on a longer event).
+    /// As the sign shows it: `09:30–10:15`.
     time: String,
+    /// Its day, shown before the time when the step says `next_day`.
+    day: String,
 }
 
 /// From `from` (ms since the epoch; `null`: since ever) on, the slots (by
@@ -59,6 +62,8 @@ struct StepData {
     from: Option<i64>,
     now: Option<usize>,
     next: Option<usize>,
+    /// The next slot is on another day: the sign says which.
+    next_day: bool,
 }
 
 #[derive(Serialize)]
@@ -106,15 +111,17 @@ pub fn page(
             .iter()
             .map(|s| SlotData {
                 id: s.id.as_str(),
-                time: slot_time(lang, board, s),
+                time: slot_time(s),
+                day: day_short(lang, s.day),
             })
             .collect(),
-        timeline: door_timeline(&schedule)
+        timeline: door_timeline(board, &schedule)
             .into_iter()
             .map(|s| StepData {
                 from: s.from.map(|t| t.as_millisecond()),
                 now: s.now,
                 next: s.next,
+                next_day: s.next_another_day,
             })
             .collect(),
         t: words(lang),
@@ -144,10 +151,10 @@ pub fn page(
                     }
                 }
                 main class="door-main" aria-label=(lang.t("In this room", "Dans cette salle")) {
-                    (line::section(lang, board, "now", sign.now.as_ref()))
-                    (line::section(lang, board, "next", sign.next.as_ref()))
+                    (line::section(lang, "now", sign.now.as_ref(), false))
+                    (line::section(lang, "next", sign.next.as_ref(), sign.next_another_day))
                 }
-                (claim_aside(lang, event, board, room, &sign, info))
+                (claim_aside(lang, event, room, &sign, info))
                 footer class="door-foot" {
                     p id="conn" data-status="connecting" role="status" {
                         span class="conn-dot" aria-hidden="true" {}
@@ -179,7 +186,6 @@ pub fn page(
 fn claim_aside(
     lang: Lang,
     event: &EventConfig,
-    board: &Board,
     room: &Room,
     sign: &DoorSign<'_>,
     info: &DoorInfo<'_>,
@@ -201,7 +207,13 @@ fn claim_aside(
                 (lang.t("Free: claim it from your phone", "Libre : proposez une session depuis votre téléphone"))
                 " "
                 span id="door-claim-time" {
-                    @if let Some(c) = offered { "(" (slot_time(lang, board, c.slot)) ")" }
+                    @if let Some(c) = offered {
+                        "("
+                        @if sign.next_another_day && sign.next.as_ref().is_some_and(|n| n.slot.id == c.slot.id) {
+                            (day_short(lang, c.slot.day)) " "
+                        }
+                        (slot_time(c.slot)) ")"
+                    }
                 }
             }
             div id="door-qr" role="img"
