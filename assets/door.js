@@ -7,11 +7,12 @@
 //   from each instant on, which slot is now and which next), at each of its
 //   steps and every 30 s besides: it computes no phase, no time, no timezone
 //   (the step also says when the next slot is on another day, to name it).
-// - Offers the first of the two lines that is free with its QR code, taken
-//   from the page's own <template data-qr-slot> (the server draws the codes).
+// - Offers the first of the two lines that is free with its QR code. The
+//   server draws the codes: the page has the one it offers; for another
+//   cell the script fetches the page again (SlotboardLive.regridder) and
+//   takes the code it offers then.
 // - When organisers change the grid (a `grid` change, or a welcome of
-//   another shape), fetches this page again (SlotboardLive.regridder) and
-//   takes its slots, timeline and codes.
+//   another shape), fetches this page again and takes its slots and timeline.
 // All text is set with textContent; the only markup taken is this page's
 // own, from the same server.
 (function () {
@@ -82,6 +83,18 @@
     return what.state === "free" ? { slot: slot, time: time } : null;
   }
 
+  // The QR codes the server drew, by slot: the page's own, and those of the
+  // fresh copies fetched for a cell this page did not offer.
+  const codes = new Map();
+  const asked = new Set();
+  function takeCode(doc) {
+    const aside = doc.getElementById("door-claim");
+    const qr = doc.getElementById("door-qr");
+    const svg = qr && qr.querySelector("svg");
+    if (aside && aside.dataset.slot && svg) codes.set(aside.dataset.slot, document.importNode(svg, true));
+  }
+  takeCode(document);
+
   // `free`: the line offered ({slot, time}), or null.
   function renderClaim(free) {
     const aside = $("door-claim");
@@ -92,19 +105,28 @@
       delete aside.dataset.slot;
       return;
     }
-    const tpl = document.querySelector('template[data-qr-slot="' + CSS.escape(slot.id) + '"]');
-    if (!tpl) {
-      aside.hidden = true;
-      return;
-    }
+    aside.dataset.slot = slot.id;
     const time = $("door-claim-time");
     if (time) time.textContent = "(" + free.time + ")";
-    if (aside.dataset.slot !== slot.id) {
-      aside.dataset.slot = slot.id;
-      const qr = $("door-qr");
-      if (qr) qr.replaceChildren(tpl.content.cloneNode(true));
-      const url = $("door-url");
-      if (url) url.textContent = tpl.dataset.url || "";
+    const url = $("door-url");
+    if (url) url.textContent = slot.claim || "";
+    const qr = $("door-qr");
+    const code = codes.get(slot.id);
+    if (qr && code) {
+      if (qr.dataset.slot !== slot.id) {
+        qr.replaceChildren(code.cloneNode(true));
+        qr.dataset.slot = slot.id;
+      }
+      qr.hidden = false;
+    } else if (qr) {
+      // The server draws it: ask the page again, once per change.
+      qr.replaceChildren();
+      delete qr.dataset.slot;
+      qr.hidden = true;
+      if (!asked.has(slot.id)) {
+        asked.add(slot.id);
+        refresh();
+      }
     }
     aside.hidden = false;
   }
@@ -134,19 +156,14 @@
     }, wait + 250);
   }
 
-  // The grid changed: this page as the server renders it now has the slots,
-  // the timeline and the codes.
-  const regrid = window.SlotboardLive.regridder(
+  // This page as the server renders it now: after a grid change its slots
+  // and timeline, and the QR code of the cell it offers.
+  const refresh = window.SlotboardLive.regridder(
     (doc) => {
       const fresh = doc.getElementById("door-data");
       if (!fresh) throw new Error("not a door sign");
       data = JSON.parse(fresh.textContent);
-      document.querySelectorAll("template[data-qr-slot]").forEach((t) => t.remove());
-      doc.querySelectorAll("template[data-qr-slot]").forEach((t) => {
-        document.body.append(document.importNode(t, true));
-      });
-      const aside = $("door-claim");
-      if (aside) delete aside.dataset.slot;
+      takeCode(doc);
       render();
       scheduleTick();
     },
@@ -181,12 +198,14 @@
     role: "viewer",
     onState: (state) => {
       board = state;
-      if (!sameShape(state)) regrid();
+      asked.clear();
+      if (!sameShape(state)) refresh();
       render();
     },
     onEvent: (frame, state) => {
       board = state;
-      if (frame.change && frame.change.kind === "grid") regrid();
+      asked.clear();
+      if (frame.change && frame.change.kind === "grid") refresh();
       render();
     },
     onStatus: onStatus,

@@ -7,9 +7,12 @@
 //! a `<meta refresh>` keeps it so). assets/door.js keeps it live: it renders
 //! the same lines again from the live board, and follows the clock by
 //! looking up the core's [`door_timeline`] in the `door-data` block (which
-//! slot is "now" and which "next", from each instant on). The QR codes of
-//! the cells that may still be offered are rendered here, in `<template>`s,
-//! since a script cannot draw one. Files: [`line`] (one line of the sign).
+//! slot is "now" and which "next", from each instant on). A script draws no
+//! QR code: the page has the code of the cell it offers (one, about 11 KB;
+//! the codes of every cell made a 12-slot sign 149 KB and four times slower
+//! to render), and when the script comes to offer another cell it fetches
+//! the page again for that cell's code. Files: [`line`] (one line of the
+//! sign).
 
 mod line;
 
@@ -21,7 +24,7 @@ use super::{Page, json_block, lang_for, lang_switch, layout, offered};
 use crate::board::door::{DoorSign, door_sign, door_timeline};
 use crate::board::labels::day_short;
 use crate::board::schedule::Schedule;
-use crate::board::{Cell, Room, Slot};
+use crate::board::{Cell, Room};
 use crate::config::EventConfig;
 use crate::hub::Snapshot;
 use crate::i18n::Lang;
@@ -53,6 +56,8 @@ struct SlotData<'a> {
     time: String,
     /// Its day, shown before the time when the step says `next_day`.
     day: String,
+    /// The claim form of this room's cell in the slot (the QR code's text).
+    claim: String,
 }
 
 /// From `from` (ms since the epoch; `null`: since ever) on, the slots (by
@@ -113,6 +118,14 @@ pub fn page(
                 id: s.id.as_str(),
                 time: slot_time(s),
                 day: day_short(lang, s.day),
+                claim: claim_url(
+                    info.public_url,
+                    &event.slug,
+                    &Cell {
+                        slot: s.id.clone(),
+                        room: room.id.clone(),
+                    },
+                ),
             })
             .collect(),
         timeline: door_timeline(board, &schedule)
@@ -126,17 +139,6 @@ pub fn page(
             .collect(),
         t: words(lang),
     };
-    // The codes of every cell of the room that a sign may still offer: the
-    // slots not over at this instant.
-    let offerable: Vec<&Slot> = grid
-        .slots
-        .iter()
-        .filter(|s| {
-            schedule
-                .times_of(&s.id)
-                .is_none_or(|(_, end)| end > info.now)
-        })
-        .collect();
     let now_hhmm = info.now.to_zoned(event.tz()).strftime("%H:%M").to_string();
     Some(layout(
         &page,
@@ -167,13 +169,6 @@ pub fn page(
                         meta http-equiv="refresh" content="60";
                         p { (lang.t("Updated every minute.", "Mis à jour chaque minute.")) }
                     }
-                }
-            }
-            @for slot in &offerable {
-                @let cell = Cell { slot: slot.id.clone(), room: room.id.clone() };
-                @let url = claim_url(info.public_url, &event.slug, &cell);
-                template data-qr-slot=(slot.id.as_str()) data-url=(url) {
-                    @if let Some(svg) = super::qr::svg(&url, None) { (PreEscaped(svg)) }
                 }
             }
             (json_block("door-data", &data))
