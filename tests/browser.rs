@@ -8,6 +8,8 @@ mod kit;
 
 #[path = "browser/bulk.rs"]
 mod bulk;
+#[path = "browser/door.rs"]
+mod door;
 #[path = "browser/flood.rs"]
 mod flood;
 #[path = "browser/grid.rs"]

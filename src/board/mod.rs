@@ -15,7 +15,7 @@
 //! snapshot and restore), `decide` (the rules), `bulk` (removing in bulk and
 //! its undo), `apply` (moving the board);
 //! and beside them `text` (parsed texts), `schedule` (the questions every page
-//! asks), `labels` and `undo`. Everything is re-exported here: callers write
+//! asks), `door` (a room's door sign: now and next), `labels` and `undo`. Everything is re-exported here: callers write
 //! `crate::board::X`, and the files use each other only through this root.
 
 mod apply;
@@ -24,6 +24,7 @@ mod change;
 mod civil;
 mod command;
 mod decide;
+pub mod door;
 mod grid;
 pub mod grid_ops;
 mod ids;

@@ -213,6 +213,16 @@ impl Schedule {
         }
     }
 
+    /// When `date` begins (its first instant) in the event's timezone.
+    pub fn start_of(&self, date: Date) -> Option<Timestamp> {
+        Some(date.to_zoned(self.tz.clone()).ok()?.timestamp())
+    }
+
+    /// The date of `at` in the event's timezone.
+    pub fn date_at(&self, at: Timestamp) -> Date {
+        at.to_zoned(self.tz.clone()).date()
+    }
+
     /// The day to show at `at` (an index into [`Schedule::days`]).
     pub fn day_at(&self, at: Timestamp) -> Option<usize> {
         day_to_show(&self.days, at.to_zoned(self.tz.clone()).date())

@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod archive;
+pub mod door;
 mod foreign_origin;
 pub mod phone;
 pub mod qr;

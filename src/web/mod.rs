@@ -8,6 +8,7 @@ mod admin;
 mod archive;
 mod assets;
 pub mod device_link;
+mod door;
 pub(crate) mod event_state;
 mod exports;
 mod form_body;
@@ -110,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         .merge(device_link::routes())
         .merge(my_day::routes())
         .merge(wall::routes())
+        .merge(door::routes())
         .merge(admin::routes())
         .merge(exports::routes())
         .merge(archive::routes())

@@ -7,6 +7,7 @@ mod archive;
 mod bulk;
 mod demo;
 mod device_link;
+mod door;
 mod durability;
 mod exports;
 mod faults;

@@ -26,7 +26,11 @@ pub(super) fn grid(lang: Lang, event: &EventConfig, board: &Board, reqs: &FormRe
                             tr {
                                 th scope="col" { (lang.t("Time", "Horaire")) }
                                 @for room in &g.rooms {
-                                    th scope="col" { (room.name) " " span class="muted" { "(" (room.capacity) ")" } }
+                                    th scope="col" {
+                                        a class="room-door" href={ "/e/" (event.slug) "/room/" (room.id.as_str()) }
+                                            title=(lang.t("Door sign of this room", "Affichette de porte de cette salle")) { (room.name) }
+                                        " " span class="muted" { "(" (room.capacity) ")" }
+                                    }
                                 }
                             }
                         }

@@ -28,6 +28,7 @@ pub fn phase_label(lang: Lang, phase: Phase) -> &'static str {
 
 pub(super) fn day_section(
     lang: Lang,
+    slug: &str,
     board: &Board,
     rooms: &[Room],
     day: &Day<'_>,
@@ -54,7 +55,10 @@ pub(super) fn day_section(
                                 th scope="col" class="time-col" { (lang.t("Time", "Horaire")) }
                                 @for room in &rooms[room_run.clone()] {
                                     th scope="col" {
-                                        span class="room-name" { (room.name) }
+                                        // The room's door sign, for whoever sets up its screen.
+                                        a class="room-door" href={ "/e/" (slug) "/room/" (room.id.as_str()) } {
+                                            span class="room-name" { (room.name) }
+                                        }
                                         " "
                                         span class="room-cap" { (room.capacity) " " (lang.t("seats", "places")) }
                                     }

@@ -211,7 +211,7 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, info: &WallInfo<'_
                     }
                     main class="wall-main" aria-label=(lang.t("Programme", "Programme")) {
                         @for (i, day) in days.iter().enumerate() {
-                            (grid::day_section(lang, board, &grid.rooms, day, i == shown))
+                            (grid::day_section(lang, &event.slug, board, &grid.rooms, day, i == shown))
                         }
                     }
                 }
