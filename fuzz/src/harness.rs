@@ -183,7 +183,7 @@ fn step(board: &mut Board, who: &Actor, text: &str, limits: &Limits) -> Option<C
                 before.rev() + 1,
                 "an accepted change adds exactly 1 to rev"
             );
-            if let Change::Claimed { session } = change {
+            if let Change::Claimed { session, .. } = change {
                 assert_eq!(session.id.as_str(), format!("s_{}", board.rev()));
                 assert_eq!(session.owner, who.id);
             }

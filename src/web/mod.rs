@@ -19,6 +19,7 @@ mod metrics;
 pub mod organisers;
 mod origin;
 mod phone;
+mod pitch_wire;
 pub mod protocol;
 mod socket;
 pub mod venue;
