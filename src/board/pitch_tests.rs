@@ -288,7 +288,7 @@ fn snapshots_keep_the_queue_and_refuse_foreign_ids() {
 }
 
 #[test]
-fn undo_reopens_and_reorders_but_does_not_recall() {
+fn undo_reopens_and_reorders_walks_past_calls_and_never_gives_back_a_pitch() {
     use super::undo::{Undo, inverse, is_moderation};
     let mut b = open_board();
     let a = queued(&mut b, &alice(), "Rust");
@@ -314,7 +314,9 @@ fn undo_reopens_and_reorders_but_does_not_recall() {
     let called = Change::PitchCalled {
         pitch: Some(a.clone()),
     };
-    assert_eq!(Undo::of(&b, Some(&orga().id), &called), Undo::Never);
+    assert_eq!(Undo::of(&b, Some(&orga().id), &called), Undo::Skip);
+    let taken_out = Change::PitchRemoved { pitch: a.clone() };
+    assert_eq!(Undo::of(&b, Some(&orga().id), &taken_out), Undo::Never);
     let own = Change::PitchRemoved { pitch: a.clone() };
     assert!(!is_moderation(&b, Some(&alice().id), &own));
     assert!(is_moderation(&b, Some(&orga().id), &own));

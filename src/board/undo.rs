@@ -23,9 +23,9 @@
 //! - a grid change comes back as the whole grid before it
 //!   ([`GridOp::SetGrid`]), refused while a session or lock sits in a cell
 //!   that grid lacks;
-//! - the pitch queue's opening and order come back; a pitch called or
-//!   taken out by an organiser does not (it is over: its proposer pitches
-//!   again);
+//! - the pitch queue's opening and order come back; a pitch taken out by
+//!   an organiser does not (its proposer pitches again), and calling the
+//!   next pitch is not a moderation (undo walks past it);
 //! - `rev` grows by one per change, undo included.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -78,9 +78,11 @@ pub fn is_moderation(before: &Board, by: Option<&ParticipantId>, change: &Change
         Change::Moved { session, .. } | Change::Released { session } => {
             before.session(session).map(|s| &s.owner) != by
         }
-        Change::PitchCalled { .. } | Change::PitchMoved { .. } | Change::PitchOpened { .. } => true,
+        Change::PitchMoved { .. } | Change::PitchOpened { .. } => true,
         Change::PitchRemoved { pitch } => before.pitches().find(pitch).map(|p| &p.owner) != by,
-        Change::PitchQueued { .. } => false,
+        // Calling the next pitch is the queue going on, not a moderation:
+        // undo walks past it (else every call would hide what came before).
+        Change::PitchQueued { .. } | Change::PitchCalled { .. } => false,
         // A `restored` is only ever made by undo (like the `claimed` of a
         // single restore): not an action of its own to take back.
         Change::Claimed { .. }
@@ -142,8 +144,8 @@ pub fn inverse(before: &Board, change: &Change) -> Option<Command> {
             pitch: pitch.clone(),
             position: before.pitches().position(pitch)?,
         }),
-        // A pitch called or taken out is over: the queue does not give it
-        // back (its proposer pitches again).
+        // A pitch taken out is over: the queue does not give it back (its
+        // proposer pitches again).
         Change::Claimed { .. }
         | Change::Edited { .. }
         | Change::Voted { .. }

@@ -256,3 +256,146 @@ async fn sigkill_mid_queue_replays_it_from_the_journal() {
     assert_eq!(ids(&w["pitches"]), ["q_4", "q_3", &format!("q_{rev}")]);
     server.kill();
 }
+
+/// A logged-in organiser browser without JavaScript, in English.
+async fn organiser_nojs(camp: &TestServer) -> NoJs {
+    let mut b = NoJs::new();
+    b.lang = Some("en");
+    let got = b
+        .post(camp, "/e/camp/admin/login", &[("secret", ORGANISER)])
+        .await;
+    assert_eq!(got.status, 303, "{}", got.body);
+    b
+}
+
+/// Posts an admin form and returns the notice code of its 303.
+async fn admin_form(b: &mut NoJs, camp: &TestServer, op: &str, fields: &[(&str, &str)]) -> String {
+    let got = b.post(camp, &format!("/e/camp/admin/{op}"), fields).await;
+    assert_eq!(got.status, 303, "{op}: {}", got.body);
+    let to = got.location.expect("a Location");
+    to.split("notice=").nth(1).unwrap_or_default().to_owned()
+}
+
+/// Posts a phone form and returns the notice code of its 303.
+async fn phone_form(b: &mut NoJs, camp: &TestServer, op: &str, fields: &[(&str, &str)]) -> String {
+    let got = b.post(camp, &format!("/e/camp/{op}"), fields).await;
+    assert_eq!(got.status, 303, "{op}: {}", got.body);
+    let to = got.location.expect("a Location");
+    assert!(to.starts_with("/e/camp?notice="), "{to}");
+    let code = to["/e/camp?notice=".len()..].split('&').next().unwrap();
+    code.to_owned()
+}
+
+#[tokio::test]
+async fn the_whole_queue_works_through_forms_without_javascript() {
+    let camp = TestServer::start().await;
+    let mut org = organiser_nojs(&camp).await;
+    let mut alice = NoJs::new();
+    let mut bob = NoJs::new();
+    let fields = [("title", "Rust sans JS"), ("host", "Alice")];
+    assert_eq!(
+        phone_form(&mut alice, &camp, "pitch", &fields).await,
+        "closed"
+    );
+    assert_eq!(
+        admin_form(&mut org, &camp, "pitch_open", &[("open", "true")]).await,
+        "ack"
+    );
+    assert_eq!(phone_form(&mut alice, &camp, "pitch", &fields).await, "ack");
+    let b_fields = [("title", "Go"), ("host", "Bob")];
+    assert_eq!(phone_form(&mut bob, &camp, "pitch", &b_fields).await, "ack");
+    let q = board_json(&camp).await["pitches"].clone();
+    assert_eq!(q["queue"][0]["owner"], alice.token_id());
+    assert_eq!(q["queue"][0]["title"], "Rust sans JS");
+    let (a, b) = (
+        q["queue"][0]["id"].as_str().unwrap().to_owned(),
+        q["queue"][1]["id"].as_str().unwrap().to_owned(),
+    );
+    // A participant's form of an organiser's op is refused.
+    let refused = alice.post(&camp, "/e/camp/admin/pitch_next", &[]).await;
+    assert_ne!(refused.status, 200);
+    assert_eq!(
+        ids(&board_json(&camp).await["pitches"]),
+        [a.as_str(), b.as_str()]
+    );
+    // Reorder (position as digits), call, take out.
+    let mv = [("pitch", b.as_str()), ("position", "0")];
+    assert_eq!(admin_form(&mut org, &camp, "pitch_move", &mv).await, "ack");
+    assert_eq!(
+        ids(&board_json(&camp).await["pitches"]),
+        [b.as_str(), a.as_str()]
+    );
+    assert_eq!(admin_form(&mut org, &camp, "pitch_next", &[]).await, "ack");
+    assert_eq!(board_json(&camp).await["pitches"]["current"]["id"], b);
+    // Bob's pitch is not Alice's to take out; her own is.
+    let not_hers = [("pitch", b.as_str())];
+    assert_eq!(
+        phone_form(&mut alice, &camp, "unpitch", &not_hers).await,
+        "forbidden"
+    );
+    let hers = [("pitch", a.as_str())];
+    assert_eq!(phone_form(&mut alice, &camp, "unpitch", &hers).await, "ack");
+    // The claim form filled in from a pitch carries it; the current one leaves.
+    let claim = [
+        ("slot", "sat-0930"),
+        ("room", "amphi"),
+        ("title", "Go"),
+        ("host", "Bob"),
+        ("pitch", b.as_str()),
+    ];
+    assert_eq!(phone_form(&mut bob, &camp, "claim", &claim).await, "ack");
+    let board = board_json(&camp).await;
+    assert!(board.get("pitches").is_none_or(|p| p["current"].is_null()));
+    assert_eq!(board["sessions"][0]["title"], "Go");
+    // An organiser takes a pitch out by form too; an empty `pitch` field
+    // of a claim form is a plain claim.
+    assert_eq!(phone_form(&mut alice, &camp, "pitch", &fields).await, "ack");
+    let a2 = board_json(&camp).await["pitches"]["queue"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let out = [("pitch", a2.as_str())];
+    assert_eq!(admin_form(&mut org, &camp, "unpitch", &out).await, "ack");
+    let plain = [
+        ("slot", "sat-1030"),
+        ("room", "amphi"),
+        ("title", "Plain"),
+        ("host", "Alice"),
+        ("pitch", ""),
+    ];
+    assert_eq!(phone_form(&mut alice, &camp, "claim", &plain).await, "ack");
+    assert_eq!(
+        admin_form(&mut org, &camp, "pitch_open", &[("open", "false")]).await,
+        "ack"
+    );
+    assert!(board_json(&camp).await.get("pitches").is_none());
+}
+
+#[tokio::test]
+async fn pitches_from_one_address_draw_on_its_rate_of_claims() {
+    // 1 a minute: no token comes back while the test runs.
+    let camp = TestServer::start_with("ip_claims_per_minute = 1\nip_claim_burst = 3").await;
+    let mut org = camp.organiser().await;
+    open(&mut org).await;
+    for i in 0..3 {
+        let mut c = camp.participant().await;
+        c.command(pitch(&format!("Fresh {i}"), "Lou"))
+            .await
+            .expect_ack();
+    }
+    // A fourth fresh identity from the same address fills no more of the queue.
+    let mut fourth = camp.participant().await;
+    fourth
+        .command(pitch("One too many", "Lou"))
+        .await
+        .expect_reject("rate_limited");
+    assert_eq!(
+        board_json(&camp).await["pitches"]["queue"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    // Organisers never draw.
+    org.command(pitch("Orga", "Orga")).await.expect_ack();
+}
