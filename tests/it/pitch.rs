@@ -399,3 +399,61 @@ async fn pitches_from_one_address_draw_on_its_rate_of_claims() {
     // Organisers never draw.
     org.command(pitch("Orga", "Orga")).await.expect_ack();
 }
+
+/// Posts an admin action asking for JSON; its answer.
+async fn admin_json(camp: &TestServer, cookie: &str, op: &str, fields: &[(&str, &str)]) -> Value {
+    request(camp, &format!("/e/camp/admin/{op}"))
+        .cookie(Some(cookie))
+        .accept("application/json")
+        .post_form(fields)
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn undo_puts_a_moved_pitch_back_and_walks_past_calls() {
+    let camp = TestServer::start().await;
+    let cookie = organiser_login(&camp).await.cookie;
+    let ack = |v: Value| assert_eq!(v["type"], "ack", "{v}");
+    ack(admin_json(
+        &camp,
+        &cookie,
+        "lock",
+        &[("slot", "sat-1130"), ("room", "sein")],
+    )
+    .await);
+    ack(admin_json(&camp, &cookie, "pitch_open", &[("open", "true")]).await);
+    let mut people = Vec::new();
+    for t in ["Rust", "Go", "Zig"] {
+        let mut c = camp.participant().await;
+        c.command(pitch(t, "Maël")).await.expect_ack();
+        people.push(c);
+    }
+    // q_3, q_4, q_5: q_5 to the front, then undo puts it back last.
+    ack(admin_json(
+        &camp,
+        &cookie,
+        "pitch_move",
+        &[("pitch", "q_5"), ("position", "0")],
+    )
+    .await);
+    let undone = admin_json(&camp, &cookie, "undo", &[]).await;
+    assert_eq!(undone["code"], "undone", "{undone}");
+    assert_eq!(
+        ids(&board_json(&camp).await["pitches"]),
+        ["q_3", "q_4", "q_5"]
+    );
+    // A call of the next pitch is not what undo takes back: the next undo
+    // goes past it to the opening of the queue, then to the lock.
+    ack(admin_json(&camp, &cookie, "pitch_next", &[]).await);
+    let undone = admin_json(&camp, &cookie, "undo", &[]).await;
+    assert_eq!(undone["code"], "undone", "{undone}");
+    let board = board_json(&camp).await;
+    assert_eq!(board["pitches"]["open"], false, "the opening was undone");
+    assert_eq!(board["pitches"]["current"]["id"], "q_3", "the call stays");
+    let undone = admin_json(&camp, &cookie, "undo", &[]).await;
+    assert_eq!(undone["code"], "undone", "{undone}");
+    assert_eq!(board_json(&camp).await["locks"], serde_json::json!([]));
+}
