@@ -306,6 +306,11 @@ fn check_texts(command: &Command, limits: &Limits) {
         }
         Command::Announce { text } => line("announcement", text.as_str(), 0, limits.announcement),
         Command::Restore { .. } => panic!("restore is not a wire command"),
+        Command::Pitch(slotboard::board::PitchOp::Pitch { title, host }) => {
+            line("title", title.as_str(), 1, limits.title);
+            line("host", host.as_str(), 1, limits.host);
+        }
+        Command::ClaimPitch { claim, .. } => check_texts(claim, limits),
         _ => {}
     }
 }
