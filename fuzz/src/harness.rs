@@ -183,7 +183,7 @@ fn step(board: &mut Board, who: &Actor, text: &str, limits: &Limits) -> Option<C
                 before.rev() + 1,
                 "an accepted change adds exactly 1 to rev"
             );
-            if let Change::Claimed { session } = change {
+            if let Change::Claimed { session, .. } = change {
                 assert_eq!(session.id.as_str(), format!("s_{}", board.rev()));
                 assert_eq!(session.owner, who.id);
             }
@@ -306,6 +306,11 @@ fn check_texts(command: &Command, limits: &Limits) {
         }
         Command::Announce { text } => line("announcement", text.as_str(), 0, limits.announcement),
         Command::Restore { .. } => panic!("restore is not a wire command"),
+        Command::Pitch(slotboard::board::PitchOp::Pitch { title, host }) => {
+            line("title", title.as_str(), 1, limits.title);
+            line("host", host.as_str(), 1, limits.host);
+        }
+        Command::ClaimPitch { claim, .. } => check_texts(claim, limits),
         _ => {}
     }
 }

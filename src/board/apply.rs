@@ -16,8 +16,10 @@ impl Board {
     /// and then nothing is changed.
     pub fn apply(&mut self, change: &Change) -> Result<(), Inconsistent> {
         self.check_applicable(change)?;
+        self.check_pitch_change(change)?;
+        self.apply_pitch_change(change);
         match change {
-            Change::Claimed { session } => {
+            Change::Claimed { session, .. } => {
                 self.cells.insert(session.cell(), session.id.clone());
                 self.sessions.insert(session.id.clone(), session.clone());
             }
@@ -103,6 +105,12 @@ impl Board {
                 };
                 self.grid_live = true;
             }
+            // Applied above, with the pitch part of a `claimed`.
+            Change::PitchQueued { .. }
+            | Change::PitchRemoved { .. }
+            | Change::PitchCalled { .. }
+            | Change::PitchMoved { .. }
+            | Change::PitchOpened { .. } => {}
         }
         self.rev += 1;
         Ok(())
@@ -130,7 +138,7 @@ impl Board {
             return Err(Inconsistent("a change after the event has ended".into()));
         }
         match change {
-            Change::Claimed { session } => {
+            Change::Claimed { session, .. } => {
                 fits(&session.cell())?;
                 if self.sessions.contains_key(&session.id) {
                     return Err(Inconsistent(format!("session {} exists", session.id)));
@@ -179,7 +187,14 @@ impl Board {
             Change::Locked { slot, room } | Change::Unlocked { slot, room } => {
                 fits(&cell(slot, room))?;
             }
-            Change::Opened { .. } | Change::Announced { .. } | Change::Ended {} => {}
+            Change::Opened { .. }
+            | Change::Announced { .. }
+            | Change::Ended {}
+            | Change::PitchQueued { .. }
+            | Change::PitchRemoved { .. }
+            | Change::PitchCalled { .. }
+            | Change::PitchMoved { .. }
+            | Change::PitchOpened { .. } => {}
             Change::Removed { sessions } => {
                 if sessions.is_empty() {
                     return Err(Inconsistent("a removal of no session".into()));

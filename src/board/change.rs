@@ -8,15 +8,19 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::{ParticipantId, Room, RoomId, Session, SessionId, Slot, SlotId};
+use super::{ParticipantId, Pitch, PitchId, Room, RoomId, Session, SessionId, Slot, SlotId};
 
 /// An accepted change: the only way a board moves. Its JSON form is the
 /// `change` of the wire `event` and of each journal line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Change {
+    /// `pitch`: the claim was made from this pitch, which leaves the queue
+    /// (or stops being current) in the same change; absent otherwise.
     Claimed {
         session: Session,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pitch: Option<PitchId>,
     },
     Edited {
         session: Session,
@@ -76,5 +80,27 @@ pub enum Change {
     Grid {
         rooms: Vec<Room>,
         slots: Vec<Slot>,
+    },
+    /// A pitch joins the end of the queue.
+    PitchQueued {
+        pitch: Pitch,
+    },
+    /// A pitch leaves the queue (or stops being current).
+    PitchRemoved {
+        pitch: PitchId,
+    },
+    /// The head of the queue becomes current (`None`: the queue was empty,
+    /// and nobody is current any more); the previous current leaves.
+    PitchCalled {
+        pitch: Option<PitchId>,
+    },
+    /// A waiting pitch moves to `position` (0-based) in the queue.
+    PitchMoved {
+        pitch: PitchId,
+        position: usize,
+    },
+    /// The pitch queue opens or closes.
+    PitchOpened {
+        open: bool,
     },
 }

@@ -9,7 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Announcement, Cell, Description, GridOp, Host, ParticipantId, Session, SessionId, Tags, Title,
+    Announcement, Cell, Description, GridOp, Host, ParticipantId, PitchId, PitchOp, Session,
+    SessionId, Tags, Title,
 };
 
 /// What an actor may do.
@@ -111,9 +112,30 @@ pub enum Command {
     End,
     /// Organisers only: a change of the grid (`grid_ops.rs`).
     Grid(GridOp),
+    /// The pitch queue's ops (`pitch.rs`).
+    Pitch(PitchOp),
+    /// `claim` with a `pitch`: `claim` (a [`Command::Claim`]) made from
+    /// that pitch (the claimer's own, or any for an organiser), which
+    /// leaves the queue in the same `claimed` change.
+    ClaimPitch {
+        pitch: PitchId,
+        claim: Box<Command>,
+    },
 }
 
 impl Command {
+    /// Whether this command adds something of a participant's own to the
+    /// board (a claim, with or without a pitch, or a pitch joining the
+    /// queue): what the per-IP rate of claims holds, since tokens are free.
+    pub fn is_joining(&self) -> bool {
+        matches!(
+            self,
+            Command::Claim { .. }
+                | Command::ClaimPitch { .. }
+                | Command::Pitch(PitchOp::Pitch { .. })
+        )
+    }
+
     /// The protocol's name for this command (`claim`, `set_open`, ...).
     pub fn op(&self) -> &'static str {
         match self {
@@ -133,6 +155,8 @@ impl Command {
             Command::RestoreAll { .. } => "restore_all",
             Command::End => "end",
             Command::Grid(op) => op.op(),
+            Command::Pitch(op) => op.op(),
+            Command::ClaimPitch { .. } => "claim",
         }
     }
 }

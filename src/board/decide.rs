@@ -50,6 +50,7 @@ impl Board {
                         owner: actor.id.clone(),
                         votes: 0,
                     },
+                    pitch: None,
                 })
             }
             Command::Edit {
@@ -214,6 +215,7 @@ impl Board {
                         votes: 0,
                         ..(**session).clone()
                     },
+                    pitch: None,
                 })
             }
             Command::RemoveByOwner { owner } => {
@@ -235,6 +237,20 @@ impl Board {
             Command::Grid(op) => {
                 self.check_organiser(actor, "change the rooms and slots")?;
                 self.decide_grid(op)
+            }
+            Command::Pitch(op) => self.decide_pitch(actor, op),
+            Command::ClaimPitch { pitch, claim } => {
+                if !matches!(**claim, Command::Claim { .. }) {
+                    return Err(Rejection::new(Invalid, "only a claim is made from a pitch"));
+                }
+                self.own_pitch(actor, pitch)?;
+                match self.decide(actor, claim)? {
+                    Change::Claimed { session, .. } => Ok(Change::Claimed {
+                        session,
+                        pitch: Some(pitch.clone()),
+                    }),
+                    other => Ok(other),
+                }
             }
         }
     }

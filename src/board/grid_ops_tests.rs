@@ -68,7 +68,7 @@ fn claim(b: &mut Board, slot: &str, room: &str) -> SessionId {
         tags: Tags::default(),
     };
     match b.execute(&alice(), &cmd).unwrap() {
-        Change::Claimed { session } => session.id,
+        Change::Claimed { session, .. } => session.id,
         other => panic!("{other:?}"),
     }
 }

@@ -50,6 +50,11 @@ id_newtype!(
     SessionId
 );
 id_newtype!(
+    /// A pitch waiting in the queue, given by the board when it is queued
+    /// (`q_12`, from the rev of its `pitch_queued`).
+    PitchId
+);
+id_newtype!(
     /// The public id of a participant (`p_3f9a...`), derived from their secret
     /// token. It is the only identity that is ever broadcast.
     ParticipantId

@@ -12,7 +12,7 @@
 //! The files, by concern: `ids` (the names of things and the cell), `grid`
 //! (rooms, slots), `grid_ops` (the grid changed on the day), `civil` (a slot's day and times as text), `session`, `command` (roles, actors, commands), `change`,
 //! `reject` (codes, rejections, inconsistencies), `state` (the board, its
-//! snapshot and restore), `decide` (the rules), `bulk` (removing in bulk and
+//! snapshot and restore), `decide` (the rules), `pitch` (the pitch queue), `bulk` (removing in bulk and
 //! its undo), `apply` (moving the board);
 //! and beside them `text` (parsed texts), `schedule` (the questions every page
 //! asks), `door` (a room's door sign: now and next), `labels` and `undo`. Everything is re-exported here: callers write
@@ -30,6 +30,7 @@ pub mod grid_ops;
 mod ids;
 pub mod labels;
 pub mod my_day;
+mod pitch;
 mod reject;
 pub mod schedule;
 mod session;
@@ -41,6 +42,8 @@ pub mod undo;
 mod cap_tests;
 #[cfg(test)]
 mod grid_ops_tests;
+#[cfg(test)]
+mod pitch_tests;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
@@ -57,7 +60,8 @@ pub use civil::{hhmm, read_day, read_hhmm};
 pub use command::{Actor, Command, Role};
 pub use grid::{Grid, Room, Slot};
 pub use grid_ops::GridOp;
-pub use ids::{Cell, ParticipantId, RoomId, SessionId, SlotId};
+pub use ids::{Cell, ParticipantId, PitchId, RoomId, SessionId, SlotId};
+pub use pitch::{MAX_QUEUE, Pitch, PitchOp, Pitches};
 pub use reject::{Inconsistent, RejectCode, Rejection};
 pub use session::Session;
 pub use state::{Board, BoardState};

@@ -393,7 +393,7 @@ fn check_permitted(before: &Board, actor: &Actor, change: &Change) -> Result<(),
         Ok(())
     };
     match change {
-        Change::Claimed { session } => {
+        Change::Claimed { session, .. } => {
             prop_assert_eq!(&session.owner, &actor.id);
             prop_assert_eq!(&session.id.0, &format!("s_{}", before.rev() + 1));
             prop_assert!(before.session(&session.id).is_none());
@@ -451,6 +451,12 @@ fn check_permitted(before: &Board, actor: &Actor, change: &Change) -> Result<(),
         Change::Grid { .. } => {
             prop_assert!(organiser, "grid change by {:?}", actor);
         }
+        // The queue's own rules are tested in `pitch_tests.rs`.
+        Change::PitchQueued { .. }
+        | Change::PitchRemoved { .. }
+        | Change::PitchCalled { .. }
+        | Change::PitchMoved { .. }
+        | Change::PitchOpened { .. } => {}
         Change::Removed { sessions } => {
             prop_assert!(organiser, "bulk removal by {:?}", actor);
             prop_assert!(!sessions.is_empty());
@@ -491,7 +497,7 @@ fn check_permitted(before: &Board, actor: &Actor, change: &Change) -> Result<(),
 /// What the change did, seen from outside.
 fn check_effect(before: &Board, after: &Board, change: &Change) -> Result<(), TestCaseError> {
     match change {
-        Change::Claimed { session } => {
+        Change::Claimed { session, .. } => {
             prop_assert_eq!(after.session_at(&session.cell()), Some(session))
         }
         Change::Edited { session } => prop_assert_eq!(after.session(&session.id), Some(session)),
@@ -552,6 +558,11 @@ fn check_effect(before: &Board, after: &Board, change: &Change) -> Result<(), Te
                 prop_assert_eq!(after.session_at(&s.cell()), Some(s));
             }
         }
+        Change::PitchQueued { .. }
+        | Change::PitchRemoved { .. }
+        | Change::PitchCalled { .. }
+        | Change::PitchMoved { .. }
+        | Change::PitchOpened { .. } => {}
     }
     Ok(())
 }
@@ -566,7 +577,7 @@ struct Model {
 impl Model {
     fn record(&mut self, change: &Change) {
         match change {
-            Change::Claimed { session } => {
+            Change::Claimed { session, .. } => {
                 self.owners
                     .insert(session.id.clone(), session.owner.clone());
             }

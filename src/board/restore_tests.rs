@@ -49,7 +49,7 @@ fn claim(b: &mut Board, by: &Actor, slot: &str) -> Session {
         )
         .unwrap();
     match change {
-        Change::Claimed { session } => session,
+        Change::Claimed { session, .. } => session,
         other => panic!("{other:?}"),
     }
 }

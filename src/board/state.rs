@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Cell, Grid, Inconsistent, ParticipantId, Session, SessionId};
+use super::{Cell, Grid, Inconsistent, ParticipantId, Pitches, Session, SessionId};
 
 /// The state of one event's board.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +31,8 @@ pub struct Board {
     /// Whether a `grid` change replaced the starting grid (the config's):
     /// then the grid is state, and goes into the snapshot.
     pub(super) grid_live: bool,
+    /// The pitch queue (`pitch.rs`).
+    pub(super) pitches: Pitches,
 }
 
 /// The persisted part of a board. The grid comes from the config until an
@@ -50,6 +52,10 @@ pub struct BoardState {
     /// snapshots of a board whose grid never changed (and in older ones).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub grid: Option<Grid>,
+    /// The pitch queue; absent while it is closed and empty (and in
+    /// snapshots written before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pitches: Option<Pitches>,
 }
 
 impl Board {
@@ -67,6 +73,7 @@ impl Board {
             ended: false,
             session_cap: None,
             grid_live: false,
+            pitches: Pitches::default(),
         }
     }
 
@@ -155,6 +162,7 @@ impl Board {
             voters: self.voters.clone(),
             ended: self.ended,
             grid: self.grid_live.then(|| self.grid.clone()),
+            pitches: (!self.pitches.is_empty()).then(|| self.pitches.clone()),
         }
     }
 
@@ -169,6 +177,12 @@ impl Board {
         board.open = state.open;
         board.announcement = state.announcement;
         board.ended = state.ended;
+        if let Some(pitches) = state.pitches {
+            if let Some(why) = pitches.problem(board.rev) {
+                return Err(Inconsistent(why));
+            }
+            board.pitches = pitches;
+        }
         for s in state.sessions {
             let cell = s.cell();
             if !board.grid.has_cell(&cell) {

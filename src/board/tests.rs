@@ -110,7 +110,7 @@ fn claim(
     t: &str,
 ) -> Result<SessionId, Rejection> {
     match board.execute(actor, &claim_cmd(slot, room, t))? {
-        Change::Claimed { session } => Ok(session.id),
+        Change::Claimed { session, .. } => Ok(session.id),
         other => panic!("a claim produced {other:?}"),
     }
 }
@@ -223,7 +223,7 @@ fn alice_claims_a_free_cell() {
             tags: tags(&["rust", "web"]),
         },
     );
-    let Change::Claimed { session } = change else {
+    let Change::Claimed { session, .. } = change else {
         panic!("expected claimed, got {change:?}");
     };
     assert_eq!(session.id, sid("s_1"));
@@ -972,6 +972,7 @@ fn apply_refuses_a_claim_into_a_taken_cell() {
         &mut b,
         Change::Claimed {
             session: session_in("s_9", "sat-0930", "amphi", &bob()),
+            pitch: None,
         },
     );
 }
@@ -984,6 +985,7 @@ fn apply_refuses_claims_that_do_not_fit() {
         &mut b,
         Change::Claimed {
             session: session_in("s_9", "sun-0930", "amphi", &bob()),
+            pitch: None,
         },
     );
     // An id that already exists, in a free cell.
@@ -991,12 +993,19 @@ fn apply_refuses_claims_that_do_not_fit() {
         &mut b,
         Change::Claimed {
             session: session_in(s.as_str(), "sat-1030", "amphi", &bob()),
+            pitch: None,
         },
     );
     // A new session that already has votes.
     let mut voted = session_in("s_9", "sat-1030", "amphi", &bob());
     voted.votes = 3;
-    does_not_fit(&mut b, Change::Claimed { session: voted });
+    does_not_fit(
+        &mut b,
+        Change::Claimed {
+            session: voted,
+            pitch: None,
+        },
+    );
 }
 
 #[test]
@@ -1413,7 +1422,7 @@ fn the_protocols_own_example_session_parses() {
         "title": "Rust & WebSockets", "host": "Maël", "description": "",
         "tags": ["rust"], "owner": "p_3f9a", "votes": 3}}))
     .unwrap();
-    let Change::Claimed { session } = &change else {
+    let Change::Claimed { session, .. } = &change else {
         panic!("{change:?}")
     };
     assert_eq!(session.id, sid("s_81c2"));

@@ -23,12 +23,16 @@
 //! - a grid change comes back as the whole grid before it
 //!   ([`GridOp::SetGrid`]), refused while a session or lock sits in a cell
 //!   that grid lacks;
+//! - the pitch queue's opening and order come back; a pitch taken out by
+//!   an organiser does not (its proposer pitches again), and calling the
+//!   next pitch is not a moderation (undo walks past it);
 //! - `rev` grows by one per change, undo included.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
-    Announcement, Board, Cell, Change, Command, GridOp, Limits, ParticipantId, RoomId, SlotId,
+    Announcement, Board, Cell, Change, Command, GridOp, Limits, ParticipantId, PitchOp, RoomId,
+    SlotId,
 };
 
 /// What undo makes of one change, judged on the board before it.
@@ -74,6 +78,11 @@ pub fn is_moderation(before: &Board, by: Option<&ParticipantId>, change: &Change
         Change::Moved { session, .. } | Change::Released { session } => {
             before.session(session).map(|s| &s.owner) != by
         }
+        Change::PitchMoved { .. } | Change::PitchOpened { .. } => true,
+        Change::PitchRemoved { pitch } => before.pitches().find(pitch).map(|p| &p.owner) != by,
+        // Calling the next pitch is the queue going on, not a moderation:
+        // undo walks past it (else every call would hide what came before).
+        Change::PitchQueued { .. } | Change::PitchCalled { .. } => false,
         // A `restored` is only ever made by undo (like the `claimed` of a
         // single restore): not an action of its own to take back.
         Change::Claimed { .. }
@@ -130,10 +139,20 @@ pub fn inverse(before: &Board, change: &Change) -> Option<Command> {
         Change::Grid { .. } => Command::Grid(GridOp::SetGrid {
             grid: before.grid().clone(),
         }),
+        Change::PitchOpened { open } => Command::Pitch(PitchOp::Open { open: !open }),
+        Change::PitchMoved { pitch, .. } => Command::Pitch(PitchOp::Move {
+            pitch: pitch.clone(),
+            position: before.pitches().position(pitch)?,
+        }),
+        // A pitch taken out is over: the queue does not give it back (its
+        // proposer pitches again).
         Change::Claimed { .. }
         | Change::Edited { .. }
         | Change::Voted { .. }
         | Change::Restored { .. }
+        | Change::PitchQueued { .. }
+        | Change::PitchRemoved { .. }
+        | Change::PitchCalled { .. }
         | Change::Ended {} => return None,
     })
 }

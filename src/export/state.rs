@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::board::{Board, Cell, Room, Session, Slot};
+use crate::board::{Board, Cell, Pitches, Room, Session, Slot};
 use crate::config::EventConfig;
 
 /// The parts of `welcome` that come from the config, serialized once.
@@ -35,7 +35,8 @@ pub fn board_json(config: &EventConfig, board: &Board) -> String {
 
 /// The state object shared by `board.json` and `welcome`:
 /// `{"rev":..,"event":{..},"rooms":[..],"slots":[..],"sessions":[..],
-/// "locks":[..],"announcement":..}`.
+/// "locks":[..],"announcement":..,"pitches":{..}}`, `pitches` only once the queue was
+/// used.
 pub fn state_json(head: &EventHead, board: &Board) -> String {
     #[derive(Serialize)]
     struct HeadWithOpen<'a> {
@@ -54,6 +55,11 @@ pub fn state_json(head: &EventHead, board: &Board) -> String {
         sessions: Vec<&'a Session>,
         locks: Vec<&'a Cell>,
         announcement: Option<&'a str>,
+        /// The pitch queue (PROTOCOL.md, "The pitch queue"); absent while
+        /// it is closed and empty, so the boards (and archives) of events
+        /// that never used it keep their bytes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pitches: Option<&'a Pitches>,
     }
     serde_json::to_string(&State {
         rev: board.rev(),
@@ -67,6 +73,7 @@ pub fn state_json(head: &EventHead, board: &Board) -> String {
         sessions: board.sessions().collect(),
         locks: board.locks().collect(),
         announcement: board.announcement(),
+        pitches: Some(board.pitches()).filter(|p| !p.is_empty()),
     })
     .expect("the state always serializes")
 }

@@ -73,7 +73,7 @@ fn claim(
         )
         .unwrap();
     match change {
-        crate::board::Change::Claimed { session } => session.id.clone(),
+        crate::board::Change::Claimed { session, .. } => session.id.clone(),
         other => panic!("not a claim: {other:?}"),
     }
 }

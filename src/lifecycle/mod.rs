@@ -223,7 +223,7 @@ pub fn orphans_in(
             }
         };
         match record.change {
-            Change::Claimed { session } | Change::Edited { session } => {
+            Change::Claimed { session, .. } | Change::Edited { session } => {
                 let cell = session.cell();
                 note(
                     Some((session.id.clone(), session.title.as_str().to_owned())),
@@ -277,6 +277,12 @@ pub fn orphans_in(
                 note(None, cell.clone());
                 locks.retain(|c| c != &cell);
             }
+            // The pitch queue holds no cell.
+            Change::PitchQueued { .. }
+            | Change::PitchRemoved { .. }
+            | Change::PitchCalled { .. }
+            | Change::PitchMoved { .. }
+            | Change::PitchOpened { .. } => {}
             Change::Grid { rooms, slots } => {
                 // Decided on the board of its time: what it orphans is
                 // judged at the end, against the last grid.

@@ -437,7 +437,7 @@ fn a_change_that_does_not_fit_the_board_stops_the_open() {
     let story = Story::morning();
     // Rev 2 claims the very cell that rev 1 took.
     let mut clash = story.records[1].clone();
-    let Change::Claimed { session } = &mut clash.change else {
+    let Change::Claimed { session, .. } = &mut clash.change else {
         panic!("record 2 is a claim");
     };
     session.slot = SlotId::from("sat-0930");
@@ -455,7 +455,7 @@ fn a_change_that_does_not_fit_the_board_stops_the_open() {
 
     // A claim of a room that the grid does not have.
     let mut nowhere = story.records[1].clone();
-    let Change::Claimed { session } = &mut nowhere.change else {
+    let Change::Claimed { session, .. } = &mut nowhere.change else {
         panic!("record 2 is a claim");
     };
     session.room = RoomId::from("attic");
@@ -472,7 +472,7 @@ fn a_rev_going_backwards_in_the_middle_stops_the_open() {
     let n = story.records.len();
     let mut twin = story.records[1].clone();
     twin.req = Some("someone-else".into());
-    let Change::Claimed { session } = &mut twin.change else {
+    let Change::Claimed { session, .. } = &mut twin.change else {
         panic!("record 2 is a claim");
     };
     session.title = Title::parse("A different talk", &Limits::default()).unwrap();

@@ -55,6 +55,8 @@ pub fn command(
                 .trim()
                 .parse::<u64>()
                 .map_or_else(|_| Value::String(v.clone()), Value::from),
+            // A claim form not made from a pitch sends it empty.
+            "pitch" if v.is_empty() => continue,
             // An empty optional field of an edit form means "leave it".
             "description" if op == "edit" && v.is_empty() => continue,
             _ => Value::String(v.clone()),

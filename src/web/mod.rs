@@ -21,6 +21,7 @@ mod my_day;
 pub mod organisers;
 mod origin;
 mod phone;
+mod pitch_wire;
 pub mod protocol;
 mod socket;
 pub mod venue;

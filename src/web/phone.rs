@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use super::form_body::FormFields;
 use super::{AppError, AppState, TOKEN_COOKIE, forms};
-use crate::board::{Actor, Cell, Command, RejectCode, Rejection, RoomId, SlotId};
+use crate::board::{Actor, Cell, RejectCode, Rejection, RoomId, SlotId};
 use crate::hub::Answer;
 use crate::i18n::Lang;
 use crate::views;
@@ -46,6 +46,8 @@ pub fn routes() -> Router<AppState> {
         .route("/e/{event}/release", command("release"))
         .route("/e/{event}/move", command("move"))
         .route("/e/{event}/vote", command("vote"))
+        .route("/e/{event}/pitch", command("pitch"))
+        .route("/e/{event}/unpitch", command("unpitch"))
         .route("/e/{event}/hints", get(hints))
 }
 
@@ -333,9 +335,10 @@ async fn act(
     let answer = match forms::command(op, &fields, &state.limits()) {
         Err(rejection) => Answer::Reject(rejection),
         Ok(command) => {
-            let first = match command {
-                Command::Claim { .. } => forms::claim_allowed(state, from.ip, &actor),
-                _ => Ok(()),
+            let first = if command.is_joining() {
+                forms::claim_allowed(state, from.ip, &actor)
+            } else {
+                Ok(())
             };
             match first {
                 Err(rejection) => Answer::Reject(rejection),

@@ -30,6 +30,7 @@ mod ops;
 mod organiser_sessions;
 mod origin;
 mod phone;
+mod pitch;
 mod protocol;
 mod reload;
 mod rules;

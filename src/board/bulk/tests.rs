@@ -59,7 +59,7 @@ fn claim(b: &mut Board, by: &Actor, c: Cell) -> SessionId {
         tags: Tags::default(),
     };
     match b.execute(by, &command).unwrap() {
-        Change::Claimed { session } => session.id,
+        Change::Claimed { session, .. } => session.id,
         other => panic!("{other:?}"),
     }
 }

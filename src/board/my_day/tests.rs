@@ -52,7 +52,7 @@ fn claim(b: &mut Board, by: &Actor, c: Cell, title: &str, host: &str) -> Session
         tags: Tags::default(),
     };
     match b.execute(by, &command).unwrap() {
-        Change::Claimed { session } => session.id,
+        Change::Claimed { session, .. } => session.id,
         other => panic!("{other:?}"),
     }
 }

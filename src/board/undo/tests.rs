@@ -67,7 +67,7 @@ fn claim_cmd(c: Cell, title: &str) -> Command {
 
 fn claim(b: &mut Board, by: &Actor, c: Cell) -> SessionId {
     match b.execute(by, &claim_cmd(c, "Rust")).unwrap() {
-        Change::Claimed { session } => session.id,
+        Change::Claimed { session, .. } => session.id,
         other => panic!("{other:?}"),
     }
 }

@@ -150,6 +150,40 @@ const ROWS: &[Row] = &[
         "closed the event for good",
         "a clôturé l'événement",
     ),
+    row(
+        "pitch_queued",
+        "joined the pitch queue",
+        "s'est inscrit dans la file des pitchs",
+    ),
+    row(
+        "pitch_removed",
+        "took pitch {text:pitch} out of the queue",
+        "a retiré le pitch {text:pitch} de la file",
+    ),
+    row(
+        "pitch_called",
+        "called the next pitch",
+        "a appelé le pitch suivant",
+    ),
+    row(
+        "pitch_moved",
+        "moved pitch {text:pitch} in the queue",
+        "a déplacé le pitch {text:pitch} dans la file",
+    ),
+    row_when(
+        "pitch_opened",
+        "open",
+        When::Is(true),
+        "opened the pitch queue",
+        "a ouvert la file des pitchs",
+    ),
+    row_when(
+        "pitch_opened",
+        "open",
+        When::Is(false),
+        "closed the pitch queue",
+        "a fermé la file des pitchs",
+    ),
     row_when(
         "voted",
         "on",
@@ -334,6 +368,16 @@ mod tests {
         assert_eq!(
             d(removed),
             "removed 2 sessions at once: “{cell} Rust”, “s_2”"
+        );
+        assert_eq!(
+            d(Change::PitchOpened { open: true }),
+            "opened the pitch queue"
+        );
+        assert_eq!(
+            d(Change::PitchRemoved {
+                pitch: crate::board::PitchId::from("q_3")
+            }),
+            "took pitch q_3 out of the queue"
         );
         let fr = describe(Lang::Fr, &grid(), &Change::Ended {}, &titles());
         assert_eq!(fr, "a clôturé l'événement");

@@ -99,7 +99,7 @@ fn titles(board: &Board) -> BTreeMap<SessionId, String> {
 /// Learns the title a change gives a session.
 fn follow(titles: &mut BTreeMap<SessionId, String>, change: &Change) {
     match change {
-        Change::Claimed { session } | Change::Edited { session } => {
+        Change::Claimed { session, .. } | Change::Edited { session } => {
             titles.insert(session.id.clone(), session.title.as_str().to_owned());
         }
         Change::Restored { sessions, .. } => {

@@ -139,7 +139,8 @@ async fn page(
 
 /// A moderation form: `/e/{event}/admin/{move|swap|lock|unlock|release|open|announce|end}`,
 /// the bulk removals `remove_by_owner` and `remove_claims_since`, and the
-/// grid ops (`shift_slots`: the "delay from this slot" buttons, ...).
+/// grid ops (`shift_slots`: the "delay from this slot" buttons, ...) and
+/// the pitch queue's (`pitch_open`, `pitch_next`, `pitch_move`, `unpitch`).
 async fn act(
     State(state): State<AppState>,
     Path((slug, op)): Path<(String, String)>,
@@ -170,7 +171,11 @@ async fn act(
         | "add_slot"
         | "edit_slot"
         | "remove_slot"
-        | "shift_slots" => op.as_str(),
+        | "shift_slots"
+        | "pitch_open"
+        | "pitch_next"
+        | "pitch_move"
+        | "unpitch" => op.as_str(),
         "open" => "set_open",
         _ => return Ok(super::not_found(lang).await),
     };

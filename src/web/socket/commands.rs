@@ -10,7 +10,7 @@ use tracing::Instrument;
 
 use super::rate::{Bucket, Take};
 use super::{Connection, End};
-use crate::board::{Actor, Command, RejectCode, Rejection, Role};
+use crate::board::{Actor, RejectCode, Rejection, Role};
 use crate::hub::Answer;
 use crate::limits::{ConnGuard, claim_refused_message};
 use crate::web::protocol::{self, ErrorCode, Incoming, Outgoing, Refusal};
@@ -92,7 +92,7 @@ impl Connection {
                             admission.ip_commands_per_sec()
                         ))
                     } else if let Some(admission) = &self.admission
-                        && matches!(command, Command::Claim { .. })
+                        && command.is_joining()
                         && !self.claim_allowed(admission, actor)
                     {
                         Some(claim_refused_message(admission.ip_claims_per_minute()))
