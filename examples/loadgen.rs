@@ -16,7 +16,10 @@
 //! Scenarios: `idle` (memory per idle connection), `fanout` (one change at a
 //! time to N), `sustained` (paced edits at rising rates), `rush` (500 claims
 //! at once on a large board), `storm` (drop every client, resume with
-//! `since`). Everything goes to the URL given (use 127.0.0.1) and stops by
+//! `since`), `opening` (the opening rush as browsers make it: phones fetch
+//! the page and its assets compressed, then open the socket until
+//! `welcome`), `pages` (HTTP rates of the phone page and phone.js as br,
+//! gzip and identity). Everything goes to the URL given (use 127.0.0.1) and stops by
 //! itself. Run it with a raised `ulimit -n` (scripts/bench.sh does).
 
 use std::collections::VecDeque;
@@ -99,6 +102,23 @@ enum Scenario {
         /// Rooms x slots of the board: claims go to cells 0..claimers.
         #[arg(long, default_value_t = 20)]
         rooms: usize,
+    },
+    /// The opening rush as browsers make it: `phones` phones, `at_once` at
+    /// a time, each GETs the phone page and every asset it links with
+    /// `Accept-Encoding: br, gzip`, then opens the socket until `welcome`.
+    Opening {
+        #[arg(long, default_value_t = 1_000)]
+        phones: usize,
+        #[arg(long, default_value_t = 100)]
+        at_once: usize,
+    },
+    /// HTTP rates of the phone page and of phone.js, as br, gzip and
+    /// identity, `concurrency` requests in flight for `secs` each.
+    Pages {
+        #[arg(long, default_value_t = 50)]
+        concurrency: usize,
+        #[arg(long, default_value_t = 4)]
+        secs: u64,
     },
     /// Drop every client at once, reconnect all with `since`.
     Storm {
@@ -1026,6 +1046,204 @@ async fn storm(args: &Args, n: usize) {
     );
 }
 
+// ----------------------------------------------------- pages, as browsers --
+
+/// The phone page's URL, from the event's WebSocket URL.
+fn page_url(ws_url: &str) -> String {
+    let http = ws_url.replacen("ws://", "http://", 1);
+    http.strip_suffix("/ws").unwrap_or(&http).to_owned()
+}
+
+/// The origin (`http://host:port`) of a URL.
+fn origin(url: &str) -> &str {
+    let rest = &url["http://".len()..];
+    &url[..("http://".len() + rest.find('/').unwrap_or(rest.len()))]
+}
+
+/// Every `/assets/...` URL a page links (`href=` or `src=`), as written.
+fn asset_links(page: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for key in ["href=\"/assets/", "src=\"/assets/"] {
+        let mut rest = page;
+        while let Some(at) = rest.find(key) {
+            let from = at + key.len() - "/assets/".len();
+            let end = rest[from..].find('"').map_or(rest.len(), |e| from + e);
+            out.push(rest[from..end].replace("&amp;", "&"));
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+/// GETs `url` with `Accept-Encoding` (none for `None`); the body's length.
+async fn get_body(
+    client: &reqwest::Client,
+    url: &str,
+    accept: Option<&str>,
+) -> Result<usize, String> {
+    let mut r = client.get(url);
+    if let Some(a) = accept {
+        r = r.header("accept-encoding", a);
+    }
+    let resp = r.send().await.map_err(|e| e.to_string())?;
+    if !resp.status().is_success() {
+        return Err(format!("{url}: {}", resp.status()));
+    }
+    Ok(resp.bytes().await.map_err(|e| e.to_string())?.len())
+}
+
+/// One phone: the page, its assets (compressed), the socket until `welcome`.
+/// Its time (us) and the bytes it read over HTTP.
+async fn one_phone(sh: Arc<Shared>, i: usize, page: String) -> Result<(u64, usize), String> {
+    let t0 = now_us();
+    // A fresh client per phone: its own connection, as a phone has.
+    let client = reqwest::Client::new();
+    let html = client
+        .get(&page)
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let compressed = html.headers().get("content-encoding").cloned();
+    let body = html.bytes().await.map_err(|e| e.to_string())?;
+    // The page comes compressed: decode it, as a browser does, to find the
+    // assets it links.
+    let text = decode(compressed.as_ref().and_then(|v| v.to_str().ok()), &body)?;
+    let mut bytes = body.len();
+    let base = origin(&page).to_owned();
+    for link in asset_links(&text) {
+        bytes += get_body(&client, &format!("{base}{link}"), Some("br, gzip")).await?;
+    }
+    let (ws, _, _) = connect(&sh, i, None).await;
+    drop(ws);
+    Ok((now_us() - t0, bytes))
+}
+
+/// The text of a body in `coding` (br, gzip or none).
+fn decode(coding: Option<&str>, body: &[u8]) -> Result<String, String> {
+    use std::io::Read as _;
+    let mut out = Vec::new();
+    match coding {
+        Some("br") => {
+            brotli::BrotliDecompress(&mut &body[..], &mut out).map_err(|e| e.to_string())?
+        }
+        Some("gzip") => {
+            flate2::read::GzDecoder::new(body)
+                .read_to_end(&mut out)
+                .map_err(|e| e.to_string())?;
+        }
+        _ => out = body.to_vec(),
+    }
+    String::from_utf8(out).map_err(|e| e.to_string())
+}
+
+async fn opening(args: &Args, phones: usize, at_once: usize) {
+    let sh = Shared::new(&args.url, phones);
+    let page = page_url(&args.url);
+    let meter = Meter::start(args.pid);
+    let gate = Arc::new(Semaphore::new(at_once));
+    let t0 = Instant::now();
+    let mut tasks = Vec::with_capacity(phones);
+    for i in 0..phones {
+        let (sh, page, gate) = (sh.clone(), page.clone(), gate.clone());
+        tasks.push(tokio::spawn(async move {
+            let _permit = gate.acquire_owned().await.expect("semaphore");
+            one_phone(sh, i, page).await
+        }));
+    }
+    let (mut times, mut bytes, mut failed) = (Vec::new(), 0usize, 0usize);
+    for t in tasks {
+        match t.await {
+            Ok(Ok((us, b))) => {
+                times.push(us);
+                bytes += b;
+            }
+            Ok(Err(e)) => {
+                failed += 1;
+                if failed <= 3 {
+                    eprintln!("loadgen: a phone failed: {e}");
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("loadgen: a phone panicked: {e}");
+            }
+        }
+    }
+    let wall = t0.elapsed().as_secs_f64();
+    let server_cpu_s = args.pid.map_or(0.0, |pid| {
+        (proc_stat(pid).1 - meter.server.1) as f64 / TICKS
+    });
+    println!(
+        "RESULT {} opening phones={phones} at_once={at_once} welcomed={} failed={failed} all_welcomed={} wall_s={wall:.2} http_kib_per_phone={:.1} server_cpu_s={server_cpu_s:.2} {} {}",
+        args.label,
+        times.len(),
+        times.len() == phones,
+        bytes as f64 / 1024.0 / phones.max(1) as f64,
+        summary("phone", times),
+        meter.report(),
+    );
+}
+
+async fn pages(args: &Args, concurrency: usize, secs: u64) {
+    let page = page_url(&args.url);
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .build()
+        .expect("HTTP client");
+    let plain = client.get(&page).send().await.expect("the phone page");
+    let text = plain.text().await.expect("its body");
+    let js = asset_links(&text)
+        .into_iter()
+        .find(|l| l.starts_with("/assets/phone.js"))
+        .expect("the page links phone.js");
+    let base = origin(&page).to_owned();
+    let targets = [("page", page.clone()), ("phone_js", format!("{base}{js}"))];
+    for (what, url) in &targets {
+        for (coding, accept) in [
+            ("br", Some("br, gzip")),
+            ("gzip", Some("gzip")),
+            ("identity", None),
+        ] {
+            let meter = Meter::start(args.pid);
+            let done = Arc::new(AtomicU64::new(0));
+            let body = Arc::new(AtomicU64::new(0));
+            let end = Instant::now() + Duration::from_secs(secs);
+            let mut workers = Vec::new();
+            for _ in 0..concurrency {
+                let (client, url, done, body) =
+                    (client.clone(), url.clone(), done.clone(), body.clone());
+                workers.push(tokio::spawn(async move {
+                    while Instant::now() < end {
+                        match get_body(&client, &url, accept).await {
+                            Ok(n) => {
+                                done.fetch_add(1, Ordering::Relaxed);
+                                body.fetch_add(n as u64, Ordering::Relaxed);
+                            }
+                            Err(e) => {
+                                eprintln!("loadgen: {e}");
+                                return;
+                            }
+                        }
+                    }
+                }));
+            }
+            for w in workers {
+                let _ = w.await;
+            }
+            let n = done.load(Ordering::Relaxed);
+            let took = meter.at.elapsed().as_secs_f64();
+            println!(
+                "RESULT {} pages target={what} coding={coding} concurrency={concurrency} req_per_s={:.0} body_bytes={} {}",
+                args.label,
+                n as f64 / took,
+                body.load(Ordering::Relaxed) / n.max(1),
+                meter.report(),
+            );
+        }
+    }
+}
+
 fn main() {
     let args = Args::parse();
     let _ = now_us();
@@ -1062,6 +1280,8 @@ fn main() {
                 rooms,
             } => rush(&args, *clients, *claimers, *rooms).await,
             Scenario::Storm { clients } => storm(&args, *clients).await,
+            Scenario::Opening { phones, at_once } => opening(&args, *phones, *at_once).await,
+            Scenario::Pages { concurrency, secs } => pages(&args, *concurrency, *secs).await,
         }
     });
     // Do not wait for stray tasks.

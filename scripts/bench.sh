@@ -7,7 +7,8 @@
 #   scripts/bench.sh            # the full table (about 5 minutes)
 #   SCALE=small scripts/bench.sh   # a quick pass at a tenth of the clients
 #   ONLY=idle,fanout scripts/bench.sh   # some scenarios: durable, idle,
-#                                       # fanout, sustained, slow, rush, storm
+#                                       # fanout, sustained, slow, rush, storm,
+#                                       # opening, pages
 #   BASE=/tmp/old scripts/bench.sh  # also run an older build's slotboard
 #                                   # (BASE/slotboard), labelled "base", in
 #                                   # the same run, for ratios
@@ -19,10 +20,10 @@ cd "$(dirname "$0")/.."
 PORT=${PORT:-18080}
 CEIL_PORT=${CEIL_PORT:-18090}
 if [ "${SCALE:-full}" = small ]; then
-    BIG=1000 MID=500 STEPS=100,500,1000 SUS_CLIENTS=500 RATES=50,100 RUSH=200 CLAIMERS=100 BAD=30
+    BIG=1000 MID=500 STEPS=100,500,1000 SUS_CLIENTS=500 RATES=50,100 RUSH=200 CLAIMERS=100 BAD=30 PHONES=200
 else
     BIG=10000 MID=5000 STEPS=1000,5000,10000 SUS_CLIENTS=${SUS_CLIENTS:-2000} \
-        RATES=${RATES:-50,100,150,200,300} RUSH=1000 CLAIMERS=500 BAD=300
+        RATES=${RATES:-50,100,150,200,300} RUSH=1000 CLAIMERS=500 BAD=300 PHONES=1000
 fi
 
 # Each side needs a descriptor per connection: raise the soft limit to the
@@ -170,6 +171,16 @@ fi
 if want rush; then
 echo "== opening rush ($RUSH phones, $CLAIMERS claims at once, 720 cells)"
 both rush --clients "$RUSH" --claimers "$CLAIMERS" --rooms 20
+fi
+
+if want opening; then
+echo "== the opening rush as browsers make it ($PHONES phones, 100 at a time)"
+both opening --phones "$PHONES" --at-once 100
+fi
+
+if want pages; then
+echo "== the phone page and phone.js over HTTP, br / gzip / identity (50 in flight)"
+both pages --concurrency 50 --secs 4
 fi
 
 if want storm; then

@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod archive;
+pub mod asset_url;
 pub mod door;
 mod foreign_origin;
 pub mod phone;
@@ -92,9 +93,9 @@ pub fn layout(page: &Page<'_>, body: Markup) -> Markup {
                 // No favicon request (and no 404 for it) on every page.
                 link rel="icon" href="data:,";
                 title { (page.title) }
-                link rel="stylesheet" href="/assets/style.css";
-                @for s in page.styles { link rel="stylesheet" href={ "/assets/" (s) }; }
-                @for s in page.scripts { script src={ "/assets/" (s) } defer {} }
+                link rel="stylesheet" href=(asset_url::versioned("style.css"));
+                @for s in page.styles { link rel="stylesheet" href=(asset_url::versioned(s)); }
+                @for s in page.scripts { script src=(asset_url::versioned(s)) defer {} }
             }
             body class=(page.class) { (body) }
         }

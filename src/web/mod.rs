@@ -134,7 +134,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(headers::security))
         .layer(axum::middleware::from_fn(headers::remember_lang))
-        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .quality(tower_http::compression::CompressionLevel::Precise(1)),
+        )
         .with_state(state)
 }
 

@@ -4,6 +4,7 @@ mod abuse;
 mod admin;
 mod alternatives;
 mod archive;
+mod assets;
 mod bulk;
 mod demo;
 mod device_link;
