@@ -18,6 +18,8 @@ mod grid;
 mod grid_forms;
 #[path = "browser/harness.rs"]
 mod harness;
+#[path = "browser/my_day.rs"]
+mod my_day;
 #[path = "browser/pages.rs"]
 mod pages;
 #[path = "browser/venue.rs"]
