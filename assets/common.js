@@ -11,6 +11,10 @@
 //   look up the server's timeline (steps `{from, ...}` in time order, `from`
 //   in ms, null for the first): the step shown at `now`, and when the next
 //   one begins. The server computed every step; scripts only look them up.
+// - Slotboard.keepScreenAwake(onVisible): for the screens nobody touches
+//   (the wall, a door sign): holds a screen wake lock where the browser
+//   allows it, asks again every minute and when the page is shown again,
+//   and then calls `onVisible` (to redraw at once).
 (function () {
   "use strict";
 
@@ -64,5 +68,31 @@
     return null;
   }
 
-  window.Slotboard = { el, readJson, randomId, stepAt, nextChange };
+  function keepScreenAwake(onVisible) {
+    let lock = null;
+    function ask() {
+      if (!("wakeLock" in navigator) || document.visibilityState !== "visible" || lock) return;
+      navigator.wakeLock
+        .request("screen")
+        .then((l) => {
+          lock = l;
+          l.addEventListener("release", () => {
+            lock = null;
+          });
+        })
+        .catch(() => {
+          // Not allowed here (no HTTPS, power saving...): nothing to do.
+        });
+    }
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") {
+        ask();
+        if (onVisible) onVisible();
+      }
+    });
+    setInterval(ask, 60000);
+    ask();
+  }
+
+  window.Slotboard = { el, readJson, randomId, stepAt, nextChange, keepScreenAwake };
 })();

@@ -215,28 +215,8 @@
     if (live.status !== "live") live.reconnectNow();
   }, 30000);
 
-  // Keep the screen awake where the browser allows it.
-  let wakeLock = null;
-  function keepAwake() {
-    if (!("wakeLock" in navigator) || document.visibilityState !== "visible" || wakeLock) return;
-    navigator.wakeLock
-      .request("screen")
-      .then((lock) => {
-        wakeLock = lock;
-        lock.addEventListener("release", () => {
-          wakeLock = null;
-        });
-      })
-      .catch(() => {});
-  }
-  document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible") {
-      keepAwake();
-      render();
-    }
-  });
-  setInterval(keepAwake, 60000);
-  keepAwake();
+  // Nobody touches this screen: keep it awake, redraw when shown again.
+  window.Slotboard.keepScreenAwake(render);
 
   render();
   scheduleTick();

@@ -291,30 +291,8 @@
     if (live.status !== "live") live.reconnectNow();
   }, 30000);
 
-  // ---- keep the screen awake -------------------------------------------------------
-  let wakeLock = null;
-  function keepAwake() {
-    if (!("wakeLock" in navigator) || document.visibilityState !== "visible" || wakeLock) return;
-    navigator.wakeLock
-      .request("screen")
-      .then((lock) => {
-        wakeLock = lock;
-        lock.addEventListener("release", () => {
-          wakeLock = null;
-        });
-      })
-      .catch(() => {
-        // Not allowed here (no HTTPS, power saving...): nothing to do.
-      });
-  }
-  document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible") {
-      keepAwake();
-      tick();
-    }
-  });
-  setInterval(keepAwake, 60000);
-  keepAwake();
+  // Nobody touches this screen: keep it awake, redraw when shown again.
+  window.Slotboard.keepScreenAwake(tick);
 
   tick();
   scheduleTick();
