@@ -41,6 +41,8 @@ pub mod undo;
 #[cfg(test)]
 mod cap_tests;
 #[cfg(test)]
+pub(crate) mod fixtures;
+#[cfg(test)]
 mod grid_ops_tests;
 #[cfg(test)]
 mod pitch_tests;

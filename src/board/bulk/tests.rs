@@ -3,73 +3,16 @@
 use serde_json::json;
 
 use super::*;
+use crate::board::fixtures::{self, at, orga, vote, who};
 use crate::board::undo::Undo;
-use crate::board::{
-    Actor, Cell, Command, Description, Grid, Host, Limits, Role, Room, RoomId, Slot, SlotId, Tags,
-    Title,
-};
+use crate::board::{Actor, Cell, Command, Grid, Role};
 
 fn grid() -> Grid {
-    Grid {
-        rooms: ["amphi", "sein"]
-            .iter()
-            .map(|id| Room {
-                id: RoomId::from(*id),
-                name: id.to_uppercase(),
-                capacity: 10,
-            })
-            .collect(),
-        slots: ["a", "b", "c"]
-            .iter()
-            .map(|id| Slot {
-                id: SlotId::from(*id),
-                day: "2026-12-05".parse().unwrap(),
-                start: "09:30".parse().unwrap(),
-                end: "10:15".parse().unwrap(),
-            })
-            .collect(),
-    }
-}
-
-fn at(slot: &str, room: &str) -> Cell {
-    Cell {
-        slot: SlotId::from(slot),
-        room: RoomId::from(room),
-    }
-}
-
-fn who(id: &str, role: Role) -> Actor {
-    Actor {
-        id: ParticipantId::from(id),
-        role,
-    }
-}
-
-fn orga() -> Actor {
-    who("p_orga", Role::Organiser)
+    fixtures::grid_of(&["a", "b", "c"])
 }
 
 fn claim(b: &mut Board, by: &Actor, c: Cell) -> SessionId {
-    let limits = Limits::default();
-    let command = Command::Claim {
-        cell: c,
-        title: Title::parse("Rust", &limits).unwrap(),
-        host: Host::parse("Maël", &limits).unwrap(),
-        description: Description::empty(),
-        tags: Tags::default(),
-    };
-    match b.execute(by, &command).unwrap() {
-        Change::Claimed { session, .. } => session.id,
-        other => panic!("{other:?}"),
-    }
-}
-
-fn vote(b: &mut Board, by: &Actor, session: &SessionId) {
-    let command = Command::Vote {
-        session: session.clone(),
-        on: true,
-    };
-    b.execute(by, &command).unwrap();
+    fixtures::claim(b, by, c, "Rust", "Maël")
 }
 
 /// Mallory claims three cells, Alice one; Bob votes for two of Mallory's.

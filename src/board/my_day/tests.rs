@@ -1,68 +1,11 @@
 //! My day's rules on plain boards.
 
 use super::*;
-use crate::board::{
-    Actor, Change, Command, Description, Grid, Host, Limits, Role, Room, RoomId, SlotId, Tags,
-    Title,
-};
+use crate::board::Command;
+use crate::board::fixtures::{at, claim, grid_at, orga, participant as who, vote};
 
-fn grid() -> Grid {
-    Grid {
-        rooms: ["amphi", "sein"]
-            .iter()
-            .map(|id| Room {
-                id: RoomId::from(*id),
-                name: id.to_uppercase(),
-                capacity: 10,
-            })
-            .collect(),
-        slots: [("a", "09:30"), ("b", "10:30"), ("c", "11:30")]
-            .iter()
-            .map(|(id, start)| Slot {
-                id: SlotId::from(*id),
-                day: "2026-12-05".parse().unwrap(),
-                start: start.parse().unwrap(),
-                end: start.replace(":30", ":15").parse().unwrap(),
-            })
-            .collect(),
-    }
-}
-
-fn at(slot: &str, room: &str) -> Cell {
-    Cell {
-        slot: SlotId::from(slot),
-        room: RoomId::from(room),
-    }
-}
-
-fn who(id: &str) -> Actor {
-    Actor {
-        id: ParticipantId::from(id),
-        role: Role::Participant,
-    }
-}
-
-fn claim(b: &mut Board, by: &Actor, c: Cell, title: &str, host: &str) -> SessionId {
-    let limits = Limits::default();
-    let command = Command::Claim {
-        cell: c,
-        title: Title::parse(title, &limits).unwrap(),
-        host: Host::parse(host, &limits).unwrap(),
-        description: Description::empty(),
-        tags: Tags::default(),
-    };
-    match b.execute(by, &command).unwrap() {
-        Change::Claimed { session, .. } => session.id,
-        other => panic!("{other:?}"),
-    }
-}
-
-fn vote(b: &mut Board, by: &Actor, session: &SessionId) {
-    let command = Command::Vote {
-        session: session.clone(),
-        on: true,
-    };
-    b.execute(by, &command).unwrap();
+fn grid() -> crate::board::Grid {
+    grid_at(&[("a", "09:30"), ("b", "10:30"), ("c", "11:30")])
 }
 
 #[test]
@@ -110,10 +53,7 @@ fn what_moved_or_was_cancelled_since_is_named() {
         .iter()
         .map(|e| (e.session.id.clone(), e.session.cell()))
         .collect();
-    let organiser = Actor {
-        id: ParticipantId::from("p_orga"),
-        role: Role::Organiser,
-    };
+    let organiser = orga();
     let to = at("b", "sein");
     let command = Command::Move {
         session: moved.clone(),
