@@ -22,3 +22,5 @@ mod harness;
 mod pages;
 #[path = "browser/venue.rs"]
 mod venue;
+#[path = "browser/wall_pitch.rs"]
+mod wall_pitch;
