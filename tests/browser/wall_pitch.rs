@@ -27,6 +27,11 @@ const BOARD_MODE: &str = "const p = document.getElementById('pitch'); \
 const FREE_ROOMS: &str = "const li = document.querySelector(`#pitch-free li[data-slot=\"${arguments[0]}\"]`); \
     return li ? Array.from(li.querySelectorAll('.free-room'), (r) => r.textContent) : null;";
 
+/// The longest title (80) and host (60) a pitch may have, in long words.
+const LONG_TITLE: &str =
+    "Mmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmmm Wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwww";
+const LONG_HOST: &str = "Wwwwwwwwwwwwwwwwwwwwwwwwwwwwww Mmmmmmmmmmmmmmmmmmmmmmmmmmmmm";
+
 async fn current_title(wall: &Browser) -> String {
     let v = wall
         .js(
@@ -66,15 +71,15 @@ async fn the_wall_follows_the_pitch_queue_without_a_reload() {
         .expect_ack();
     let id = format!("q_{rev}");
     let mut zoe = camp.participant().await;
-    zoe.command(json!({"op":"pitch","title":"Second in line","host":"Zoé"}))
+    zoe.command(json!({"op":"pitch","title":LONG_TITLE,"host":LONG_HOST}))
         .await
         .expect_ack();
     wall.wait_js(
         "both pitches waiting, in order",
         WAIT,
         "return Array.from(document.querySelectorAll('#pitch-queue li .pitch-title'), (t) => t.textContent).join('|') \
-           === 'Rust on the wall|Second in line';",
-        vec![],
+           === 'Rust on the wall|' + arguments[0];",
+        vec![json!(LONG_TITLE)],
     )
     .await;
     assert_eq!(current_title(&wall).await, "", "nobody pitches yet");
@@ -141,7 +146,16 @@ async fn the_wall_follows_the_pitch_queue_without_a_reload() {
     )
     .await;
 
-    // The projector shows it all without scrolling, at both sizes.
+    // The longest texts a pitch may hold pitch now: the projector still
+    // shows it all without scrolling, at both sizes.
+    org.command(json!({"op":"pitch_next"})).await.expect_ack();
+    wall.wait_js(
+        "the long pitch, current",
+        WAIT,
+        "const t = document.querySelector('#pitch-current .pitch-title'); return !!t && t.textContent === arguments[0];",
+        vec![json!(LONG_TITLE)],
+    )
+    .await;
     for (w, h) in [(1920, 1080), (1280, 720)] {
         wall.set_viewport(w, h).await;
         let fits = wall
@@ -152,6 +166,8 @@ async fn the_wall_follows_the_pitch_queue_without_a_reload() {
             )
             .await;
         assert_eq!(fits, true, "pitch mode fits {w}x{h}");
+        let shot = harness::screenshot_dir().join(format!("wall-pitch-long-{w}x{h}.png"));
+        wall.save_screenshot(&shot).await;
     }
 
     // axe on the wall in pitch mode.
