@@ -2,8 +2,9 @@
 //! organiser opens the pitch queue and participants pitch (socket clients),
 //! and the wall follows without a reload: pitch mode, the current pitch
 //! large, the free cells losing the cell claimed from a pitch, back to the
-//! board when the queue closes; axe-core on the wall in pitch mode, and the
-//! mode fits a projector's screen without scrolling.
+//! board when the queue closes (a move and a removal of a waiting pitch
+//! too); axe-core on the wall in pitch mode, and the mode fits a
+//! projector's screen without scrolling, the longest texts included.
 
 use serde_json::json;
 
@@ -83,6 +84,28 @@ async fn the_wall_follows_the_pitch_queue_without_a_reload() {
     )
     .await;
     assert_eq!(current_title(&wall).await, "", "nobody pitches yet");
+
+    // A third pitch, moved to the head, then taken out: the wall follows.
+    let order = "return Array.from(document.querySelectorAll('#pitch-queue li .pitch-title'), \
+        (t) => t.textContent).join('|') === arguments[0];";
+    let mut ana = camp.participant().await;
+    let third = ana
+        .command(json!({"op":"pitch","title":"Third","host":"Ana"}))
+        .await
+        .expect_ack();
+    let third = format!("q_{third}");
+    org.command(json!({"op":"pitch_move","pitch":third,"position":0}))
+        .await
+        .expect_ack();
+    let moved = format!("Third|Rust on the wall|{LONG_TITLE}");
+    wall.wait_js("the moved pitch first", WAIT, order, vec![json!(moved)])
+        .await;
+    org.command(json!({"op":"unpitch","pitch":third}))
+        .await
+        .expect_ack();
+    let back = format!("Rust on the wall|{LONG_TITLE}");
+    wall.wait_js("the pitch taken out", WAIT, order, vec![json!(back)])
+        .await;
 
     // The organiser calls the next: it is the current pitch, large.
     org.command(json!({"op":"pitch_next"})).await.expect_ack();

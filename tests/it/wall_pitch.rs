@@ -179,3 +179,29 @@ async fn a_full_board_says_no_free_slot_is_left() {
         "{full}"
     );
 }
+
+#[tokio::test]
+async fn on_an_event_of_several_days_the_free_cells_name_their_day() {
+    let camp = TestServer::start().await;
+    let mut org = camp.organiser().await;
+    org.command(json!({"op":"pitch_open","open":true}))
+        .await
+        .expect_ack();
+    org.command(json!({"op":"add_slot","slot":{"id":"sun-0930","day":"2037-12-06","start":"09:30","end":"10:15"}}))
+        .await
+        .expect_ack();
+    for room in ROOMS {
+        for slot in &SLOTS[..2] {
+            org.command(Cmd::lock(slot, room)).await.expect_ack();
+        }
+    }
+    let html = wall(&camp, "en").await;
+    let sat = free_item(&html, "sat-1130").expect("Saturday's last slot is free");
+    assert!(sat.contains("Sat 5 Dec 11:30–12:15"), "{sat}");
+    let sun = free_item(&html, "sun-0930").expect("Sunday's slot is free");
+    assert!(sun.contains("Sun 6 Dec 09:30–10:15"), "{sun}");
+    assert!(
+        free_item(&html, "sat-0930").is_none(),
+        "locked cells are not free"
+    );
+}

@@ -13,8 +13,9 @@ use maud::{Markup, html};
 use serde::Serialize;
 
 use super::grid::phase_label;
+use crate::board::labels::day_short;
 use crate::board::schedule::{Phase, free_cells};
-use crate::board::{Board, Slot, hhmm};
+use crate::board::{Board, Grid, Slot, hhmm};
 use crate::board::{Pitch, Pitches};
 use crate::i18n::Lang;
 
@@ -41,8 +42,15 @@ struct PitchStrings<'a> {
     more: &'a str,
 }
 
-fn slot_time(slot: &Slot) -> String {
-    format!("{}–{}", hhmm(slot.start), hhmm(slot.end))
+/// `09:30–10:15`, or `Sat 5 Dec 09:30–10:15` when the event has several
+/// days (the free cells may be tomorrow's).
+fn slot_time(lang: Lang, grid: &Grid, slot: &Slot) -> String {
+    let time = format!("{}–{}", hhmm(slot.start), hhmm(slot.end));
+    if grid.slots.iter().all(|o| o.day == slot.day) {
+        time
+    } else {
+        format!("{} {time}", day_short(lang, slot.day))
+    }
 }
 
 pub(super) fn data<'a>(lang: Lang, board: &'a Board) -> PitchData<'a> {
@@ -51,7 +59,11 @@ pub(super) fn data<'a>(lang: Lang, board: &'a Board) -> PitchData<'a> {
         next_shown: NEXT_SHOWN,
         free_slots: FREE_SLOTS,
         room_names: grid.rooms.iter().map(|r| r.name.as_str()).collect(),
-        slot_times: grid.slots.iter().map(slot_time).collect(),
+        slot_times: grid
+            .slots
+            .iter()
+            .map(|s| slot_time(lang, grid, s))
+            .collect(),
         t: PitchStrings {
             more: lang.t("+ {n} more waiting", "+ {n} autres en attente"),
         },
@@ -73,7 +85,7 @@ struct FreeSlot<'a> {
 
 /// The free cells of the slots not over yet, grouped by slot in time order
 /// (so the current slot, then the next, come first), at most [`FREE_SLOTS`].
-fn free_slots<'a>(board: &'a Board, phases: &[Phase]) -> Vec<FreeSlot<'a>> {
+fn free_slots<'a>(lang: Lang, board: &'a Board, phases: &[Phase]) -> Vec<FreeSlot<'a>> {
     let grid = board.grid();
     let free = free_cells(board);
     let mut out: Vec<FreeSlot<'a>> = Vec::new();
@@ -92,7 +104,7 @@ fn free_slots<'a>(board: &'a Board, phases: &[Phase]) -> Vec<FreeSlot<'a>> {
         }
         out.push(FreeSlot {
             id: slot.id.as_str(),
-            time: slot_time(slot),
+            time: slot_time(lang, grid, slot),
             phase,
             rooms,
         });
@@ -118,7 +130,7 @@ pub(super) fn section(lang: Lang, board: &Board, phases: &[Phase]) -> Markup {
     let q: &Pitches = board.pitches();
     let next = &q.queue[..q.queue.len().min(NEXT_SHOWN)];
     let more = q.queue.len() - next.len();
-    let free = free_slots(board, phases);
+    let free = free_slots(lang, board, phases);
     html! {
         section id="pitch" class="pitch" aria-labelledby="pitch-heading" hidden[!q.wall_mode()] {
             h2 id="pitch-heading" class="visually-hidden" { (lang.t("Pitches", "Pitchs")) }
