@@ -10,6 +10,11 @@
 // - When organisers change the grid (a `grid` change, or a welcome of
 //   another shape), fetches this page again and takes its programme and its
 //   timeline: the times and phases stay the server's, without a reload.
+// - Pitch mode: while the pitch queue is open (the state's `pitches.open`,
+//   the core's `Pitches::wall_mode`), shows #pitch (who pitches now, who is
+//   next, the free cells of the slots not over yet, by the server's phases)
+//   instead of the board. It follows the pitch changes as the server applies
+//   them (docs/protocol.md, "The pitch queue") on its own copy of the queue.
 // All text is set with textContent; the only HTML taken is this page's own,
 // from the same server.
 (function () {
@@ -137,6 +142,7 @@
         data.rooms = next.rooms;
         data.slots = next.slots;
         data.timeline = next.timeline;
+        data.pitch = next.pitch;
         slots = data.slots;
         cells.clear();
         root.querySelectorAll("td[data-slot][data-room]").forEach((td) => {
@@ -145,6 +151,7 @@
         shownDay = undefined;
         firstRender = true;
         render(live.state);
+        renderPitch(live.state);
         tick();
         scheduleTick();
       })
@@ -176,6 +183,7 @@
   function tick() {
     const now = Date.now();
     if (clock) clock.textContent = hhmm(now);
+    if (live.state) renderPitch(live.state);
     const step = window.Slotboard.stepAt(data.timeline, now);
     const day = step ? step.day : null;
     if (day !== shownDay) {
@@ -239,6 +247,133 @@
     if (currentPages().length > 1) showPage(pageIndex + 1);
   }, data.rotate_ms || 10000);
 
+  // ---- pitch mode ---------------------------------------------------------------
+  // The queue as `welcome` gives it (absent: closed and empty), kept up to
+  // date from the pitch changes as the server's core applies them.
+  const NO_PITCHES = { open: false, current: null, queue: [] };
+  let pitches = copyPitches(null);
+  function copyPitches(p) {
+    const q = p || NO_PITCHES;
+    return { open: !!q.open, current: q.current || null, queue: (q.queue || []).slice() };
+  }
+  function applyPitch(change) {
+    const q = pitches;
+    const drop = (id) => {
+      if (q.current && q.current.id === id) q.current = null;
+      q.queue = q.queue.filter((p) => p.id !== id);
+    };
+    switch (change.kind) {
+      case "pitch_queued":
+        q.queue.push(change.pitch);
+        break;
+      case "pitch_removed":
+        drop(change.pitch);
+        break;
+      case "pitch_called":
+        q.current = q.queue.length > 0 ? q.queue.shift() : null;
+        break;
+      case "pitch_moved": {
+        const i = q.queue.findIndex((p) => p.id === change.pitch);
+        if (i >= 0) q.queue.splice(change.position, 0, q.queue.splice(i, 1)[0]);
+        break;
+      }
+      case "pitch_opened":
+        q.open = change.open;
+        break;
+      case "claimed":
+        if (change.pitch) drop(change.pitch);
+        break;
+    }
+  }
+  function pitchLine(node, p) {
+    node.textContent = "";
+    node.append(el("span", "pitch-title", p.title), " ", el("span", "pitch-host", p.host));
+  }
+  function renderPitch(state) {
+    const section = $("pitch");
+    const P = data.pitch;
+    if (!section || !P) return;
+    const on = pitches.open === true;
+    root.dataset.mode = on ? "pitch" : "board";
+    section.hidden = !on;
+    const main = root.querySelector(".wall-main");
+    if (main) main.hidden = on;
+
+    const cur = $("pitch-current");
+    const idle = $("pitch-idle");
+    const c = pitches.current;
+    if (cur) {
+      const id = c ? c.id : "";
+      const title = cur.querySelector(".pitch-title");
+      if ((cur.dataset.pitch || "") !== id || (c && (!title || title.textContent !== c.title))) {
+        if (c) {
+          pitchLine(cur, c);
+          cur.dataset.pitch = id;
+        } else {
+          cur.textContent = "";
+          delete cur.dataset.pitch;
+        }
+      }
+      cur.hidden = !c;
+    }
+    if (idle) idle.hidden = !!c;
+
+    const shown = pitches.queue.slice(0, P.next_shown);
+    const list = $("pitch-queue");
+    if (list) {
+      list.replaceChildren(
+        ...shown.map((p) => {
+          const li = el("li");
+          li.dataset.pitch = p.id;
+          pitchLine(li, p);
+          return li;
+        })
+      );
+    }
+    const more = pitches.queue.length - shown.length;
+    const moreEl = $("pitch-more");
+    if (moreEl) {
+      moreEl.textContent = P.t.more.replace("{n}", String(more));
+      moreEl.hidden = more === 0;
+    }
+    const empty = $("pitch-empty");
+    if (empty) empty.hidden = shown.length > 0;
+
+    // The free cells, by slot, of the slots the server's timeline says are
+    // not over yet, in the programme's order.
+    const taken = new Set();
+    for (const s of state.sessions || []) taken.add(s.slot + SEP + s.room);
+    for (const l of state.locks || []) taken.add(l.slot + SEP + l.room);
+    const p = phases(window.Slotboard.stepAt(data.timeline, Date.now()));
+    const items = [];
+    slots.forEach((slot, i) => {
+      if (items.length >= P.free_slots) return;
+      const phase = p.get(slot.id) || "later";
+      if (phase === "past") return;
+      const rooms = [];
+      data.rooms.forEach((room, j) => {
+        if (!taken.has(slot.id + SEP + room)) rooms.push(P.room_names[j] || room);
+      });
+      if (rooms.length === 0) return;
+      const li = el("li");
+      li.dataset.slot = slot.id;
+      li.dataset.phase = phase;
+      li.append(el("span", "free-time", P.slot_times[i] || ""));
+      if (LABELS[phase]) li.append(" ", el("span", "phase-label", LABELS[phase]));
+      const names = el("span", "free-rooms");
+      rooms.forEach((r, k) => {
+        if (k > 0) names.append(", ");
+        names.append(el("span", "free-room", r));
+      });
+      li.append(" ", names);
+      items.push(li);
+    });
+    const free = $("pitch-free");
+    if (free) free.replaceChildren(...items);
+    const full = $("pitch-full");
+    if (full) full.hidden = items.length > 0;
+  }
+
   // ---- connection, presence, last change ----------------------------------------
   const STATUS = {
     connecting: T.connecting,
@@ -267,11 +402,15 @@
     role: "viewer",
     onState: (state) => {
       if (!sameShape(state)) regrid();
+      pitches = copyPitches(state.pitches);
       render(state);
+      renderPitch(state);
     },
     onEvent: (frame, state) => {
       if (frame.change && frame.change.kind === "grid") regrid();
+      if (frame.change) applyPitch(frame.change);
       render(state);
+      renderPitch(state);
       if (frame.at) setLastChange(frame.at);
     },
     onStatus: onStatus,

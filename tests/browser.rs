@@ -24,3 +24,5 @@ mod my_day;
 mod pages;
 #[path = "browser/venue.rs"]
 mod venue;
+#[path = "browser/wall_pitch.rs"]
+mod wall_pitch;

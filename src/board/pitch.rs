@@ -70,6 +70,13 @@ impl Pitches {
         self == &Pitches::default()
     }
 
+    /// Whether the wall shows the pitch mode (who pitches now, who is next,
+    /// the free cells) instead of the board: exactly while the queue is
+    /// open. The wall's page and its script both read this one rule.
+    pub fn wall_mode(&self) -> bool {
+        self.open
+    }
+
     /// The pitch with this id, waiting or current.
     pub fn find(&self, id: &PitchId) -> Option<&Pitch> {
         self.current

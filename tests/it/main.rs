@@ -40,3 +40,4 @@ mod text;
 mod undo;
 mod venue;
 mod wall;
+mod wall_pitch;

@@ -6,10 +6,12 @@
 //! JS (assets/wall.js) keeps it live and follows the clock by looking up the
 //! core's timeline in the `wall-data` block (the phases of the slots and the
 //! day to show, from each instant on): it computes no phase and no day.
-//! Files: [`grid`] (a day's tables), [`pages`] (cutting a day into screens).
+//! Files: [`grid`] (a day's tables), [`pages`] (cutting a day into screens),
+//! [`pitch`] (the pitch mode, shown instead of the board while the queue is open).
 
 mod grid;
 pub mod pages;
+pub mod pitch;
 
 use jiff::Timestamp;
 use maud::{Markup, PreEscaped, html};
@@ -97,6 +99,7 @@ struct WallData<'a> {
     slots: Vec<SlotData<'a>>,
     timeline: Vec<StepData>,
     t: Strings<'a>,
+    pitch: pitch::PitchData<'a>,
 }
 
 /// `/e/{event}/wall`: the board, large and high-contrast.
@@ -178,7 +181,9 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, info: &WallInfo<'_
             offline: lang.t("Offline", "Hors ligne"),
             never: "—",
         },
+        pitch: pitch::data(lang, board),
     };
+    let pitch_mode = board.pitches().wall_mode();
 
     let url = phone_url(info.public_url, &event.slug);
     let qr = qr_svg(&url);
@@ -188,7 +193,7 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, info: &WallInfo<'_
     layout(
         &page,
         html! {
-            div id="wall" {
+            div id="wall" data-mode=(if pitch_mode { "pitch" } else { "board" }) {
                 header class="wall-head" {
                     h1 { (event.title) }
                     p class="clock" {
@@ -209,7 +214,8 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, info: &WallInfo<'_
                             "Ce tableau n'est peut-être plus à jour ; il se reconnecte tout seul."
                         ))
                     }
-                    main class="wall-main" aria-label=(lang.t("Programme", "Programme")) {
+                    (pitch::section(lang, board, clock.phases()))
+                    main class="wall-main" aria-label=(lang.t("Programme", "Programme")) hidden[pitch_mode] {
                         @for (i, day) in days.iter().enumerate() {
                             (grid::day_section(lang, &event.slug, board, &grid.rooms, day, i == shown))
                         }
