@@ -20,5 +20,7 @@ mod grid_forms;
 mod harness;
 #[path = "browser/pages.rs"]
 mod pages;
+#[path = "browser/pitch.rs"]
+mod pitch;
 #[path = "browser/venue.rs"]
 mod venue;

@@ -64,7 +64,7 @@ pub(super) fn section(v: &View<'_>, lang: Lang, clock: &Clock) -> Markup {
     let slug = &v.event.slug;
     html! {
         section id="pitch" class="pitch" aria-labelledby="pitch-h" hidden[!shown]
-            data-on=(on.map_or("", |p| p.id.as_str())) {
+            data-on=(on.map_or("", |p| p.id.as_str())) data-big=(on.is_some_and(|p| p.big)) {
             h2 id="pitch-h" { (lang.t("Pitch your session", "Pitcher votre session")) }
             p id="pitch-closed" class="muted" hidden[q.open] {
                 (lang.t("The pitch queue is closed.", "La file des pitchs est fermée."))
