@@ -339,6 +339,7 @@ enum Op {
     Claim(usize, usize),
     ClaimFrom(Index, usize, usize),
     Release(Index),
+    Hands(Index, bool),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -351,6 +352,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..2usize, 0..2usize).prop_map(|(s, r)| Op::Claim(s, r)),
         2 => (any::<Index>(), 0..2usize, 0..2usize).prop_map(|(i, s, r)| Op::ClaimFrom(i, s, r)),
         1 => any::<Index>().prop_map(Op::Release),
+        2 => (any::<Index>(), any::<bool>()).prop_map(|(i, big)| Op::Hands(i, big)),
     ]
 }
 
@@ -388,6 +390,10 @@ fn command(b: &Board, op: &Op) -> Command {
             pitch: some_pitch(b, i),
             claim: Box::new(claim(SLOTS[*s], ROOMS[*r])),
         },
+        Op::Hands(i, big) => Command::Pitch(PitchOp::Hands {
+            pitch: some_pitch(b, i),
+            big: *big,
+        }),
         Op::Release(i) => {
             let all: Vec<&Session> = b.sessions().collect();
             let session = if all.is_empty() {

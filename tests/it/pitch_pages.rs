@@ -222,4 +222,52 @@ async fn a_show_of_hands_is_refused_to_participants_and_for_a_waiting_pitch() {
             .get("big")
             .is_none()
     );
+
+    // A pitch's text is text on every page: markup in it is escaped.
+    let mut bob = NoJs::new();
+    let markup = [("title", "<b>x</b>"), ("host", "<i>Bob</i>")];
+    let got = bob.submit(&camp, "/e/camp/pitch", &markup).await;
+    let phone = section(&got.body, "pitch");
+    assert!(phone.contains("&lt;b&gt;x&lt;/b&gt;") && !phone.contains("<b>x</b>"));
+    let admin = org.get(&camp, "/e/camp/admin").await;
+    let queue = section(&admin.body, "pitch-queue");
+    assert!(queue.contains("&lt;i&gt;Bob&lt;/i&gt;") && !queue.contains("<i>Bob</i>"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_show_of_hands_is_journaled_and_replayed_after_sigkill() {
+    let site = Site::new("", "");
+    let server = site.start(&[], None).await;
+    let mut org = Client::join(&server.ws_url(), Cmd::hello_organiser()).await;
+    let mut alice = Client::join(&server.ws_url(), Cmd::hello()).await;
+    org.command(serde_json::json!({"op":"pitch_open","open":true}))
+        .await
+        .expect_ack();
+    let rev = alice
+        .command(serde_json::json!({"op":"pitch","title":"Rust","host":"Alice"}))
+        .await
+        .expect_ack();
+    let id = format!("q_{rev}");
+    org.command(serde_json::json!({"op":"pitch_next"}))
+        .await
+        .expect_ack();
+    let mut wall = Client::join(&server.ws_url(), Cmd::hello_viewer()).await;
+    let rev = org
+        .command(serde_json::json!({"op":"pitch_hands","pitch":id,"big":true}))
+        .await
+        .expect_ack();
+    let e = wall.expect_event_rev(rev).await;
+    assert_eq!(
+        e["change"],
+        serde_json::json!({"kind":"pitch_hands","pitch":id,"big":true})
+    );
+    server.kill();
+    let server = site.start(&[], None).await;
+    let after = Client::join(&server.ws_url(), Cmd::hello_viewer())
+        .await
+        .welcome;
+    assert_eq!(after["rev"], rev);
+    assert_eq!(after["pitches"]["current"]["id"], id.as_str());
+    assert_eq!(after["pitches"]["current"]["big"], true);
+    server.kill();
 }
