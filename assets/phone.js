@@ -571,7 +571,7 @@
     const waiting = before >= 0 ? q.queue[before] : null;
     sec.hidden = !(q.open || on || waiting);
     document.getElementById("pitch-closed").hidden = !!q.open;
-    document.getElementById("pitch-form").hidden = !(q.open && !waiting);
+    document.getElementById("pitch-form").hidden = !(q.open && !waiting && !on);
     document.getElementById("pitch-wait").hidden = !waiting;
     if (waiting) {
       setText(document.getElementById("pitch-place"),

@@ -3,7 +3,9 @@
 //! called, says "you're on" when the organiser calls it, claims from its
 //! pitch in one tap and sees the session on its board, all without a
 //! reload; axe-core finds nothing serious on the phone with the section
-//! shown (screenshot under target/screenshots/ for review).
+//! shown (screenshot under target/screenshots/ for review). The admin
+//! page's queue follows pitches live and reorders on the socket, and axe
+//! finds nothing serious on it either.
 
 use serde_json::json;
 
@@ -216,4 +218,17 @@ async fn the_admin_queue_follows_pitches_and_reorders_on_the_socket() {
         .js("return window.__notReloaded === true;", vec![])
         .await;
     assert_eq!(kept, true, "the admin page followed without a reload");
+
+    // axe on the admin page with someone pitching and someone waiting.
+    if let Some(axe) = harness::axe_source("admin_pitch_queue_live") {
+        let serious: Vec<String> = admin
+            .axe(&axe)
+            .await
+            .into_iter()
+            .inspect(|v| eprintln!("axe admin pitch: [{}] {}", v.impact, v.id))
+            .filter(|v| v.impact == "serious" || v.impact == "critical")
+            .map(|v| v.to_string())
+            .collect();
+        assert!(serious.is_empty(), "axe-core: {}", serious.join("\n"));
+    }
 }

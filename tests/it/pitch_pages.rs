@@ -143,6 +143,10 @@ async fn a_phone_pitches_waits_leaves_then_is_on_and_claims_from_its_pitch() {
     let on = phone_pitch(&mut alice, &camp).await;
     assert!(on.contains("You're on!"), "{on}");
     assert!(on.contains(&format!("data-on=\"{a}\"")), "{on}");
+    assert!(
+        on.contains("data-op=\"pitch\" hidden"),
+        "no new pitch while on: {on}"
+    );
     assert_eq!(
         values(&on, "room")[..3],
         ["amphi", "ouessant", "brehat"],

@@ -1,8 +1,9 @@
 //! `#pitch`: the pitch queue on the phone. While the queue is open, "I want
 //! to pitch" (a title, a host) joins it; a waiting phone sees its place
 //! ("3 before you", "you're next") and may leave; when its pitch is called
-//! it says "you're on" and offers the free cells that suit it, each a claim
-//! form filled with the pitch's title and host and its `pitch` id.
+//! it says "you're on" (the join form hidden until it claims or gives up)
+//! and offers the free cells that suit it, each a claim form filled with
+//! the pitch's title and host and its `pitch` id.
 //!
 //! Its own file because it is a part of the page with its own forms and
 //! words. The place is the core's rule ([`crate::board::Pitches::place_of`])
@@ -90,7 +91,7 @@ pub(super) fn section(v: &View<'_>, lang: Lang, clock: &Clock) -> Markup {
                 }
             }
             form id="pitch-form" method="post" action={ "/e/" (slug) "/pitch" } data-op="pitch"
-                hidden[!(q.open && waiting.is_none())] {
+                hidden[!(q.open && waiting.is_none() && on.is_none())] {
                 (hidden_req(v))
                 p {
                     label for="pitch-title-in" { (lang.t("Title of your session", "Titre de votre session")) }
@@ -114,7 +115,7 @@ fn on_block(v: &View<'_>, lang: Lang, clock: &Clock, p: &Pitch) -> Markup {
     let cells = pitch_cells(v.board, p.big, |s| clock.phase(s) != Phase::Past);
     html! {
         p class="pitch-on-text" role="status" {
-            "🎤 " (lang.t(
+            "▶ " (lang.t(
                 "You're on! Pitch your session, then put it on the board:",
                 "C'est à vous ! Pitchez votre session, puis mettez-la au tableau :",
             ))
