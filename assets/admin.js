@@ -440,6 +440,16 @@
         return { op, from: v("from"), minutes: Number(v("minutes")) };
       case "announce":
         return { op, text: submitter && submitter.name === "clear" ? "" : v("text") };
+      case "pitch_open":
+        return { op, open: v("open") === "true" };
+      case "pitch_next":
+        return { op };
+      case "pitch_move":
+        return { op, pitch: v("pitch"), position: Number(v("position")) };
+      case "pitch_hands":
+        return { op, pitch: v("pitch"), big: v("big") === "true" };
+      case "unpitch":
+        return { op, pitch: v("pitch") };
       default:
         return null;
     }
@@ -619,11 +629,60 @@
       });
   }
 
+  // The pitch queue's section is the server's (its order, its forms, the
+  // up and down positions): fetched again from this page after each pitch
+  // change, one fetch in flight and one more after it. The focus stays on
+  // the same control of the same pitch when it is still there.
+  let repitching = false;
+  let repitchAgain = false;
+  function isPitchChange(ch) {
+    return ch.kind.startsWith("pitch_") || (ch.kind === "claimed" && !!ch.pitch);
+  }
+  function controlKey(node) {
+    const f = node && node.closest ? node.closest("form") : null;
+    if (!f || !f.dataset.op) return null;
+    const pitch = f.elements.pitch ? f.elements.pitch.value : "";
+    return f.dataset.op + "|" + pitch + "|" + (node.textContent || "").trim();
+  }
+  function repitch() {
+    if (repitching) {
+      repitchAgain = true;
+      return;
+    }
+    repitching = true;
+    SlotboardLive.fetchPage(location.pathname)
+      .then((doc) => {
+        const fresh = doc.getElementById("pitch-queue");
+        const here = document.getElementById("pitch-queue");
+        if (!fresh || !here) return;
+        const key = here.contains(document.activeElement) ? controlKey(document.activeElement) : null;
+        const next = document.importNode(fresh, true);
+        here.replaceWith(next);
+        if (key !== null) {
+          const same = Array.from(next.querySelectorAll("button")).find((b) => controlKey(b) === key);
+          const to = same || next.querySelector("button:not([disabled])");
+          if (to) to.focus();
+        }
+      })
+      .catch(() => {})
+      .finally(() => {
+        repitching = false;
+        if (repitchAgain) {
+          repitchAgain = false;
+          repitch();
+        }
+      });
+  }
+  let welcomed = false;
+
   const live = new SlotboardLive({
     slug,
     role: "organiser",
     onStatus: setConn,
     onState: (st) => {
+      // A welcome after a reconnect: the queue may have moved meanwhile.
+      if (welcomed) repitch();
+      welcomed = true;
       remember(st.sessions);
       render();
       refreshUndoHint();
@@ -634,6 +693,7 @@
       if (ch.kind === "restored") remember(ch.sessions);
       if (mode && !findSession(mode.session)) mode = null;
       if (ch.kind === "grid") regrid();
+      if (isPitchChange(ch)) repitch();
       render();
       addAudit(f);
       // A vote never changes what undo would do.

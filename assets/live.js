@@ -26,9 +26,45 @@
   // common.js (loaded first) draws the ids.
   const randomReq = () => window.Slotboard.randomId("c-");
 
+  // The pitch queue's part of a change (`pitches` is absent from `welcome`
+  // while the queue is closed and empty: read as closed and empty).
+  function applyPitch(state, change) {
+    const q = state.pitches || (state.pitches = { open: false, current: null, queue: [] });
+    const drop = (id) => {
+      if (q.current && q.current.id === id) q.current = null;
+      q.queue = q.queue.filter((p) => p.id !== id);
+    };
+    switch (change.kind) {
+      case "pitch_queued":
+        q.queue.push(change.pitch);
+        break;
+      case "pitch_removed":
+        drop(change.pitch);
+        break;
+      case "pitch_called":
+        q.current = q.queue.length ? q.queue.shift() : null;
+        break;
+      case "pitch_moved": {
+        const i = q.queue.findIndex((p) => p.id === change.pitch);
+        if (i >= 0) q.queue.splice(change.position, 0, q.queue.splice(i, 1)[0]);
+        break;
+      }
+      case "pitch_opened":
+        q.open = change.open;
+        break;
+      case "pitch_hands":
+        if (q.current && q.current.id === change.pitch) q.current.big = change.big;
+        break;
+      case "claimed":
+        if (change.pitch) drop(change.pitch);
+        break;
+    }
+  }
+
   // Applies one change to a state object shaped like `welcome`.
   function applyChange(state, change) {
     const sessions = state.sessions;
+    applyPitch(state, change);
     const find = (id) => sessions.find((s) => s.id === id);
     switch (change.kind) {
       case "claimed":

@@ -238,7 +238,7 @@
     e.preventDefault();
     if (form.hasAttribute("data-pending")) return;
     const cmd = commandOf(form);
-    if (cmd.op === "claim" && cmd.host) setHost(cmd.host.trim());
+    if ((cmd.op === "claim" || cmd.op === "pitch") && cmd.host) setHost(cmd.host.trim());
     send(cmd, form);
   });
 
@@ -341,7 +341,9 @@
         closeClaimForm();
       }
       if (f.type === "ack") {
-        if (cmd.op !== "vote") showNotice("ack", cmd, f);
+        if (cmd.op === "pitch" && form && form.isConnected) form.elements.title.value = "";
+        // A vote shows on its button, a pitch in #pitch (its place).
+        if (!["vote", "pitch", "unpitch"].includes(cmd.op)) showNotice("ack", cmd, f);
       } else {
         showNotice(f.code, cmd, f);
       }
@@ -514,6 +516,88 @@
       });
   }
 
+  // --- the pitch queue -------------------------------------------------------------
+
+  // Where my pitch stands is the server's rule (the core's `place_of`): the
+  // pitch being given, else my place in the queue it sent, read by index.
+  // The cells to claim from a pitch that is on are the server's too: when
+  // my pitch is called (or its show of hands noted), fetch #pitch again.
+  const PS = window.Slotboard.readJson("pitch-data") || {};
+  const NO_PITCHES = { open: false, current: null, queue: [] };
+  let pitchAsked = null; // the "on" the last fetch was for
+  let pitchBusy = false;
+
+  function onKey(p) {
+    return p ? p.id + (p.big ? "+big" : "") : "";
+  }
+
+  function refetchPitch(want) {
+    if (pitchBusy || pitchAsked === want) return;
+    pitchBusy = true;
+    pitchAsked = want;
+    SlotboardLive.fetchPage()
+      .then((doc) => {
+        const fresh = doc.getElementById("pitch");
+        const here = document.getElementById("pitch");
+        if (!fresh || !here) return;
+        const focused = here.contains(document.activeElement);
+        here.replaceWith(document.importNode(fresh, true));
+        renderPitch();
+        const on = document.getElementById("pitch-on");
+        if (focused && on && !on.hidden) {
+          const first = on.querySelector("button");
+          if (first) first.focus();
+        }
+      })
+      .catch(() => {
+        pitchAsked = null; // offline: try again on the next change
+      })
+      .finally(() => {
+        pitchBusy = false;
+      });
+  }
+
+  function setText(node, text) {
+    if (node && node.textContent !== text) node.textContent = text;
+  }
+
+  function renderPitch() {
+    const sec = document.getElementById("pitch");
+    if (!sec || !state) return;
+    const q = state.pitches || NO_PITCHES;
+    const my = me();
+    const on = q.current && q.current.owner === my ? q.current : null;
+    const before = q.queue.findIndex((p) => p.owner === my);
+    const waiting = before >= 0 ? q.queue[before] : null;
+    sec.hidden = !(q.open || on || waiting);
+    document.getElementById("pitch-closed").hidden = !!q.open;
+    document.getElementById("pitch-form").hidden = !(q.open && !waiting && !on);
+    document.getElementById("pitch-wait").hidden = !waiting;
+    if (waiting) {
+      setText(document.getElementById("pitch-place"),
+        before === 0 ? PS.next : before === 1 ? PS.one : PS.many.replace("{n}", before));
+      setText(document.getElementById("pitch-title"), waiting.title);
+      setText(document.getElementById("pitch-host"), waiting.host);
+      const f = document.getElementById("unpitch-form");
+      if (f) f.elements.pitch.value = waiting.id;
+    }
+    const shown = sec.dataset.on ? sec.dataset.on + (sec.dataset.big === "true" ? "+big" : "") : "";
+    const want = onKey(on);
+    if (want !== shown) {
+      if (!on) {
+        sec.dataset.on = "";
+        const box = document.getElementById("pitch-on");
+        box.hidden = true;
+        box.replaceChildren();
+        pitchAsked = null;
+      } else {
+        refetchPitch(want);
+      }
+    }
+    const host = document.getElementById("pitch-host-in");
+    if (host && !host.value) host.value = getHost();
+  }
+
   // --- the whole page -------------------------------------------------------------
 
   function render() {
@@ -529,6 +613,7 @@
     if (ended && state.event.ended) ended.hidden = false;
     renderCells();
     renderMine();
+    renderPitch();
     renderPending();
   }
 

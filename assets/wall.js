@@ -14,7 +14,7 @@
 //   the core's `Pitches::wall_mode`), shows #pitch (who pitches now, who is
 //   next, the free cells of the slots not over yet, by the server's phases)
 //   instead of the board. It follows the pitch changes as the server applies
-//   them (docs/protocol.md, "The pitch queue") on its own copy of the queue.
+//   them (docs/protocol.md, "The pitch queue"), in the state live.js keeps.
 // All text is set with textContent; the only HTML taken is this page's own,
 // from the same server.
 (function () {
@@ -248,43 +248,10 @@
   }, data.rotate_ms || 10000);
 
   // ---- pitch mode ---------------------------------------------------------------
-  // The queue as `welcome` gives it (absent: closed and empty), kept up to
-  // date from the pitch changes as the server's core applies them.
+  // The queue as live.js keeps it in the state (absent from `welcome`
+  // while closed and empty).
   const NO_PITCHES = { open: false, current: null, queue: [] };
-  let pitches = copyPitches(null);
-  function copyPitches(p) {
-    const q = p || NO_PITCHES;
-    return { open: !!q.open, current: q.current || null, queue: (q.queue || []).slice() };
-  }
-  function applyPitch(change) {
-    const q = pitches;
-    const drop = (id) => {
-      if (q.current && q.current.id === id) q.current = null;
-      q.queue = q.queue.filter((p) => p.id !== id);
-    };
-    switch (change.kind) {
-      case "pitch_queued":
-        q.queue.push(change.pitch);
-        break;
-      case "pitch_removed":
-        drop(change.pitch);
-        break;
-      case "pitch_called":
-        q.current = q.queue.length > 0 ? q.queue.shift() : null;
-        break;
-      case "pitch_moved": {
-        const i = q.queue.findIndex((p) => p.id === change.pitch);
-        if (i >= 0) q.queue.splice(change.position, 0, q.queue.splice(i, 1)[0]);
-        break;
-      }
-      case "pitch_opened":
-        q.open = change.open;
-        break;
-      case "claimed":
-        if (change.pitch) drop(change.pitch);
-        break;
-    }
-  }
+  let pitches = NO_PITCHES;
   function pitchLine(node, p) {
     node.textContent = "";
     node.append(el("span", "pitch-title", p.title), " ", el("span", "pitch-host", p.host));
@@ -402,13 +369,13 @@
     role: "viewer",
     onState: (state) => {
       if (!sameShape(state)) regrid();
-      pitches = copyPitches(state.pitches);
+      pitches = state.pitches || NO_PITCHES;
       render(state);
       renderPitch(state);
     },
     onEvent: (frame, state) => {
       if (frame.change && frame.change.kind === "grid") regrid();
-      if (frame.change) applyPitch(frame.change);
+      pitches = state.pitches || NO_PITCHES;
       render(state);
       renderPitch(state);
       if (frame.at) setLastChange(frame.at);

@@ -110,7 +110,8 @@ impl Board {
             | Change::PitchRemoved { .. }
             | Change::PitchCalled { .. }
             | Change::PitchMoved { .. }
-            | Change::PitchOpened { .. } => {}
+            | Change::PitchOpened { .. }
+            | Change::PitchHands { .. } => {}
         }
         self.rev += 1;
         Ok(())
@@ -194,7 +195,8 @@ impl Board {
             | Change::PitchRemoved { .. }
             | Change::PitchCalled { .. }
             | Change::PitchMoved { .. }
-            | Change::PitchOpened { .. } => {}
+            | Change::PitchOpened { .. }
+            | Change::PitchHands { .. } => {}
             Change::Removed { sessions } => {
                 if sessions.is_empty() {
                     return Err(Inconsistent("a removal of no session".into()));

@@ -103,4 +103,10 @@ pub enum Change {
     PitchOpened {
         open: bool,
     },
+    /// Organisers noted the show of hands for the pitch being given: `big`
+    /// offers its phone the bigger rooms first.
+    PitchHands {
+        pitch: PitchId,
+        big: bool,
+    },
 }

@@ -63,7 +63,7 @@ pub use command::{Actor, Command, Role};
 pub use grid::{Grid, Room, Slot};
 pub use grid_ops::GridOp;
 pub use ids::{Cell, ParticipantId, PitchId, RoomId, SessionId, SlotId};
-pub use pitch::{MAX_QUEUE, Pitch, PitchOp, Pitches};
+pub use pitch::{MAX_PITCH_CELLS, MAX_QUEUE, Pitch, PitchOp, Pitches, Place, pitch_cells};
 pub use reject::{Inconsistent, RejectCode, Rejection};
 pub use session::Session;
 pub use state::{Board, BoardState};

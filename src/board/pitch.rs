@@ -2,15 +2,17 @@
 //! sentence, in turn, then puts it on the board.
 //!
 //! Its own file because the queue is a small state of its own beside the
-//! grid (open or closed, who is pitching now, who waits), with its own five
+//! grid (open or closed, who is pitching now, who waits), with its own six
 //! commands and changes; the board holds one [`Pitches`] and `decide.rs` /
 //! `apply.rs` hand the pitch commands and changes to the functions here, so
 //! the queue's rules and its replay checks sit together.
 
 use serde::{Deserialize, Serialize};
 
+use super::schedule::free_cells;
 use super::{
-    Actor, Board, Change, Host, Inconsistent, ParticipantId, PitchId, RejectCode, Rejection, Title,
+    Actor, Board, Cell, Change, Host, Inconsistent, ParticipantId, PitchId, RejectCode, Rejection,
+    SlotId, Title,
 };
 
 /// The most pitches that may wait at once: one per participant, but tokens
@@ -24,6 +26,11 @@ pub struct Pitch {
     pub title: Title,
     pub host: Host,
     pub owner: ParticipantId,
+    /// An organiser noted a big show of hands for it (`pitch_hands`): its
+    /// phone offers the bigger rooms first. Absent while false, so pitches
+    /// written before it read the same.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub big: bool,
 }
 
 /// The queue as clients read it (`pitches` of `welcome` and `board.json`)
@@ -48,6 +55,8 @@ pub enum PitchOp {
     Move { pitch: PitchId, position: usize },
     /// Organisers: open or close the queue.
     Open { open: bool },
+    /// Organisers: note the show of hands for the pitch being given.
+    Hands { pitch: PitchId, big: bool },
 }
 
 impl PitchOp {
@@ -59,11 +68,39 @@ impl PitchOp {
             PitchOp::Next => "pitch_next",
             PitchOp::Move { .. } => "pitch_move",
             PitchOp::Open { .. } => "pitch_open",
+            PitchOp::Hands { .. } => "pitch_hands",
         }
     }
 }
 
+/// The most free cells a phone is offered to claim from its pitch.
+pub const MAX_PITCH_CELLS: usize = 6;
+
+/// Where a participant stands in the queue: the one rule the phone shows
+/// ("you're on", "3 before you"); `before` 0 is "you're next".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Place {
+    /// Their pitch is `current`: they are pitching now.
+    On,
+    /// Their pitch waits, with `before` pitches ahead of it.
+    Waiting { before: usize },
+}
+
 impl Pitches {
+    /// The pitch of `who` and where it stands: `current` first (the one
+    /// being given), else their waiting pitch; `None` without one.
+    pub fn place_of(&self, who: &ParticipantId) -> Option<(&Pitch, Place)> {
+        if let Some(p) = self.current.as_ref().filter(|p| &p.owner == who) {
+            return Some((p, Place::On));
+        }
+        self.queue
+            .iter()
+            .enumerate()
+            .find(|(_, p)| &p.owner == who)
+            .map(|(before, p)| (p, Place::Waiting { before }))
+    }
+
     /// Whether nothing differs from a fresh board's queue (then a snapshot
     /// leaves it out, as snapshots written before the queue existed do).
     pub fn is_empty(&self) -> bool {
@@ -116,6 +153,24 @@ impl Pitches {
         }
         None
     }
+}
+
+/// The free cells to offer a pitch that is on: those of the slots
+/// `upcoming` keeps (the caller's clock says which have not ended), in the
+/// board's order; with `big` (a big show of hands) the bigger rooms first.
+/// At most [`MAX_PITCH_CELLS`].
+pub fn pitch_cells(board: &Board, big: bool, upcoming: impl Fn(&SlotId) -> bool) -> Vec<Cell> {
+    let mut cells: Vec<Cell> = free_cells(board)
+        .into_iter()
+        .filter(|c| upcoming(&c.slot))
+        .collect();
+    if big {
+        let seats = |c: &Cell| board.grid().room(&c.room).map_or(0, |r| r.capacity);
+        // Stable: within a size, the earlier slot first.
+        cells.sort_by_key(|c| std::cmp::Reverse(seats(c)));
+    }
+    cells.truncate(MAX_PITCH_CELLS);
+    cells
 }
 
 fn reject(code: RejectCode, message: impl Into<String>) -> Rejection {
@@ -187,6 +242,7 @@ impl Board {
                         title: title.clone(),
                         host: host.clone(),
                         owner: actor.id.clone(),
+                        big: false,
                     },
                 })
             }
@@ -244,6 +300,25 @@ impl Board {
                 }
                 Ok(Change::PitchOpened { open: *open })
             }
+            PitchOp::Hands { pitch, big } => {
+                organiser("note a show of hands")?;
+                let Some(p) = q.current.as_ref().filter(|p| &p.id == pitch) else {
+                    return Err(reject(
+                        RejectCode::NotFound,
+                        format!("pitch {pitch} is not the one being given"),
+                    ));
+                };
+                if p.big == *big {
+                    return Err(reject(
+                        RejectCode::Invalid,
+                        "this show of hands is already noted",
+                    ));
+                }
+                Ok(Change::PitchHands {
+                    pitch: pitch.clone(),
+                    big: *big,
+                })
+            }
         }
     }
 
@@ -266,6 +341,11 @@ impl Board {
             {
                 format!("move of pitch {pitch} out of the queue")
             }
+            Change::PitchHands { pitch, .. }
+                if q.current.as_ref().map(|p| &p.id) != Some(pitch) =>
+            {
+                format!("a show of hands for pitch {pitch}, which is not current")
+            }
             _ => return Ok(()),
         };
         Err(Inconsistent(why))
@@ -287,6 +367,11 @@ impl Board {
                 }
             }
             Change::PitchOpened { open } => q.open = *open,
+            Change::PitchHands { big, .. } => {
+                if let Some(p) = q.current.as_mut() {
+                    p.big = *big;
+                }
+            }
             Change::Claimed {
                 pitch: Some(pitch), ..
             } => q.remove(pitch),

@@ -339,6 +339,7 @@ enum Op {
     Claim(usize, usize),
     ClaimFrom(Index, usize, usize),
     Release(Index),
+    Hands(Index, bool),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -351,6 +352,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..2usize, 0..2usize).prop_map(|(s, r)| Op::Claim(s, r)),
         2 => (any::<Index>(), 0..2usize, 0..2usize).prop_map(|(i, s, r)| Op::ClaimFrom(i, s, r)),
         1 => any::<Index>().prop_map(Op::Release),
+        2 => (any::<Index>(), any::<bool>()).prop_map(|(i, big)| Op::Hands(i, big)),
     ]
 }
 
@@ -388,6 +390,10 @@ fn command(b: &Board, op: &Op) -> Command {
             pitch: some_pitch(b, i),
             claim: Box::new(claim(SLOTS[*s], ROOMS[*r])),
         },
+        Op::Hands(i, big) => Command::Pitch(PitchOp::Hands {
+            pitch: some_pitch(b, i),
+            big: *big,
+        }),
         Op::Release(i) => {
             let all: Vec<&Session> = b.sessions().collect();
             let session = if all.is_empty() {
@@ -428,4 +434,80 @@ proptest! {
             serde_json::from_str(&serde_json::to_string(&live.state()).unwrap()).unwrap();
         prop_assert_eq!(Board::restore(grid(), snap).unwrap(), live);
     }
+}
+
+#[test]
+fn place_of_says_on_or_how_many_wait_before() {
+    let mut b = open_board();
+    assert_eq!(b.pitches().place_of(&alice().id), None);
+    queued(&mut b, &alice(), "Rust");
+    queued(&mut b, &bob(), "Go");
+    let place = |b: &Board, a: &Actor| b.pitches().place_of(&a.id).map(|(_, p)| p);
+    assert_eq!(place(&b, &alice()), Some(Place::Waiting { before: 0 }));
+    assert_eq!(place(&b, &bob()), Some(Place::Waiting { before: 1 }));
+    b.execute(&orga(), &Command::Pitch(PitchOp::Next)).unwrap();
+    assert_eq!(place(&b, &alice()), Some(Place::On));
+    assert_eq!(place(&b, &bob()), Some(Place::Waiting { before: 0 }));
+    // On and waiting again: the pitch being given comes first.
+    let again = queued(&mut b, &alice(), "Rust 2");
+    let (p, on) = b.pitches().place_of(&alice().id).unwrap();
+    assert_eq!((on, p.title.as_str()), (Place::On, "Rust"));
+    assert_ne!(p.id, again);
+}
+
+#[test]
+fn pitch_cells_skip_taken_and_past_and_put_big_rooms_first_on_a_big_show() {
+    let mut g = grid();
+    g.rooms[1].capacity = 50;
+    let mut b = Board::new(g);
+    b.execute(&alice(), &claim("b", "amphi")).unwrap();
+    let all = |_: &SlotId| true;
+    let names = |cells: Vec<Cell>| {
+        cells
+            .iter()
+            .map(|c| format!("{}/{}", c.slot, c.room))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        names(pitch_cells(&b, false, all)),
+        ["a/amphi", "a/sein", "b/sein"]
+    );
+    assert_eq!(
+        names(pitch_cells(&b, true, all)),
+        ["a/sein", "b/sein", "a/amphi"]
+    );
+    let later = |s: &SlotId| s.as_str() != "a";
+    assert_eq!(names(pitch_cells(&b, false, later)), ["b/sein"]);
+}
+
+#[test]
+fn a_show_of_hands_is_for_the_current_pitch_by_organisers_and_replays() {
+    let mut b = open_board();
+    let a = queued(&mut b, &alice(), "Rust");
+    let hands = |big| {
+        Command::Pitch(PitchOp::Hands {
+            pitch: a.clone(),
+            big,
+        })
+    };
+    assert_eq!(code(&b, &orga(), &hands(true)), RejectCode::NotFound);
+    b.execute(&orga(), &Command::Pitch(PitchOp::Next)).unwrap();
+    assert_eq!(code(&b, &alice(), &hands(true)), RejectCode::Forbidden);
+    assert_eq!(code(&b, &orga(), &hands(false)), RejectCode::Invalid);
+    let change = b.execute(&orga(), &hands(true)).unwrap();
+    let wire = serde_json::to_value(&change).unwrap();
+    assert_eq!(
+        wire,
+        serde_json::json!({"kind": "pitch_hands", "pitch": a.as_str(), "big": true})
+    );
+    assert!(b.pitches().current.as_ref().unwrap().big);
+    assert_eq!(code(&b, &orga(), &hands(true)), RejectCode::Invalid);
+    // A pitch without a noted show of hands writes no `big`.
+    let fresh = queued(&mut b, &bob(), "Go");
+    let json = serde_json::to_value(b.pitches().find(&fresh).unwrap()).unwrap();
+    assert!(json.get("big").is_none(), "{json}");
+    // Replayed from its JSON, on a board where it is not current, it is refused.
+    let replayed: Change = serde_json::from_value(wire).unwrap();
+    let mut other = open_board();
+    assert!(other.apply(&replayed).is_err());
 }

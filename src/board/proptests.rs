@@ -456,7 +456,8 @@ fn check_permitted(before: &Board, actor: &Actor, change: &Change) -> Result<(),
         | Change::PitchRemoved { .. }
         | Change::PitchCalled { .. }
         | Change::PitchMoved { .. }
-        | Change::PitchOpened { .. } => {}
+        | Change::PitchOpened { .. }
+        | Change::PitchHands { .. } => {}
         Change::Removed { sessions } => {
             prop_assert!(organiser, "bulk removal by {:?}", actor);
             prop_assert!(!sessions.is_empty());
@@ -562,7 +563,8 @@ fn check_effect(before: &Board, after: &Board, change: &Change) -> Result<(), Te
         | Change::PitchRemoved { .. }
         | Change::PitchCalled { .. }
         | Change::PitchMoved { .. }
-        | Change::PitchOpened { .. } => {}
+        | Change::PitchOpened { .. }
+        | Change::PitchHands { .. } => {}
     }
     Ok(())
 }

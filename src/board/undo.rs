@@ -78,7 +78,7 @@ pub fn is_moderation(before: &Board, by: Option<&ParticipantId>, change: &Change
         Change::Moved { session, .. } | Change::Released { session } => {
             before.session(session).map(|s| &s.owner) != by
         }
-        Change::PitchMoved { .. } | Change::PitchOpened { .. } => true,
+        Change::PitchMoved { .. } | Change::PitchOpened { .. } | Change::PitchHands { .. } => true,
         Change::PitchRemoved { pitch } => before.pitches().find(pitch).map(|p| &p.owner) != by,
         // Calling the next pitch is the queue going on, not a moderation:
         // undo walks past it (else every call would hide what came before).
@@ -140,6 +140,10 @@ pub fn inverse(before: &Board, change: &Change) -> Option<Command> {
             grid: before.grid().clone(),
         }),
         Change::PitchOpened { open } => Command::Pitch(PitchOp::Open { open: !open }),
+        Change::PitchHands { pitch, big } => Command::Pitch(PitchOp::Hands {
+            pitch: pitch.clone(),
+            big: !big,
+        }),
         Change::PitchMoved { pitch, .. } => Command::Pitch(PitchOp::Move {
             pitch: pitch.clone(),
             position: before.pitches().position(pitch)?,

@@ -282,7 +282,8 @@ pub fn orphans_in(
             | Change::PitchRemoved { .. }
             | Change::PitchCalled { .. }
             | Change::PitchMoved { .. }
-            | Change::PitchOpened { .. } => {}
+            | Change::PitchOpened { .. }
+            | Change::PitchHands { .. } => {}
             Change::Grid { rooms, slots } => {
                 // Decided on the board of its time: what it orphans is
                 // judged at the end, against the last grid.

@@ -1,5 +1,5 @@
 //! The wire form of the pitch queue's ops (`pitch`, `unpitch`, `pitch_next`,
-//! `pitch_move`, `pitch_open`) and of the optional `pitch` of a `claim`.
+//! `pitch_move`, `pitch_open`, `pitch_hands`) and of the optional `pitch` of a `claim`.
 //!
 //! Its own file because `protocol.rs` holds the frame layering and the
 //! session ops; these five share the queue's fields (a pitch id, a
@@ -13,7 +13,14 @@ use serde_json::Value;
 use crate::board::{Command, Host, Limits, PitchId, PitchOp, RejectCode, Rejection, Title};
 
 /// The pitch ops, for the `unsupported` message.
-pub const OPS: &[&str] = &["pitch", "unpitch", "pitch_next", "pitch_move", "pitch_open"];
+pub const OPS: &[&str] = &[
+    "pitch",
+    "unpitch",
+    "pitch_next",
+    "pitch_move",
+    "pitch_open",
+    "pitch_hands",
+];
 
 fn invalid(message: String) -> Rejection {
     Rejection::new(RejectCode::Invalid, message)
@@ -28,6 +35,17 @@ struct PitchWire {
 #[derive(Deserialize)]
 struct OpenWire {
     open: bool,
+}
+
+/// `big` of `pitch_hands`: a boolean, or `true`/`false` as a form sends it.
+fn big(value: &Value) -> Result<bool, Rejection> {
+    match value.get("big") {
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(Value::String(s)) if s == "true" => Ok(true),
+        Some(Value::String(s)) if s == "false" => Ok(false),
+        Some(_) => Err(invalid("pitch_hands: big must be true or false".into())),
+        None => Err(invalid("pitch_hands: missing field `big`".into())),
+    }
 }
 
 /// The `pitch` id of `value`, if it has one (`null` is none).
@@ -70,6 +88,10 @@ pub fn command(op: &str, value: &Value, limits: &Limits) -> Result<Command, Reje
             open: OpenWire::deserialize(value)
                 .map_err(|e| invalid(format!("{op}: {e}")))?
                 .open,
+        },
+        "pitch_hands" => PitchOp::Hands {
+            pitch: needed_pitch(op, value)?,
+            big: big(value)?,
         },
         other => {
             return Err(Rejection::new(
@@ -134,6 +156,13 @@ mod tests {
             Command::Pitch(PitchOp::Next)
         );
         assert_eq!(
+            parse("pitch_hands", json!({"pitch": "q_3", "big": "true"})).unwrap(),
+            Command::Pitch(PitchOp::Hands {
+                pitch: PitchId::from("q_3"),
+                big: true
+            })
+        );
+        assert_eq!(
             parse("pitch_open", json!({"open": false})).unwrap(),
             Command::Pitch(PitchOp::Open { open: false })
         );
@@ -153,6 +182,9 @@ mod tests {
             ("pitch_move", json!({"pitch": "q_1", "position": "first"})),
             ("pitch_move", json!({"pitch": "q_1"})),
             ("pitch_open", json!({"open": "yes"})),
+            ("pitch_hands", json!({"pitch": "q_1"})),
+            ("pitch_hands", json!({"pitch": "q_1", "big": "lots"})),
+            ("pitch_hands", json!({"big": true})),
         ] {
             assert_eq!(
                 parse(op, v.clone()).unwrap_err().code,

@@ -32,6 +32,7 @@ mod organiser_sessions;
 mod origin;
 mod phone;
 mod pitch;
+mod pitch_pages;
 mod protocol;
 mod reload;
 mod rules;

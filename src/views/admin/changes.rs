@@ -185,6 +185,20 @@ const ROWS: &[Row] = &[
         "a fermé la file des pitchs",
     ),
     row_when(
+        "pitch_hands",
+        "big",
+        When::Is(true),
+        "noted a big show of hands for pitch {text:pitch}",
+        "a noté beaucoup de mains levées pour le pitch {text:pitch}",
+    ),
+    row_when(
+        "pitch_hands",
+        "big",
+        When::Is(false),
+        "took back the big show of hands for pitch {text:pitch}",
+        "a retiré les mains levées du pitch {text:pitch}",
+    ),
+    row_when(
         "voted",
         "on",
         When::Is(true),
@@ -378,6 +392,13 @@ mod tests {
                 pitch: crate::board::PitchId::from("q_3")
             }),
             "took pitch q_3 out of the queue"
+        );
+        assert_eq!(
+            d(Change::PitchHands {
+                pitch: crate::board::PitchId::from("q_3"),
+                big: true
+            }),
+            "noted a big show of hands for pitch q_3"
         );
         let fr = describe(Lang::Fr, &grid(), &Change::Ended {}, &titles());
         assert_eq!(fr, "a clôturé l'événement");

@@ -20,6 +20,7 @@ mod grid_forms;
 mod logout_everywhere;
 mod notices;
 mod owners;
+mod pitch_queue;
 mod script;
 mod too_many;
 
@@ -216,6 +217,8 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, view: &AdminView<'
                     }
                     (forms::end_form(lang, slug, ended, view.reqs))
                 }
+
+                (pitch_queue::section(lang, slug, board, view.reqs))
 
                 section id="board" aria-labelledby="board-h" {
                     h2 id="board-h" { (lang.t("Grid", "Grille")) }

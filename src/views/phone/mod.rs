@@ -21,6 +21,7 @@ mod grid;
 mod mine;
 mod my_day;
 mod notices;
+mod pitch;
 
 use jiff::Timestamp;
 use maud::{Markup, html};
@@ -138,6 +139,8 @@ pub fn page(v: &View<'_>) -> Markup {
                     ))
                 }
                 p id="pending" class="pending-line" role="status" hidden {}
+                // Above the board: at the opening it is what the phone is for.
+                (pitch::section(v, lang, &clock))
                 p class="legend muted" {
                     (lang.t(
                         "Tap a free cell to propose a session. Tap “I want to go” on the sessions you want to attend.",

@@ -140,7 +140,7 @@ async fn page(
 /// A moderation form: `/e/{event}/admin/{move|swap|lock|unlock|release|open|announce|end}`,
 /// the bulk removals `remove_by_owner` and `remove_claims_since`, and the
 /// grid ops (`shift_slots`: the "delay from this slot" buttons, ...) and
-/// the pitch queue's (`pitch_open`, `pitch_next`, `pitch_move`, `unpitch`).
+/// the pitch queue's (`pitch_open`, `pitch_next`, `pitch_move`, `pitch_hands`, `unpitch`).
 async fn act(
     State(state): State<AppState>,
     Path((slug, op)): Path<(String, String)>,
@@ -175,6 +175,7 @@ async fn act(
         | "pitch_open"
         | "pitch_next"
         | "pitch_move"
+        | "pitch_hands"
         | "unpitch" => op.as_str(),
         "open" => "set_open",
         _ => return Ok(super::not_found(lang).await),
