@@ -314,3 +314,78 @@ async fn the_exports_carry_the_links() {
     );
     assert_eq!(cell("No links"), "");
 }
+
+#[tokio::test]
+async fn the_phone_forms_take_links_and_the_pages_show_them() {
+    let camp = TestServer::start().await;
+    let mut b = NoJs::new();
+    let page = b
+        .get(&camp, "/e/camp/claim?slot=sat-0930&room=amphi")
+        .await
+        .body;
+    assert!(
+        page.contains(r#"name="link1_url""#),
+        "the claim form offers links"
+    );
+    let page = b
+        .submit(
+            &camp,
+            "/e/camp/claim",
+            &[
+                ("slot", "sat-0930"),
+                ("room", "amphi"),
+                ("title", "Rust"),
+                ("host", "Maël"),
+                ("link1_url", "https://pad.example/rust"),
+                ("link1_label", "Notes <b>"),
+                ("link2_url", ""),
+                ("link2_label", ""),
+                ("req", "f-1"),
+            ],
+        )
+        .await
+        .body;
+    let shown =
+        r#"<a href="https://pad.example/rust" rel="nofollow noopener ugc">Notes &lt;b&gt;</a>"#;
+    assert!(page.contains(shown), "{page}");
+    // The edit form holds them; emptied, it removes them.
+    assert!(
+        page.contains(r#"value="https://pad.example/rust""#),
+        "{page}"
+    );
+    let s = get_json(&camp, "/e/camp/board.json").await["sessions"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let door = http_get(&camp, "/e/camp/room/amphi").await.1;
+    assert!(door.contains(shown) || !door.contains("Rust"), "{door}");
+    let bad = b
+        .post(
+            &camp,
+            "/e/camp/edit",
+            &[
+                ("session", &s),
+                ("link1_url", "javascript:alert(1)"),
+                ("req", "f-2"),
+            ],
+        )
+        .await;
+    // Refused: the form's notice says why, the links stay.
+    assert!(bad.location.unwrap_or_default().contains("notice="));
+    assert_eq!(
+        links_of(&camp, &s).await[0]["url"],
+        "https://pad.example/rust"
+    );
+    b.submit(
+        &camp,
+        "/e/camp/edit",
+        &[
+            ("session", &s),
+            ("link1_url", ""),
+            ("link1_label", ""),
+            ("req", "f-3"),
+        ],
+    )
+    .await;
+    assert_eq!(links_of(&camp, &s).await, Value::Null);
+}
