@@ -207,10 +207,27 @@
     }
   }
 
+  // The link fields of a claim or edit form (link1_url, link1_label, ...)
+  // as the frame's `links`, the way the server reads the same form
+  // (src/web/forms.rs): the filled pairs in order; an edit form with link
+  // fields always sends them ([] removes), a claim form only when filled.
+  function linksOf(form, cmd) {
+    const data = new FormData(form);
+    if (![...data.keys()].some((k) => /^link[1-3]_(url|label)$/.test(k))) return;
+    const links = [];
+    for (let n = 1; n <= 3; n++) {
+      const url = String(data.get("link" + n + "_url") || "").trim();
+      const label = String(data.get("link" + n + "_label") || "").trim();
+      if (url || label) links.push({ url, label });
+    }
+    if (links.length || cmd.op === "edit") cmd.links = links;
+  }
+
   function commandOf(form) {
     const cmd = { op: form.dataset.op };
+    linksOf(form, cmd);
     for (const [k, v] of new FormData(form)) {
-      if (k === "req" || k === "lang") continue;
+      if (k === "req" || k === "lang" || /^link[1-3]_(url|label)$/.test(k)) continue;
       if (k === "on") cmd.on = v === "true";
       else if (k === "to") {
         const i = v.indexOf("|");
@@ -399,6 +416,11 @@
       el("h3", {}, s.title),
       el("p", { class: "where" }, cellLabel(s.slot, s.room) + " · " + s.host + " · " + s.votes + " " + S.want_count +
         (r ? " (" + seats(r.capacity).trim() + ")" : "")));
+    // The session's links, as the server drew them (views::links).
+    if (s.links && s.links.length) {
+      li.append(el("ul", { class: "links" }, ...s.links.map((l) =>
+        el("li", {}, el("a", { href: l.url, rel: "nofollow noopener ugc" }, l.label || l.url)))));
+    }
     const twin = hostClash[s.id];
     if (twin) {
       li.append(el("p", { class: "host-clash" },

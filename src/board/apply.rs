@@ -11,6 +11,20 @@ use super::{
 };
 
 impl Board {
+    /// Whether `change` is an `edited` that changes nothing but the links of
+    /// a session: the one change an ended board still takes (`links.rs`).
+    fn is_links_edit(&self, change: &Change) -> bool {
+        let Change::Edited { session } = change else {
+            return false;
+        };
+        self.sessions.get(&session.id).is_some_and(|old| {
+            Session {
+                links: session.links.clone(),
+                ..old.clone()
+            } == *session
+        })
+    }
+
     /// Applies a change and adds one to `rev`. A change from [`Board::decide`]
     /// on this very board always applies; one read from a journal may not fit,
     /// and then nothing is changed.
@@ -135,7 +149,7 @@ impl Board {
                 )))
             }
         };
-        if self.ended {
+        if self.ended && !self.is_links_edit(change) {
             return Err(Inconsistent("a change after the event has ended".into()));
         }
         match change {

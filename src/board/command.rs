@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Announcement, Cell, Description, GridOp, Host, ParticipantId, PitchId, PitchOp, Session,
+    Announcement, Cell, Description, GridOp, Host, Links, ParticipantId, PitchId, PitchOp, Session,
     SessionId, Tags, Title,
 };
 
@@ -121,6 +121,15 @@ pub enum Command {
         pitch: PitchId,
         claim: Box<Command>,
     },
+    /// `claim` or `edit` with `links` (`links.rs`): `command` (a claim,
+    /// with or without a pitch, or an edit) whose session gets these links
+    /// (an edit's replace the session's; `[]` removes them). Apart from the
+    /// command so that the many claims and edits without links stay as
+    /// they are.
+    WithLinks {
+        links: Links,
+        command: Box<Command>,
+    },
 }
 
 impl Command {
@@ -133,7 +142,7 @@ impl Command {
             Command::Claim { .. }
                 | Command::ClaimPitch { .. }
                 | Command::Pitch(PitchOp::Pitch { .. })
-        )
+        ) || matches!(self, Command::WithLinks { command, .. } if command.is_joining())
     }
 
     /// The protocol's name for this command (`claim`, `set_open`, ...).
@@ -157,6 +166,7 @@ impl Command {
             Command::Grid(op) => op.op(),
             Command::Pitch(op) => op.op(),
             Command::ClaimPitch { .. } => "claim",
+            Command::WithLinks { command, .. } => command.op(),
         }
     }
 }

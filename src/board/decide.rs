@@ -5,14 +5,17 @@
 //! codes a participant sees are written in one place.
 
 use super::{
-    Actor, Board, Cell, Change, Command, RejectCode, Rejection, Role, Session, SessionId, schedule,
+    Actor, Board, Cell, Change, Command, Links, RejectCode, Rejection, Role, Session, SessionId,
+    schedule,
 };
 
 impl Board {
     /// Decides what a command would change, without changing anything.
     pub fn decide(&self, actor: &Actor, command: &Command) -> Result<Change, Rejection> {
         use RejectCode::*;
-        if self.ended {
+        // Links may still come after the end (notes and slides follow the
+        // session): `links.rs`. Everything else is refused.
+        if self.ended && !command.is_links_only() {
             // The hub adds where the archive is; the board knows no slug.
             return Err(Rejection::new(
                 Ended,
@@ -49,40 +52,12 @@ impl Board {
                         tags: tags.clone(),
                         owner: actor.id.clone(),
                         votes: 0,
+                        links: Links::default(),
                     },
                     pitch: None,
                 })
             }
-            Command::Edit {
-                session,
-                title,
-                host,
-                description,
-                tags,
-            } => {
-                let s = self.find(session)?;
-                self.check_owner(actor, s, false)?;
-                if title.is_none() && host.is_none() && description.is_none() && tags.is_none() {
-                    return Err(Rejection::new(
-                        Invalid,
-                        "nothing to edit: give a title, host, description or tags",
-                    ));
-                }
-                let mut next = s.clone();
-                if let Some(t) = title {
-                    next.title = t.clone();
-                }
-                if let Some(h) = host {
-                    next.host = h.clone();
-                }
-                if let Some(d) = description {
-                    next.description = d.clone();
-                }
-                if let Some(t) = tags {
-                    next.tags = t.clone();
-                }
-                Ok(Change::Edited { session: next })
-            }
+            Command::Edit { .. } => self.decide_edit(actor, command, None),
             Command::Release { session } => {
                 let s = self.find(session)?;
                 self.check_owner(actor, s, true)?;
@@ -239,6 +214,7 @@ impl Board {
                 self.decide_grid(op)
             }
             Command::Pitch(op) => self.decide_pitch(actor, op),
+            Command::WithLinks { links, command } => self.decide_with_links(actor, links, command),
             Command::ClaimPitch { pitch, claim } => {
                 if !matches!(**claim, Command::Claim { .. }) {
                     return Err(Rejection::new(Invalid, "only a claim is made from a pitch"));
@@ -253,6 +229,56 @@ impl Board {
                 }
             }
         }
+    }
+
+    /// An `edit` (a [`Command::Edit`]), with the links that replace the
+    /// session's when given.
+    pub(super) fn decide_edit(
+        &self,
+        actor: &Actor,
+        edit: &Command,
+        links: Option<&Links>,
+    ) -> Result<Change, Rejection> {
+        let Command::Edit {
+            session,
+            title,
+            host,
+            description,
+            tags,
+        } = edit
+        else {
+            return Err(Rejection::new(RejectCode::Invalid, "not an edit"));
+        };
+        let s = self.find(session)?;
+        self.check_owner(actor, s, false)?;
+        if title.is_none()
+            && host.is_none()
+            && description.is_none()
+            && tags.is_none()
+            && links.is_none()
+        {
+            return Err(Rejection::new(
+                RejectCode::Invalid,
+                "nothing to edit: give a title, host, description, tags or links",
+            ));
+        }
+        let mut next = s.clone();
+        if let Some(t) = title {
+            next.title = t.clone();
+        }
+        if let Some(h) = host {
+            next.host = h.clone();
+        }
+        if let Some(d) = description {
+            next.description = d.clone();
+        }
+        if let Some(t) = tags {
+            next.tags = t.clone();
+        }
+        if let Some(l) = links {
+            next.links = l.clone();
+        }
+        Ok(Change::Edited { session: next })
     }
 
     /// Decides and applies in one step.

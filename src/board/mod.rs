@@ -12,7 +12,7 @@
 //! The files, by concern: `ids` (the names of things and the cell), `grid`
 //! (rooms, slots), `grid_ops` (the grid changed on the day), `civil` (a slot's day and times as text), `session`, `command` (roles, actors, commands), `change`,
 //! `reject` (codes, rejections, inconsistencies), `state` (the board, its
-//! snapshot and restore), `decide` (the rules), `pitch` (the pitch queue), `bulk` (removing in bulk and
+//! snapshot and restore), `decide` (the rules), `pitch` (the pitch queue), `links` (a session's links, the one change after the end), `bulk` (removing in bulk and
 //! its undo), `apply` (moving the board);
 //! and beside them `text` (parsed texts), `schedule` (the questions every page
 //! asks), `door` (a room's door sign: now and next), `labels` and `undo`. Everything is re-exported here: callers write
@@ -29,6 +29,7 @@ mod grid;
 pub mod grid_ops;
 mod ids;
 pub mod labels;
+mod links;
 pub mod my_day;
 mod pitch;
 mod reject;
@@ -44,6 +45,8 @@ mod cap_tests;
 pub(crate) mod fixtures;
 #[cfg(test)]
 mod grid_ops_tests;
+#[cfg(test)]
+mod links_tests;
 #[cfg(test)]
 mod pitch_tests;
 #[cfg(test)]
@@ -63,6 +66,7 @@ pub use command::{Actor, Command, Role};
 pub use grid::{Grid, Room, Slot};
 pub use grid_ops::GridOp;
 pub use ids::{Cell, ParticipantId, PitchId, RoomId, SessionId, SlotId};
+pub use links::{Link, Links, MAX_LABEL, MAX_LINKS, MAX_URL};
 pub use pitch::{MAX_PITCH_CELLS, MAX_QUEUE, Pitch, PitchOp, Pitches, Place, pitch_cells};
 pub use reject::{Inconsistent, RejectCode, Rejection};
 pub use session::Session;

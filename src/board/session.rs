@@ -6,7 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Cell, Description, Host, ParticipantId, RoomId, SessionId, SlotId, Tags, Title};
+use super::{
+    Cell, Description, Host, Links, ParticipantId, RoomId, SessionId, SlotId, Tags, Title,
+};
 
 /// A session as the protocol shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,6 +22,10 @@ pub struct Session {
     pub tags: Tags,
     pub owner: ParticipantId,
     pub votes: u32,
+    /// Up to three links (`links.rs`); absent when there are none, so a
+    /// session without links reads and writes as it always did.
+    #[serde(default, skip_serializing_if = "Links::is_empty")]
+    pub links: Links,
 }
 
 impl Session {

@@ -953,6 +953,7 @@ fn session_in(id: &str, slot: &str, room: &str, owner: &Actor) -> Session {
         tags: Tags::default(),
         owner: owner.id.clone(),
         votes: 0,
+        links: Links::default(),
     }
 }
 

@@ -60,7 +60,7 @@ pub struct TextError(pub String);
 /// Characters that must never reach any text: control characters (C0, DEL,
 /// C1) and the bidirectional overrides that can make a wall lie about what a
 /// text says.
-fn is_forbidden(c: char) -> bool {
+pub(super) fn is_forbidden(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 

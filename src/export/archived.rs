@@ -81,4 +81,17 @@ pub struct ArchivedSession {
     pub tags: Vec<String>,
     #[serde(default)]
     pub votes: u32,
+    /// Absent from archives written before links, and when it has none.
+    #[serde(default)]
+    pub links: Vec<ArchivedLink>,
+}
+
+/// One link of an archived session, as board.json keeps it. Read from a
+/// file: a page checks it again ([`crate::board::Link::parse`]) before it
+/// shows it as a link.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct ArchivedLink {
+    pub url: String,
+    #[serde(default)]
+    pub label: String,
 }

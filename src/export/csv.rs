@@ -31,6 +31,12 @@ pub const CSV_HEADER: [&str; 11] = [
     "session_id",
 ];
 
+/// The column appended after [`CSV_HEADER`] when a session of the board
+/// has links: its URLs, separated by spaces. Absent otherwise, so the CSV of
+/// a board without links (and of every archive written before links) keeps
+/// its bytes.
+pub const CSV_LINKS: &str = "links";
+
 /// Whether a spreadsheet would read a cell starting so as a formula.
 fn looks_like_formula(cell: &str) -> bool {
     cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
@@ -70,9 +76,14 @@ fn push_row<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) {
 pub fn csv(event: &EventConfig, board: &Board) -> String {
     let labels = super::room_labels(board);
     let mut out = String::new();
-    push_row(&mut out, CSV_HEADER);
+    let with_links = board.sessions().any(|s| !s.links.is_empty());
+    let links_column = with_links.then_some(CSV_LINKS);
+    push_row(&mut out, CSV_HEADER.into_iter().chain(links_column));
     for p in super::programme(event, board, &labels) {
         let s = p.session;
+        let links: Vec<&str> = s.links.iter().map(|l| l.url()).collect();
+        let links = links.join(" ");
+        let links_cell = with_links.then_some(links.as_str());
         push_row(
             &mut out,
             [
@@ -87,7 +98,9 @@ pub fn csv(event: &EventConfig, board: &Board) -> String {
                 &super::tags_joined(s),
                 &s.votes.to_string(),
                 s.id.as_str(),
-            ],
+            ]
+            .into_iter()
+            .chain(links_cell),
         );
     }
     out

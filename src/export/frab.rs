@@ -257,6 +257,12 @@ fn write_xml_event(
                 w.create_element("link")
                     .with_attribute(("href", base_url))
                     .write_text_content(BytesText::new("slotboard"))?;
+                // The session's own links (notes, slides, a call).
+                for l in s.links.iter() {
+                    w.create_element("link")
+                        .with_attribute(("href", l.url()))
+                        .write_text_content(BytesText::new(l.text()))?;
+                }
                 Ok(())
             })?;
             Ok(())
@@ -346,8 +352,15 @@ struct JsonEvent {
     tags: Vec<String>,
     votes: u32,
     persons: Vec<JsonPerson>,
-    links: Vec<()>,
+    links: Vec<JsonLink>,
     attachments: Vec<()>,
+}
+
+/// One of a session's links, as pretalx writes them.
+#[derive(Serialize)]
+struct JsonLink {
+    url: String,
+    title: String,
 }
 
 #[derive(Serialize)]
@@ -387,7 +400,14 @@ pub fn frab_json(event: &EventConfig, board: &Board, public_url: &str) -> String
             persons: vec![JsonPerson {
                 public_name: session.host.as_str().to_owned(),
             }],
-            links: Vec::new(),
+            links: session
+                .links
+                .iter()
+                .map(|l| JsonLink {
+                    url: l.url().to_owned(),
+                    title: l.text().to_owned(),
+                })
+                .collect(),
             attachments: Vec::new(),
         }
     };

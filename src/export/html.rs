@@ -170,5 +170,13 @@ fn session(lang: Lang, s: &Session) -> Markup {
         @if !s.description.as_str().is_empty() {
             p class="desc" { (s.description.as_str()) }
         }
+        // People's links: not endorsed, not followed, no opener.
+        @if !s.links.is_empty() {
+            ul class="links" aria-label=(lang.t("Links", "Liens")) {
+                @for l in s.links.iter() {
+                    li { a href=(l.url()) rel="nofollow noopener ugc" { (l.text()) } }
+                }
+            }
+        }
     }
 }

@@ -102,6 +102,21 @@ fn calendar<'a>(
         if !tags.is_empty() {
             description.push_str(&format!("\n\nTags: {tags}"));
         }
+        // The first link is the event's URL; the others go in the text.
+        let mut links = s.links.iter();
+        let url = links.next().map_or_else(
+            || format!("{public_url}/e/{}", event.slug),
+            |l| l.url().to_owned(),
+        );
+        let more: Vec<String> = links
+            .map(|l| match l.label() {
+                "" => l.url().to_owned(),
+                label => format!("{label}: {}", l.url()),
+            })
+            .collect();
+        if !more.is_empty() {
+            description.push_str(&format!("\n\n{}", more.join("\n")));
+        }
         cal.push(
             Event::new()
                 .uid(&format!("{}-{}@slotboard", event.slug, s.id))
@@ -111,7 +126,7 @@ fn calendar<'a>(
                 .location(room)
                 .starts(start)
                 .ends(end)
-                .url(&format!("{public_url}/e/{}", event.slug))
+                .url(&url)
                 .done(),
         );
     }

@@ -50,20 +50,33 @@ pub async fn archive_event(
 
 /// Archives the event once it has ended: at once if it had already ended
 /// before this start and its archive is missing, else when its board ends
-/// (an organiser's `end`, or its last slot passing). A failure is logged by
-/// [`archive_event`] and never touches the live board; `slotboard archive
-/// EVENT` writes it again by hand.
+/// (an organiser's `end`, or its last slot passing); then again after each
+/// change the ended board still takes (a links-only `edit`: notes and slides
+/// come after the session), so the archive shows them. A failure is logged
+/// by [`archive_event`] and never touches the live board; `slotboard
+/// archive EVENT` writes it again by hand.
+///
+/// The hub marks the `ended` watch after every change it makes durable on an
+/// ended board (`send_replace`, which wakes the watchers even when the value
+/// stays `true`): each wake here is one more accepted change. The archive is
+/// rendered from the board alone, so writing it again with nothing changed
+/// gives the same bytes.
 pub fn archive_when_ended(handle: EventHandle, data_dir: PathBuf, public_url: String) {
     let mut ended = handle.ended_watch();
     let already = *ended.borrow_and_update();
     tokio::spawn(async move {
         let board_json = archive::archive_dir(&data_dir, &handle.config.slug).join("board.json");
-        if already && board_json.exists() {
-            return;
-        }
         if !already && ended.wait_for(|e| *e).await.is_err() {
             return; // The hub stopped first (shutdown).
         }
-        let _ = archive_event(&handle, &data_dir, &public_url).await;
+        if !(already && board_json.exists()) {
+            let _ = archive_event(&handle, &data_dir, &public_url).await;
+        }
+        // Each later change on the ended board: written again. A change
+        // that lands while the files are written wakes the loop once more.
+        while ended.changed().await.is_ok() {
+            ended.borrow_and_update();
+            let _ = archive_event(&handle, &data_dir, &public_url).await;
+        }
     });
 }

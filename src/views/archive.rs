@@ -178,6 +178,10 @@ fn day_table(lang: Lang, board: &ArchivedBoard, day: &str) -> Markup {
                                         @if !s.host.is_empty() { span class="host" { (s.host) } }
                                         @if !s.description.is_empty() { p { (s.description) } }
                                         @for t in &s.tags { span class="tag" { (t) } }
+                                        // From a file: shown only as the core would take it.
+                                        (crate::views::links::list(lang, s.links.iter().enumerate().filter_map(|(i, l)| {
+                                            crate::board::Link::parse(i + 1, &l.url, &l.label).ok()
+                                        }).collect::<Vec<_>>().iter()))
                                         @if s.votes > 0 {
                                             " " span class="muted" {
                                                 (s.votes) " " (if s.votes == 1 {

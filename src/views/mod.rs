@@ -10,6 +10,7 @@ pub mod archive;
 pub mod asset_url;
 pub mod door;
 mod foreign_origin;
+pub mod links;
 pub mod phone;
 pub mod qr;
 mod too_fast;

@@ -39,9 +39,13 @@ pub fn command(
     limits: &Limits,
 ) -> Result<Command, Rejection> {
     let mut obj = Map::new();
+    if let Some(links) = link_fields(op, fields) {
+        obj.insert("links".into(), links);
+    }
     for (k, v) in fields {
         let value = match k.as_str() {
             "req" | "lang" => continue,
+            k if link_field(k).is_some() => continue,
             "tags" => Value::Array(
                 v.split(',')
                     .map(str::trim)
@@ -64,6 +68,48 @@ pub fn command(
         obj.insert(k.clone(), value);
     }
     protocol::command(op, &Value::Object(obj), limits)
+}
+
+/// Which of the [`LINK_FIELDS`] link fields `key` is (`link2_url` is
+/// `(2, true)`, `link2_label` `(2, false)`).
+fn link_field(key: &str) -> Option<(usize, bool)> {
+    let rest = key.strip_prefix("link")?;
+    let (n, part) = rest.split_once('_')?;
+    let n: usize = n.parse().ok().filter(|n| (1..=LINK_FIELDS).contains(n))?;
+    match part {
+        "url" => Some((n, true)),
+        "label" => Some((n, false)),
+        _ => None,
+    }
+}
+
+/// How many links a claim or edit form offers (`link1_url`, `link1_label`,
+/// ...), as many as a session may carry.
+pub const LINK_FIELDS: usize = crate::board::MAX_LINKS;
+
+/// The `links` of a claim or edit form: the filled pairs of its link fields,
+/// in order (a label without a url is kept, for the parser to refuse). An
+/// edit form with link fields replaces the links (all empty removes them); a
+/// claim form with none filled has none.
+fn link_fields(op: &str, fields: &HashMap<String, String>) -> Option<Value> {
+    if !matches!(op, "claim" | "edit") || !fields.keys().any(|k| link_field(k).is_some()) {
+        return None;
+    }
+    let get = |n: usize, part: &str| {
+        fields
+            .get(&format!("link{n}_{part}"))
+            .map(|v| v.trim())
+            .unwrap_or("")
+    };
+    let links: Vec<Value> = (1..=LINK_FIELDS)
+        .map(|n| (get(n, "url"), get(n, "label")))
+        .filter(|(url, label)| !url.is_empty() || !label.is_empty())
+        .map(|(url, label)| json!({"url": url, "label": label}))
+        .collect();
+    if links.is_empty() && op == "claim" {
+        return None;
+    }
+    Some(Value::Array(links))
 }
 
 /// The `req` a form posted, if it is a usable one.
@@ -210,5 +256,48 @@ mod tests {
             command("vote", &v, &Limits::default()),
             Ok(Command::Vote { on: true, .. })
         ));
+    }
+
+    #[test]
+    fn link_fields_are_the_links_of_a_claim_or_an_edit() {
+        let l = Limits::default();
+        let claim = fields(&[
+            ("slot", "s"),
+            ("room", "r"),
+            ("title", "Rust"),
+            ("host", "Maël"),
+            ("link1_url", ""),
+            ("link1_label", ""),
+            ("link2_url", " https://notes.example/rust "),
+            ("link2_label", "Notes"),
+            ("link3_url", ""),
+        ]);
+        match command("claim", &claim, &l) {
+            Ok(Command::WithLinks { links, command }) => {
+                assert!(matches!(*command, Command::Claim { .. }));
+                let all: Vec<_> = links.iter().map(|l| (l.url(), l.label())).collect();
+                assert_eq!(all, [("https://notes.example/rust", "Notes")]);
+            }
+            other => panic!("{other:?}"),
+        }
+        // A claim form with its link fields empty has no links.
+        let mut empty = claim.clone();
+        empty.insert("link2_url".into(), String::new());
+        empty.insert("link2_label".into(), String::new());
+        assert!(matches!(
+            command("claim", &empty, &l),
+            Ok(Command::Claim { .. })
+        ));
+        // An edit form with them all empty removes the links.
+        let edit = fields(&[("session", "s_1"), ("link1_url", ""), ("link1_label", "")]);
+        match command("edit", &edit, &l) {
+            Ok(Command::WithLinks { links, .. }) => assert!(links.is_empty()),
+            other => panic!("{other:?}"),
+        }
+        // A bad one is refused with the parser's message.
+        let bad = fields(&[("session", "s_1"), ("link1_url", "javascript:alert(1)")]);
+        let r = command("edit", &bad, &l).unwrap_err();
+        assert_eq!(r.code, RejectCode::Invalid);
+        assert!(r.message.contains("scheme"), "{}", r.message);
     }
 }

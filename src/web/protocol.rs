@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::board::{
-    Announcement, Cell, Command, Description, Host, Limits, ParticipantId, RejectCode, Rejection,
-    RoomId, SessionId, SlotId, Tags, Title,
+    Announcement, Cell, Command, Description, Host, Limits, Links, ParticipantId, RejectCode,
+    Rejection, RoomId, SessionId, SlotId, Tags, Title,
 };
 
 /// The version of the protocol this server speaks.
@@ -123,6 +123,7 @@ struct ClaimWire {
     host: String,
     description: Option<String>,
     tags: Option<Vec<String>>,
+    links: Option<Vec<LinkWire>>,
 }
 
 #[derive(Deserialize)]
@@ -132,6 +133,28 @@ struct EditWire {
     host: Option<String>,
     description: Option<String>,
     tags: Option<Vec<String>>,
+    links: Option<Vec<LinkWire>>,
+}
+
+/// One of the `links` of a claim or an edit.
+#[derive(Deserialize)]
+struct LinkWire {
+    url: String,
+    #[serde(default)]
+    label: String,
+}
+
+/// `command` with the frame's `links`, when it has them.
+fn with_links(links: Option<Vec<LinkWire>>, command: Command) -> Result<Command, Rejection> {
+    let Some(links) = links else {
+        return Ok(command);
+    };
+    let raw: Vec<(String, String)> = links.into_iter().map(|l| (l.url, l.label)).collect();
+    let links = Links::parse(&raw).map_err(|e| Rejection::new(RejectCode::Invalid, e.0))?;
+    Ok(Command::WithLinks {
+        links,
+        command: Box::new(command),
+    })
 }
 
 #[derive(Deserialize)]
@@ -233,11 +256,11 @@ pub fn command(op: &str, value: &Value, limits: &Limits) -> Result<Command, Reje
                     None => Tags::default(),
                 },
             };
-            super::pitch_wire::claim_from(value, claim)?
+            with_links(w.links, super::pitch_wire::claim_from(value, claim)?)?
         }
         "edit" => {
             let w: EditWire = fields(op, value)?;
-            Command::Edit {
+            let edit = Command::Edit {
                 session: SessionId(w.session),
                 title: w
                     .title
@@ -249,7 +272,8 @@ pub fn command(op: &str, value: &Value, limits: &Limits) -> Result<Command, Reje
                     .map(|d| text(Description::parse(&d, limits)))
                     .transpose()?,
                 tags: w.tags.map(|t| text(Tags::parse(&t, limits))).transpose()?,
-            }
+            };
+            with_links(w.links, edit)?
         }
         "release" => Command::Release {
             session: SessionId(fields::<SessionWire>(op, value)?.session),

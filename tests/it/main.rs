@@ -26,6 +26,7 @@ mod integrity;
 #[path = "../kit/mod.rs"]
 mod kit;
 mod lifecycle;
+mod links;
 mod my_day;
 mod ops;
 mod organiser_sessions;

@@ -78,6 +78,7 @@ pub(super) fn section(
                 Some(Occupant::Session(s)) => {
                     p class="door-title" { (s.title.as_str()) }
                     p class="door-host" { (s.host.as_str()) }
+                    (crate::views::links::list(lang, s.links.iter()))
                 }
                 Some(Occupant::Free) => p class="door-note" { (w.free) },
                 Some(Occupant::Locked) => p class="door-note" { (w.locked) },

@@ -178,6 +178,7 @@ fn claim_form(v: &View<'_>, lang: Lang, form: &ClaimForm) -> Markup {
                     " « " (twin.title.as_str()) " »."
                 }
             }
+            (crate::views::links::fields(lang, "claim", None))
             div class="actions" {
                 button type="submit" class="primary" { (lang.t("Send", "Envoyer")) }
                 " "

@@ -1,4 +1,4 @@
-//! "My sessions" (each with its edit, move and release forms, and the
+//! "My sessions" (each with its links, its edit form (links too), move and release forms, and the
 //! bigger room to move to when it is crowded) and "use on another device"
 //! (the link and its QR code).
 //!
@@ -48,6 +48,7 @@ fn mine_item(v: &View<'_>, lang: Lang, s: &Session, free: &[Cell]) -> Markup {
                 " · " (s.votes) " " (lang.t("want to go", "y vont"))
                 @if let Some(r) = room { " (" (seats(lang, r.capacity).trim()) ")" }
             }
+            (crate::views::links::list(lang, s.links.iter()))
             @if let Some(other) = crate::board::my_day::host_clashes(board).get(&s.id).and_then(|o| board.session(o)) {
                 p class="host-clash" {
                     "⚠ " (lang.t(
@@ -81,6 +82,7 @@ fn mine_item(v: &View<'_>, lang: Lang, s: &Session, free: &[Cell]) -> Markup {
                     input id={ "edit-title-" (s.id) } name="title" type="text" required maxlength=(v.limits.title) value=(s.title.as_str());
                     label for={ "edit-host-" (s.id) } { (lang.t("Hosted by", "Animée par")) }
                     input id={ "edit-host-" (s.id) } name="host" type="text" required maxlength=(v.limits.host) value=(s.host.as_str());
+                    (crate::views::links::fields(lang, &format!("edit-{}", s.id), Some(&s.links)))
                     button type="submit" { (lang.t("Save", "Enregistrer")) }
                 }
             }

@@ -115,3 +115,37 @@ fn welcome_splices_you_into_the_state() {
     assert_eq!(v["you"]["id"], "p_1");
     assert!(v["you"].get("token").is_none());
 }
+
+#[test]
+fn claim_and_edit_take_links() {
+    let f = r#"{"op":"claim","req":"c","slot":"s","room":"r","title":"t","host":"h","pitch":"p_1","links":[{"url":"https://notes.example/","label":"Notes"}]}"#;
+    match check(f) {
+        Ok(Incoming::Command {
+            command: Command::WithLinks { links, command },
+            ..
+        }) => {
+            assert_eq!(links.len(), 1);
+            assert!(matches!(*command, Command::ClaimPitch { .. }));
+        }
+        other => panic!("{other:?}"),
+    }
+    let f = r#"{"op":"edit","req":"e","session":"s_1","links":[]}"#;
+    match check(f) {
+        Ok(Incoming::Command {
+            command: Command::WithLinks { links, command },
+            ..
+        }) => {
+            assert!(links.is_empty());
+            assert!(matches!(*command, Command::Edit { .. }));
+        }
+        other => panic!("{other:?}"),
+    }
+    for f in [
+        r#"{"op":"edit","req":"e","session":"s_1","links":[{"url":"javascript:alert(1)"}]}"#,
+        r#"{"op":"edit","req":"e","session":"s_1","links":[{"label":"no url"}]}"#,
+        r#"{"op":"edit","req":"e","session":"s_1","links":{"url":"https://x.example/"}}"#,
+        r#"{"op":"claim","req":"c","slot":"s","room":"r","title":"t","host":"h","links":[{"url":"https://x.example/"},{"url":"https://x.example/"},{"url":"https://x.example/"},{"url":"https://x.example/"}]}"#,
+    ] {
+        assert_eq!(reject_code(f), RejectCode::Invalid, "{f}");
+    }
+}
