@@ -22,6 +22,8 @@ mod harness;
 mod my_day;
 #[path = "browser/pages.rs"]
 mod pages;
+#[path = "browser/pitch_day.rs"]
+mod pitch_day;
 #[path = "browser/pitch.rs"]
 mod pitch;
 #[path = "browser/venue.rs"]
