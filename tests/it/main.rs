@@ -31,6 +31,7 @@ mod ops;
 mod organiser_sessions;
 mod origin;
 mod phone;
+mod phone_cache;
 mod pitch;
 mod protocol;
 mod reload;
