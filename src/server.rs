@@ -113,6 +113,7 @@ impl Server {
             venue: venue.clone(),
             feeds: Default::default(),
             hub_options: options.clone(),
+            phone_cache: Default::default(),
         };
         let app = web::router(state);
         let http = HttpSettings {

@@ -22,10 +22,10 @@ mod harness;
 mod my_day;
 #[path = "browser/pages.rs"]
 mod pages;
-#[path = "browser/pitch_day.rs"]
-mod pitch_day;
 #[path = "browser/pitch.rs"]
 mod pitch;
+#[path = "browser/pitch_day.rs"]
+mod pitch_day;
 #[path = "browser/venue.rs"]
 mod venue;
 #[path = "browser/wall_pitch.rs"]

@@ -21,6 +21,7 @@ mod my_day;
 pub mod organisers;
 mod origin;
 mod phone;
+mod phone_cache;
 mod pitch_wire;
 pub mod protocol;
 mod socket;
@@ -97,6 +98,8 @@ pub struct AppState {
     pub feeds: Arc<my_day::Feeds>,
     /// How an event the venue creates gets its hub (as at start).
     pub hub_options: crate::hub::HubOptions,
+    /// The phone page's part shared by the readers of a revision.
+    pub phone_cache: Arc<phone_cache::PhoneCache>,
 }
 
 /// The application: every route of slotboard.

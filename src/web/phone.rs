@@ -185,7 +185,17 @@ async fn render(
         host,
         reqs: &views::FormReqs::new(state.ids.form_base()),
     };
-    let html = views::phone::page(&view);
+    // The open claim form is the reader's own page; every other page of
+    // this revision, language and clock step shares its tables.
+    let html = if view.claim.is_some() {
+        views::phone::page(&view)
+    } else {
+        let key = views::phone::shared_key(&event.config, &snap.board, lang, view.now);
+        let shared = state.phone_cache.get(slug, &snap, &key, || {
+            views::phone::Shared::build(&event.config, &snap.board, lang, view.now, None)
+        });
+        views::phone::page_with(&view, &shared)
+    };
     Ok(no_store((r.status, jar, html).into_response()))
 }
 

@@ -13,13 +13,16 @@ use crate::pages::wait_conn;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pitch_goes_from_the_phone_to_the_wall_and_onto_the_board() {
-    let Some(driver) = harness::driver("a_pitch_goes_from_the_phone_to_the_wall_and_onto_the_board").await
+    let Some(driver) =
+        harness::driver("a_pitch_goes_from_the_phone_to_the_wall_and_onto_the_board").await
     else {
         return;
     };
     let camp = TestServer::start().await;
     let mut org = camp.organiser().await;
-    org.command(json!({"op":"pitch_open","open":true})).await.expect_ack();
+    org.command(json!({"op":"pitch_open","open":true}))
+        .await
+        .expect_ack();
 
     let wall = driver.browser(Opts::wide()).await;
     wall.goto(&camp.http("/e/camp/wall")).await;
@@ -63,14 +66,19 @@ async fn a_pitch_goes_from_the_phone_to_the_wall_and_onto_the_board() {
     .await;
 
     // The phone is on, and claims from its pitch in one tap.
-    let first = phone.wait_visible("#pitch-on form.pitch-claim button", WAIT).await;
+    let first = phone
+        .wait_visible("#pitch-on form.pitch-claim button", WAIT)
+        .await;
     let cell = phone
         .js(
             "const f = document.querySelector('#pitch-on form.pitch-claim'); return [f.dataset.slot, f.dataset.room];",
             vec![],
         )
         .await;
-    let (slot, room) = (cell[0].as_str().unwrap().to_owned(), cell[1].as_str().unwrap().to_owned());
+    let (slot, room) = (
+        cell[0].as_str().unwrap().to_owned(),
+        cell[1].as_str().unwrap().to_owned(),
+    );
     phone.click(&first).await;
     phone
         .wait_js(
@@ -83,7 +91,9 @@ async fn a_pitch_goes_from_the_phone_to_the_wall_and_onto_the_board() {
         .await;
 
     // The queue closes: the wall is the board again, with the session.
-    org.command(json!({"op":"pitch_open","open":false})).await.expect_ack();
+    org.command(json!({"op":"pitch_open","open":false}))
+        .await
+        .expect_ack();
     wall.wait_js(
         "the board on the wall, with the session",
         WAIT,

@@ -32,6 +32,7 @@ mod ops;
 mod organiser_sessions;
 mod origin;
 mod phone;
+mod phone_cache;
 mod pitch;
 mod pitch_pages;
 mod protocol;

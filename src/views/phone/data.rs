@@ -6,6 +6,7 @@
 //! step that has begun and shows its phases and "jump to now" target, so it
 //! follows the clock without computing a rule or knowing a timezone.
 
+use maud::{Markup, PreEscaped, html};
 use serde_json::{Value, json};
 
 use super::View;
@@ -16,9 +17,31 @@ use crate::board::labels::slot_short;
 use crate::board::schedule::{Phase, Schedule, bigger_room, free_cells};
 use crate::i18n::Lang;
 
-/// The `phone-data` block.
-pub(super) fn data(v: &View<'_>, lang: Lang, schedule: &Schedule) -> Value {
-    let grid = v.board.grid();
+/// The `phone-data` block: the reader's fields (`me`, `host`, and the
+/// event's `slug`, `lang` and `limits`, cheap to write) then the board's,
+/// written once per revision and language (`shared`).
+pub(super) fn block(v: &View<'_>, lang: Lang, shared: &str) -> Markup {
+    let own = json!({
+        "slug": v.event.slug,
+        "me": v.me,
+        "lang": lang.code(),
+        "host": v.host,
+        "limits": { "title": v.limits.title, "host": v.limits.host },
+    });
+    let own = escaped(&own);
+    let mut json = String::with_capacity(own.len() + shared.len() + 1);
+    json.push_str(own.strip_suffix('}').unwrap_or("{"));
+    json.push(',');
+    json.push_str(shared);
+    json.push('}');
+    html! { script type="application/json" id="phone-data" { (PreEscaped(json)) } }
+}
+
+/// The board's fields of the `phone-data` block, as JSON members with no
+/// braces (`"slots":..,"timeline":..`), escaped for a `<script>` as
+/// `json_block` does.
+pub(super) fn shared(board: &Board, lang: Lang, schedule: &Schedule) -> String {
+    let grid = board.grid();
     let slots: Vec<Value> = grid
         .slots
         .iter()
@@ -35,19 +58,28 @@ pub(super) fn data(v: &View<'_>, lang: Lang, schedule: &Schedule) -> Value {
             })
         })
         .collect();
-    json!({
-        "slug": v.event.slug,
-        "me": v.me,
-        "lang": lang.code(),
-        "host": v.host,
-        "limits": { "title": v.limits.title, "host": v.limits.host },
+    let fields = json!({
         "slots": slots,
         "timeline": timeline,
-        "bigger": bigger_rooms(v.board),
-        "free": free_cells(v.board),
-        "host_clash": host_clashes(v.board),
+        "bigger": bigger_rooms(board),
+        "free": free_cells(board),
+        "host_clash": host_clashes(board),
         "strings": strings(lang),
-    })
+    });
+    let text = escaped(&fields);
+    text.strip_prefix('{')
+        .and_then(|t| t.strip_suffix('}'))
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// JSON that a `<script>` cannot end early, as `views::json_block` writes it.
+fn escaped(value: &Value) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_else(|_| "{}".into())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// For each session whose host name also hosts another session of the

@@ -4,15 +4,73 @@
 //!
 //! Where a slot stands against the clock comes from the core's
 //! [`Clock`](crate::board::schedule::Clock): the view only names it.
+//!
+//! The tables are the same for everyone who looks at one revision in one
+//! language at one step of the clock, and they are most of the page: they
+//! are rendered from a [`Ctx`] that holds no person, with a hole
+//! ([`Hole`]) where a cell shows something of the reader's own ("yours", the
+//! voted state, a form's `req`, the open claim form). [`super::shared`] fills the
+//! holes per page.
 
 use jiff::civil::Date;
-use maud::{Markup, html};
+use std::cell::RefCell;
+
+use maud::{Markup, PreEscaped, html};
 
 use super::{ClaimForm, View, claim_href, hidden_req};
 use crate::board::labels::{cell_short, day_label, seats, slot_short};
 use crate::board::schedule::{Clock, Phase};
-use crate::board::{Cell, Session, hhmm};
+use crate::board::{Board, Cell, ParticipantId, Session, SessionId, hhmm};
 use crate::i18n::Lang;
+
+/// What the shared tables are rendered from: nothing of the reader.
+pub(super) struct Ctx<'a> {
+    pub board: &'a Board,
+    pub slug: &'a str,
+    pub lang: Lang,
+    pub clock: &'a Clock,
+    /// The cell whose claim form is open (its page is not shared).
+    pub open: Option<&'a Cell>,
+    /// Where the reader's parts go, in the order of the document.
+    pub holes: &'a Holes,
+}
+
+/// What no escaped text contains: maud writes every `<` of a value as `&lt;`.
+pub(super) const MARK: &str = "<\u{1}>";
+
+/// A per-person spot of the shared tables.
+#[derive(Debug, Clone)]
+pub(super) enum Hole {
+    /// " yours" after the host, when the reader owns the session.
+    Badge(ParticipantId),
+    /// The vote form's `on`: `false` when the reader wants to go, else `true`.
+    On(SessionId),
+    /// The button's `aria-pressed`.
+    Pressed(SessionId),
+    /// The button's mark, `✓ ` or `+ `.
+    Check(SessionId),
+    /// A form's `req`, fresh for each form of the page.
+    Req,
+    /// The open claim form.
+    Claim,
+}
+
+/// The holes met while rendering, in document order.
+#[derive(Default)]
+pub(super) struct Holes(RefCell<Vec<Hole>>);
+
+impl Holes {
+    /// Records `hole` here and writes its marker.
+    pub(super) fn mark(&self, hole: Hole) -> PreEscaped<&'static str> {
+        self.0.borrow_mut().push(hole);
+        PreEscaped(MARK)
+    }
+
+    /// The holes, in the order their markers were written.
+    pub(super) fn into_vec(self) -> Vec<Hole> {
+        self.0.into_inner()
+    }
+}
 
 /// "Jump to now" (or to the next slot), hidden when the event is over.
 pub(super) fn jump_link(v: &View<'_>, lang: Lang, clock: &Clock) -> Markup {
@@ -44,8 +102,9 @@ pub fn phase_label(lang: Lang, phase: Phase) -> &'static str {
     }
 }
 
-pub(super) fn day_table(v: &View<'_>, lang: Lang, clock: &Clock, date: Date) -> Markup {
-    let grid = v.board.grid();
+pub(super) fn day_table(c: &Ctx<'_>, date: Date) -> Markup {
+    let (lang, clock) = (c.lang, c.clock);
+    let grid = c.board.grid();
     let heading = day_label(lang, date);
     html! {
         section class="day" aria-labelledby={ "day-" (date) } {
@@ -73,7 +132,7 @@ pub(super) fn day_table(v: &View<'_>, lang: Lang, clock: &Clock, date: Date) -> 
                             }
                             @for room in &grid.rooms {
                                 @let cell = Cell { slot: slot.id.clone(), room: room.id.clone() };
-                                (cell_td(v, lang, &cell))
+                                (cell_td(c, &cell))
                             }
                         }
                     }
@@ -83,8 +142,8 @@ pub(super) fn day_table(v: &View<'_>, lang: Lang, clock: &Clock, date: Date) -> 
     }
 }
 
-fn cell_td(v: &View<'_>, lang: Lang, cell: &Cell) -> Markup {
-    let board = v.board;
+fn cell_td(c: &Ctx<'_>, cell: &Cell) -> Markup {
+    let (board, lang) = (c.board, c.lang);
     let session = board.session_at(cell);
     let locked = board.is_locked(cell);
     let state = match (session, locked) {
@@ -93,7 +152,7 @@ fn cell_td(v: &View<'_>, lang: Lang, cell: &Cell) -> Markup {
         (None, false) => "free",
     };
     let room = board.grid().room(&cell.room);
-    let open_form = v.claim.as_ref().filter(|c| &c.cell == cell);
+    let open_form = c.open == Some(cell);
     html! {
         td data-slot=(cell.slot) data-room=(cell.room) data-state=(state)
             data-session=[session.map(|s| s.id.as_str())] class=(state) {
@@ -102,14 +161,14 @@ fn cell_td(v: &View<'_>, lang: Lang, cell: &Cell) -> Markup {
                 span class="cap" { (room.map(|r| seats(lang, r.capacity)).unwrap_or_default()) }
             }
             div class="content" {
-                @if let Some(form) = open_form {
-                    (claim_form(v, lang, form))
+                @if open_form {
+                    (c.holes.mark(Hole::Claim))
                 } @else if let Some(s) = session {
-                    (session_block(v, lang, s))
+                    (session_block(c, s))
                 } @else if locked {
                     span class="state-label" { (lang.t("Locked by the organisers", "Verrouillé par l'équipe")) }
                 } @else if board.is_open() {
-                    a class="claim" href=(claim_href(&v.event.slug, cell)) {
+                    a class="claim" href=(claim_href(c.slug, cell)) {
                         span class="state-label" { (lang.t("Free", "Libre")) }
                         " · " (lang.t("propose a session", "proposer une session"))
                         span class="vh" { " : " (cell_short(lang, board.grid(), cell)) }
@@ -122,27 +181,35 @@ fn cell_td(v: &View<'_>, lang: Lang, cell: &Cell) -> Markup {
     }
 }
 
-fn session_block(v: &View<'_>, lang: Lang, s: &Session) -> Markup {
-    let mine = &s.owner == v.me;
-    let voted = v.board.votes_of(v.me).any(|id| id == &s.id);
+/// A session's cell: its title, host and "yours" (when it is the reader's),
+/// and its "I want to go" form.
+fn session_block(c: &Ctx<'_>, s: &Session) -> Markup {
     html! {
         div class="session" {
             span class="session-title" { (s.title.as_str()) }
             span class="host" { (s.host.as_str()) }
-            @if mine { " " span class="badge" { (lang.t("yours", "la vôtre")) } }
+            (c.holes.mark(Hole::Badge(s.owner.clone())))
         }
-        (vote_form(v, lang, s, voted))
+        (vote_form(c, s))
     }
 }
 
-fn vote_form(v: &View<'_>, lang: Lang, s: &Session, voted: bool) -> Markup {
+/// `yours` after a session's host, on the reader's own sessions.
+pub(super) fn badge(lang: Lang) -> Markup {
+    html! { " " span class="badge" { (lang.t("yours", "la vôtre")) } }
+}
+
+/// The vote form; whether the reader wants to go (the `on` it sends, the
+/// button's state and mark) and its `req` are holes.
+fn vote_form(c: &Ctx<'_>, s: &Session) -> Markup {
+    let (lang, holes) = (c.lang, c.holes);
     html! {
-        form class="vote-form" method="post" action={ "/e/" (v.event.slug) "/vote" } data-op="vote" {
+        form class="vote-form" method="post" action={ "/e/" (c.slug) "/vote" } data-op="vote" {
             input type="hidden" name="session" value=(s.id);
-            input type="hidden" name="on" value=(if voted { "false" } else { "true" });
-            (hidden_req(v))
-            button type="submit" class="vote" data-session=(s.id) aria-pressed=(if voted { "true" } else { "false" }) {
-                span class="check" aria-hidden="true" { (if voted { "✓ " } else { "+ " }) }
+            input type="hidden" name="on" value=(holes.mark(Hole::On(s.id.clone())));
+            input type="hidden" name="req" value=(holes.mark(Hole::Req));
+            button type="submit" class="vote" data-session=(s.id) aria-pressed=(holes.mark(Hole::Pressed(s.id.clone()))) {
+                span class="check" aria-hidden="true" { (holes.mark(Hole::Check(s.id.clone()))) }
                 (lang.t("I want to go", "J'y vais"))
                 " · " span class="count" { (s.votes) }
                 span class="vh" { " : " (s.title.as_str()) }
@@ -151,7 +218,8 @@ fn vote_form(v: &View<'_>, lang: Lang, s: &Session, voted: bool) -> Markup {
     }
 }
 
-fn claim_form(v: &View<'_>, lang: Lang, form: &ClaimForm) -> Markup {
+/// The claim form opened in a cell, the reader's own (filled per page).
+pub(super) fn claim_form(v: &View<'_>, lang: Lang, form: &ClaimForm) -> Markup {
     let slug = &v.event.slug;
     let host = if form.host.is_empty() {
         v.host.clone().unwrap_or_default()

@@ -13,7 +13,9 @@
 //! labels are the core's ([`crate::board::schedule`],
 //! [`crate::board::labels`]), and the clock and form ids are handed in.
 //! One file per part of the page: [`grid`] (the board), [`notices`],
-//! [`mine`] (my sessions, another device), [`data`] (the script's block).
+//! [`mine`] (my sessions, another device), [`data`] (the script's block);
+//! [`shared`] is what of the board and the block every reader shares, built
+//! once per revision and filled per page.
 
 mod data;
 pub mod device_link;
@@ -22,11 +24,12 @@ mod mine;
 mod my_day;
 mod notices;
 mod pitch;
+mod shared;
 
 use jiff::Timestamp;
 use maud::{Markup, html};
 
-use super::{Page, json_block, lang_for, lang_switch, layout, offered};
+use super::{Page, lang_for, lang_switch, layout, offered};
 use crate::board::schedule::Schedule;
 use crate::board::{Board, Cell, Limits, ParticipantId};
 use crate::config::EventConfig;
@@ -36,6 +39,7 @@ pub use data::{bigger_rooms, hints, strings};
 pub use grid::phase_label;
 pub use my_day::{MyDay, page as my_day_page};
 pub use notices::{Notice, NoticeKind};
+pub use shared::{Shared, SharedKey, shared_key};
 
 /// A claim form opened in a cell (`GET /e/{slug}/claim`).
 #[derive(Debug, Clone)]
@@ -82,8 +86,15 @@ fn hidden_req(v: &View<'_>) -> Markup {
     html! { input type="hidden" name="req" value=(v.reqs.next()); }
 }
 
-/// `/e/{event}`.
+/// `/e/{event}`, rendered for its reader alone.
 pub fn page(v: &View<'_>) -> Markup {
+    page_with(v, &shared::own(v))
+}
+
+/// `/e/{event}` from the part every reader of this revision shares (built
+/// by [`Shared::build`] for `v`'s board, language and [`shared_key`], with
+/// no claim form open), filled with `v`'s reader's own parts.
+pub fn page_with(v: &View<'_>, shared: &Shared) -> Markup {
     let lang = lang_for(v.event, v.lang);
     let langs = offered(v.event);
     let page = Page {
@@ -147,9 +158,7 @@ pub fn page(v: &View<'_>) -> Markup {
                         "Touchez une case libre pour proposer une session. Touchez « J'y vais » sur les sessions qui vous intéressent.",
                     ))
                 }
-                @for day in v.board.grid().days() {
-                    (grid::day_table(v, lang, &clock, day))
-                }
+                (shared.tables(v))
                 // After the board (so that its cells come first in the
                 // document), before "my sessions", in the flow: it never
                 // covers a cell.
@@ -161,7 +170,7 @@ pub fn page(v: &View<'_>) -> Markup {
                 a href={ "/e/" (slug) "/wall" } { (lang.t("Wall view", "Vue murale")) }
                 " · " a href={ "/e/" (slug) "/schedule.ics" } { (lang.t("Calendar (.ics)", "Agenda (.ics)")) }
             }
-            (json_block("phone-data", &data::data(v, lang, &schedule)))
+            (data::block(v, lang, &shared.data))
         },
     )
 }
@@ -191,5 +200,7 @@ pub fn ended_banner(lang: Lang, slug: &str, ended: bool, class: &str) -> Markup 
     }
 }
 
+#[cfg(test)]
+mod cache_tests;
 #[cfg(test)]
 mod tests;
