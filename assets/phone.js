@@ -180,6 +180,7 @@
       el("input", { id: "claim-title", name: "title", type: "text", required: true, maxlength: D.limits.title, autocomplete: "off" }),
       el("label", { for: "claim-host" }, S.host),
       el("input", { id: "claim-host", name: "host", type: "text", required: true, maxlength: D.limits.host, autocomplete: "nickname", value: getHost() }),
+      linkFields("claim", []),
       el("div", { class: "actions" },
         el("button", { type: "submit", class: "primary" }, S.send), " ",
         el("button", { type: "button", class: "cancel" }, S.cancel)));
@@ -205,6 +206,22 @@
         submit.textContent = submit.dataset.label;
       }
     }
+  }
+
+  // The link fields of a form, as the server draws them (views::links::fields):
+  // `id` makes the ids unique, `links` fills them.
+  function linkFields(id, links) {
+    const set = el("fieldset", { class: "link-fields" }, el("legend", {}, S.links));
+    for (let n = 1; n <= D.limits.links; n++) {
+      const now = (links || [])[n - 1] || { url: "", label: "" };
+      const base = id + "-link" + n;
+      set.append(el("div", { class: "link-field" },
+        el("label", { for: base + "-url" }, S.link_url + " " + n),
+        el("input", { id: base + "-url", name: "link" + n + "_url", type: "url", inputmode: "url", maxlength: D.limits.link_url, placeholder: "https://", value: now.url }),
+        el("label", { for: base + "-label" }, S.link_label + " " + n),
+        el("input", { id: base + "-label", name: "link" + n + "_label", type: "text", maxlength: D.limits.link_label, value: now.label || "" })));
+    }
+    return set;
   }
 
   // The link fields of a claim or edit form (link1_url, link1_label, ...)
@@ -443,6 +460,7 @@
         el("input", { id: "edit-title-" + s.id, name: "title", type: "text", required: true, maxlength: D.limits.title, value: s.title }),
         el("label", { for: "edit-host-" + s.id }, S.host),
         el("input", { id: "edit-host-" + s.id, name: "host", type: "text", required: true, maxlength: D.limits.host, value: s.host }),
+        linkFields("edit-" + s.id, s.links),
         el("button", { type: "submit" }, S.save))));
     const move = el("details", { class: "move" }, el("summary", {}, S.move));
     if (free.length === 0) move.append(el("p", { class: "muted" }, S.no_free));

@@ -29,24 +29,35 @@ pub fn list<'a>(lang: Lang, links: impl IntoIterator<Item = &'a Link>) -> Markup
     }
 }
 
+/// The words of the link fields, here and in phone.js's own forms
+/// (`views::phone::strings`): the legend, "Address", "Label".
+pub fn words(lang: Lang) -> (&'static str, &'static str, &'static str) {
+    (
+        lang.t(
+            "Links (notes, slides, a call): up to 3, http:// or https://",
+            "Liens (notes, diapos, visio) : jusqu'à 3, en http:// ou https://",
+        ),
+        lang.t("Address", "Adresse"),
+        lang.t("Label", "Intitulé"),
+    )
+}
+
 /// The link fields of a claim or edit form (`link1_url`, `link1_label`, ...),
 /// filled with `current`; `id` makes the element ids unique on the page.
 pub fn fields(lang: Lang, id: &str, current: Option<&Links>) -> Markup {
     let current: Vec<&Link> = current.map(|l| l.iter().collect()).unwrap_or_default();
+    let (legend, address, label) = words(lang);
     html! {
         fieldset class="link-fields" {
-            legend { (lang.t(
-                "Links (notes, slides, a call): up to 3, http:// or https://",
-                "Liens (notes, diapos, visio) : jusqu'à 3, en http:// ou https://",
-            )) }
+            legend { (legend) }
             @for n in 1..=MAX_LINKS {
                 @let now = current.get(n - 1);
                 div class="link-field" {
-                    label for={ (id) "-link" (n) "-url" } { (lang.t("Address", "Adresse")) " " (n) }
+                    label for={ (id) "-link" (n) "-url" } { (address) " " (n) }
                     input id={ (id) "-link" (n) "-url" } name={ "link" (n) "_url" } type="url"
                         inputmode="url" maxlength=(MAX_URL) placeholder="https://"
                         value=(now.map_or("", |l| l.url()));
-                    label for={ (id) "-link" (n) "-label" } { (lang.t("Label", "Intitulé")) " " (n) }
+                    label for={ (id) "-link" (n) "-label" } { (label) " " (n) }
                     input id={ (id) "-link" (n) "-label" } name={ "link" (n) "_label" } type="text"
                         maxlength=(MAX_LABEL) value=(now.map_or("", |l| l.label()));
                 }

@@ -36,7 +36,9 @@ const FLASH_COOKIE: &str = "slotboard_flash";
 const HOST_COOKIE: &str = "slotboard_host";
 
 /// The commands of the phone page's forms.
-const OPS: &[&str] = &["claim", "edit", "release", "move", "vote"];
+const OPS: &[&str] = &[
+    "claim", "edit", "release", "move", "vote", "pitch", "unpitch",
+];
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -62,3 +62,57 @@ async fn my_day_shows_my_session_and_gives_a_calendar_address() {
         problems.join("\n")
     );
 }
+
+/// With JavaScript the phone draws its own claim and edit forms: both carry
+/// the link fields, so links are added when claiming and changed later.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_phone_s_own_forms_add_and_change_links() {
+    use crate::pages::{fill_claim_form, open_claim_form, submit_button, wait_conn};
+    let Some(driver) = harness::driver("the_phone_s_own_forms_add_and_change_links").await else {
+        return;
+    };
+    let camp = TestServer::start().await;
+    let b = driver.browser(Opts::phone()).await;
+    b.goto(&camp.http("/e/camp")).await;
+    wait_conn(&b, &["live"], WAIT).await;
+    open_claim_form(&b, "sat-0930", "amphi").await;
+    fill_claim_form(&b, "Avec des liens", "Maël").await;
+    let url = b.find("#claim-link1-url").await;
+    b.fill(&url, "https://notes.example/rust").await;
+    let label = b.find("#claim-link1-label").await;
+    b.fill(&label, "Notes").await;
+    let submit = submit_button(&b, "form#claim-form").await;
+    b.click(&submit).await;
+    let link = b.wait_for("[data-mine] ul.links a", WAIT).await;
+    assert_eq!(b.text(&link).await, "Notes");
+    assert_eq!(
+        b.attr(&link, "rel").await.as_deref(),
+        Some("nofollow noopener ugc")
+    );
+
+    // The edit form (drawn by phone.js) holds the link, and changes it.
+    let summary = b.find("[data-mine] details.edit summary").await;
+    b.click(&summary).await;
+    let edit_label = b
+        .wait_visible("[data-mine] details.edit input[name=link1_label]", WAIT)
+        .await;
+    let now = b
+        .js("return document.querySelector('[data-mine] details.edit input[name=link1_url]').value;", vec![])
+        .await;
+    assert_eq!(now, "https://notes.example/rust");
+    b.fill(&edit_label, "Slides").await;
+    let save = b.find("[data-mine] details.edit button[type=submit]").await;
+    b.click(&save).await;
+    b.wait_js(
+        "the new label",
+        WAIT,
+        "const a = document.querySelector('[data-mine] ul.links a'); return !!a && a.textContent === 'Slides';",
+        vec![],
+    )
+    .await;
+    let board = get_json(&camp, "/e/camp/board.json").await;
+    assert_eq!(
+        board["sessions"][0]["links"][0]["label"], "Slides",
+        "{board}"
+    );
+}

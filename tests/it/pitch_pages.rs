@@ -88,6 +88,10 @@ async fn a_phone_pitches_waits_leaves_then_is_on_and_claims_from_its_pitch() {
     let fields = [("title", "Rust sans JS"), ("host", "Alice")];
     let got = alice.submit(&camp, "/e/camp/pitch", &fields).await;
     let mine = section(&got.body, "pitch");
+    assert!(
+        got.body.contains("You are in the pitch queue"),
+        "the notice names it"
+    );
     assert!(mine.contains("1 pitch before yours."), "{mine}");
     assert!(mine.contains("Rust sans JS"), "{mine}");
     let a = board_json(&camp).await["pitches"]["queue"][1]["id"]

@@ -26,7 +26,11 @@ pub(super) fn block(v: &View<'_>, lang: Lang, shared: &str) -> Markup {
         "me": v.me,
         "lang": lang.code(),
         "host": v.host,
-        "limits": { "title": v.limits.title, "host": v.limits.host },
+        "limits": {
+            "title": v.limits.title, "host": v.limits.host,
+            "links": crate::board::MAX_LINKS, "link_url": crate::board::MAX_URL,
+            "link_label": crate::board::MAX_LABEL,
+        },
     });
     let own = escaped(&own);
     let mut json = String::with_capacity(own.len() + shared.len() + 1);
@@ -149,7 +153,7 @@ pub fn strings(lang: Lang) -> Value {
     for p in [Phase::Past, Phase::Now, Phase::Next, Phase::Later] {
         phases.insert(p.as_str().to_owned(), Value::from(phase_label(lang, p)));
     }
-    json!({
+    let mut out = json!({
         "notices": notices,
         "phases": phases,
         "conn": {
@@ -204,5 +208,13 @@ pub fn strings(lang: Lang) -> Value {
             "Plus de monde veut venir que la salle n'en contient. Une salle plus grande est libre sur ce créneau :",
         ),
         "move_it": t("Move it to", "La déplacer en"),
-    })
+    });
+    // The link fields' words, from the one place the server's forms take them.
+    let (legend, address, label) = crate::views::links::words(lang);
+    if let Value::Object(map) = &mut out {
+        map.insert("links".to_owned(), Value::from(legend));
+        map.insert("link_url".to_owned(), Value::from(address));
+        map.insert("link_label".to_owned(), Value::from(label));
+    }
+    out
 }

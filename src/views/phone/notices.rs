@@ -68,6 +68,14 @@ impl NoticeKind {
             ),
             (NoticeKind::Done, Some("move")) => lang.t("Moved.", "Déplacée."),
             (NoticeKind::Done, Some("vote")) => lang.t("Noted.", "C'est noté."),
+            (NoticeKind::Done, Some("pitch")) => lang.t(
+                "You are in the pitch queue: your place is below.",
+                "Vous êtes dans la file des pitchs : votre place est ci-dessous.",
+            ),
+            (NoticeKind::Done, Some("unpitch")) => lang.t(
+                "You left the pitch queue.",
+                "Vous avez quitté la file des pitchs.",
+            ),
             (NoticeKind::Done, _) => lang.t("Done.", "C'est fait."),
             (NoticeKind::Device, _) => lang.t(
                 "This device now acts as you: your sessions are here.",
