@@ -100,6 +100,14 @@
         el("span", { class: "vh" }, " : " + s.title)));
   }
 
+  // A session's links, as the server draws them (views::links::list); null
+  // without any.
+  function linksList(links) {
+    if (!links || !links.length) return null;
+    return el("ul", { class: "links", "aria-label": S.links_list }, links.map((l) =>
+      el("li", {}, el("a", { href: l.url, rel: "nofollow noopener ugc" }, l.label || l.url))));
+  }
+
   function cellContent(td, kind, s, voted) {
     const slot = td.dataset.slot;
     const room = td.dataset.room;
@@ -110,8 +118,9 @@
           el("span", { class: "host" }, s.host),
           s.owner === me() ? " " : null,
           s.owner === me() ? el("span", { class: "badge" }, S.yours) : null),
+        linksList(s.links),
         voteForm(s, voted),
-      ];
+      ].filter((x) => x !== null);
     }
     if (kind === "locked") return [el("span", { class: "state-label" }, S.locked)];
     if (!state.event.open) return [el("span", { class: "state-label" }, S.free)];
@@ -138,7 +147,7 @@
         td.dataset.sig = "";
         return;
       }
-      const sig = JSON.stringify([kind, state.event.open, s && [s.id, s.title, s.host, s.votes, s.owner === mine, votes.has(s.id)]]);
+      const sig = JSON.stringify([kind, state.event.open, s && [s.id, s.title, s.host, s.votes, s.owner === mine, votes.has(s.id), s.links || []]]);
       if (td.dataset.sig === sig) return;
       td.dataset.sig = sig;
       const active = document.activeElement;
@@ -433,11 +442,8 @@
       el("h3", {}, s.title),
       el("p", { class: "where" }, cellLabel(s.slot, s.room) + " · " + s.host + " · " + s.votes + " " + S.want_count +
         (r ? " (" + seats(r.capacity).trim() + ")" : "")));
-    // The session's links, as the server drew them (views::links).
-    if (s.links && s.links.length) {
-      li.append(el("ul", { class: "links" }, ...s.links.map((l) =>
-        el("li", {}, el("a", { href: l.url, rel: "nofollow noopener ugc" }, l.label || l.url)))));
-    }
+    const links = linksList(s.links);
+    if (links) li.append(links);
     const twin = hostClash[s.id];
     if (twin) {
       li.append(el("p", { class: "host-clash" },

@@ -20,13 +20,18 @@ pub fn list<'a>(lang: Lang, links: impl IntoIterator<Item = &'a Link>) -> Markup
     let links: Vec<&Link> = links.into_iter().collect();
     html! {
         @if !links.is_empty() {
-            ul class="links" aria-label=(lang.t("Links", "Liens")) {
+            ul class="links" aria-label=(list_name(lang)) {
                 @for l in links {
                     li { a href=(l.url()) rel=(REL) { (l.text()) } }
                 }
             }
         }
     }
+}
+
+/// The name of a session's list of links.
+pub fn list_name(lang: Lang) -> &'static str {
+    lang.t("Links", "Liens")
 }
 
 /// The words of the link fields, here and in phone.js's own forms

@@ -1,4 +1,4 @@
-//! "My day" in a real browser: a phone claims a session with the page's
+//! "My day" and the phone's links in a real browser: a phone claims a session with the page's
 //! form, opens My day from the board, sees it there, asks for its calendar
 //! address (a webcal link and a QR code), and axe-core finds nothing serious
 //! on the page, at phone and desktop sizes.

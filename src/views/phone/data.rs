@@ -215,6 +215,10 @@ pub fn strings(lang: Lang) -> Value {
         map.insert("links".to_owned(), Value::from(legend));
         map.insert("link_url".to_owned(), Value::from(address));
         map.insert("link_label".to_owned(), Value::from(label));
+        map.insert(
+            "links_list".to_owned(),
+            Value::from(crate::views::links::list_name(lang)),
+        );
     }
     out
 }

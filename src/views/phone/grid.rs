@@ -190,6 +190,7 @@ fn session_block(c: &Ctx<'_>, s: &Session) -> Markup {
             span class="host" { (s.host.as_str()) }
             (c.holes.mark(Hole::Badge(s.owner.clone())))
         }
+        (crate::views::links::list(c.lang, s.links.iter()))
         (vote_form(c, s))
     }
 }
