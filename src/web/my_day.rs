@@ -91,7 +91,9 @@ impl Feeds {
                 .map_err(io::Error::other)?;
             *guard = Some(loaded);
         }
-        let feeds = guard.as_mut().expect("loaded above");
+        let feeds = guard
+            .as_mut()
+            .ok_or_else(|| io::Error::other("feeds not loaded"))?;
         f(feeds, &dir)
     }
 
