@@ -35,6 +35,12 @@ async fn a_pitch_goes_from_the_phone_to_the_wall_and_onto_the_board() {
     )
     .await;
     wall.js("window.__same = true; return true;", vec![]).await;
+    let join = "return Array.from(document.querySelectorAll('.join-text'), (p) => getComputedStyle(p).display === 'none' ? '' : p.textContent).join('');";
+    let said = wall.js(join, vec![]).await;
+    assert_eq!(
+        said, "Join the pitch queue from your phone:",
+        "the join line says what the phone is for"
+    );
 
     let phone = driver.browser(Opts::phone()).await;
     phone.goto(&camp.http("/e/camp")).await;
@@ -103,6 +109,8 @@ async fn a_pitch_goes_from_the_phone_to_the_wall_and_onto_the_board() {
         vec![],
     )
     .await;
+    let said = wall.js(join, vec![]).await;
+    assert_eq!(said, "Claim a slot from your phone:");
     let same = wall.js("return window.__same === true;", vec![]).await;
     assert_eq!(same, true, "the wall followed without a reload");
     let board = get_json(&camp, "/e/camp/board.json").await;

@@ -222,7 +222,8 @@ pub fn page(lang: Lang, event: &EventConfig, snap: &Snapshot, info: &WallInfo<'_
                     }
                 }
                 aside class="join" aria-label=(lang.t("Join from your phone", "Rejoindre depuis votre téléphone")) {
-                    p class="join-text" { (lang.t("Claim a slot from your phone:", "Proposez une session depuis votre téléphone :")) }
+                    p class="join-text join-board" { (lang.t("Claim a slot from your phone:", "Proposez une session depuis votre téléphone :")) }
+                    p class="join-text join-pitch" { (lang.t("Join the pitch queue from your phone:", "Inscrivez-vous aux pitchs depuis votre téléphone :")) }
                     div id="qr" role="img" aria-label={ (lang.t("QR code of ", "QR code de ")) (url) } {
                         @if let Some(svg) = &qr { (PreEscaped(svg)) }
                     }
