@@ -43,7 +43,7 @@ async fn a_closed_queue_leaves_the_wall_on_the_board() {
     let camp = TestServer::start().await;
     let html = wall(&camp, "en").await;
     assert!(html.contains("data-mode=\"board\""), "board mode");
-    let section = element(&html, "<section id=\"pitch\"", ">");
+    let section = element(&html, "<main id=\"pitch\"", ">");
     assert!(
         section.contains(" hidden"),
         "the pitch mode is hidden: {section}"
@@ -65,7 +65,7 @@ async fn an_open_queue_puts_the_wall_in_pitch_mode_with_now_next_and_free_cells(
     // Open but nobody yet: pitch mode, nobody pitching, nobody waiting.
     let html = wall(&camp, "en").await;
     assert!(html.contains("data-mode=\"pitch\""), "pitch mode");
-    let section = element(&html, "<section id=\"pitch\"", ">");
+    let section = element(&html, "<main id=\"pitch\"", ">");
     assert!(!section.contains("hidden"), "{section}");
     let main = element(&html, "<main class=\"wall-main\"", ">");
     assert!(main.contains("hidden"), "the board is hidden: {main}");

@@ -132,7 +132,7 @@ pub(super) fn section(lang: Lang, board: &Board, phases: &[Phase]) -> Markup {
     let more = q.queue.len() - next.len();
     let free = free_slots(lang, board, phases);
     html! {
-        section id="pitch" class="pitch" aria-labelledby="pitch-heading" hidden[!q.wall_mode()] {
+        main id="pitch" class="pitch" aria-labelledby="pitch-heading" hidden[!q.wall_mode()] {
             h2 id="pitch-heading" class="visually-hidden" { (lang.t("Pitches", "Pitchs")) }
             div class="pitch-now" role="status" aria-live="polite" {
                 p class="pitch-label" { (lang.t("Pitching now", "Pitch en cours")) }
