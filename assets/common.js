@@ -11,6 +11,10 @@
 //   look up the server's timeline (steps `{from, ...}` in time order, `from`
 //   in ms, null for the first): the step shown at `now`, and when the next
 //   one begins. The server computed every step; scripts only look them up.
+// - Slotboard.ticker(timeline, onTick, clock): calls onTick at the next step
+//   of timeline() (and at least every 30 s, in case the device slept
+//   through one; with `clock`, also at each minute, for a clock on screen);
+//   returns schedule(), which (re)starts it.
 // - Slotboard.keepScreenAwake(onVisible): for the screens nobody touches
 //   (the wall, a door sign): holds a screen wake lock where the browser
 //   allows it, asks again every minute and when the page is shown again,
@@ -68,6 +72,23 @@
     return null;
   }
 
+  function ticker(timeline, onTick, clock) {
+    let timer = null;
+    function schedule() {
+      clearTimeout(timer);
+      const now = Date.now();
+      let wait = 30000;
+      const at = nextChange(timeline(), now);
+      if (at !== null && at - now < wait) wait = at - now;
+      if (clock) wait = Math.min(wait, 60000 - (now % 60000));
+      timer = setTimeout(() => {
+        onTick();
+        schedule();
+      }, Math.max(wait, 0) + 250);
+    }
+    return schedule;
+  }
+
   function keepScreenAwake(onVisible) {
     let lock = null;
     function ask() {
@@ -94,5 +115,5 @@
     ask();
   }
 
-  window.Slotboard = { el, readJson, randomId, stepAt, nextChange, keepScreenAwake };
+  window.Slotboard = { el, readJson, randomId, stepAt, nextChange, ticker, keepScreenAwake };
 })();

@@ -142,19 +142,8 @@
     renderClaim(freeNow || freeNext);
   }
 
-  let tickTimer = null;
-  function scheduleTick() {
-    clearTimeout(tickTimer);
-    const now = Date.now();
-    let wait = 30000;
-    const at = window.Slotboard.nextChange(data.timeline, now);
-    if (at !== null && at - now < wait) wait = at - now;
-    wait = Math.min(wait, 60000 - (now % 60000));
-    tickTimer = setTimeout(() => {
-      render();
-      scheduleTick();
-    }, wait + 250);
-  }
+  // At each step of the timeline, and each minute for the clock.
+  const scheduleTick = window.Slotboard.ticker(() => data.timeline, () => render(), true);
 
   // This page as the server renders it now: after a grid change its slots
   // and timeline, and the QR code of the cell it offers.

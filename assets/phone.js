@@ -689,19 +689,8 @@
     }
   }
 
-  // At the next step of the timeline (and every 30 s besides, in case the
-  // device slept through one).
-  let tickTimer = null;
-  function scheduleTick() {
-    clearTimeout(tickTimer);
-    const now = Date.now();
-    const at = window.Slotboard.nextChange(D.timeline, now);
-    const wait = at === null ? 30000 : Math.min(30000, at - now);
-    tickTimer = setTimeout(() => {
-      tick();
-      scheduleTick();
-    }, Math.max(wait, 0) + 250);
-  }
+  // At the next step of the timeline (and every 30 s besides).
+  const scheduleTick = window.Slotboard.ticker(() => D.timeline, () => tick(), false);
 
   function onStatus(status) {
     const c = document.getElementById("conn");

@@ -214,20 +214,8 @@
     });
   }
 
-  let tickTimer = null;
-  function scheduleTick() {
-    clearTimeout(tickTimer);
-    const now = Date.now();
-    let wait = 30000;
-    const at = window.Slotboard.nextChange(data.timeline, now);
-    if (at !== null && at - now < wait) wait = at - now;
-    // Also at the next minute, for the clock.
-    wait = Math.min(wait, 60000 - (now % 60000));
-    tickTimer = setTimeout(() => {
-      tick();
-      scheduleTick();
-    }, wait + 250);
-  }
+  // At each step of the timeline, and each minute for the clock.
+  const scheduleTick = window.Slotboard.ticker(() => data.timeline, () => tick(), true);
 
   // ---- pages ------------------------------------------------------------------
   let pageIndex = 0;
