@@ -19,6 +19,8 @@ pub(super) fn mine(v: &View<'_>, lang: Lang) -> Markup {
     let order = |s: &Session| board.grid().slots.iter().position(|x| x.id == s.slot);
     mine.sort_by_key(|s| order(s));
     let free = free_cells(board);
+    // Once per page: which of the board's sessions share their host's slot.
+    let twins = crate::board::my_day::host_clashes(board);
     html! {
         section id="mine" aria-labelledby="mine-h" {
             h2 id="mine-h" { (lang.t("My sessions", "Mes sessions")) }
@@ -29,13 +31,19 @@ pub(super) fn mine(v: &View<'_>, lang: Lang) -> Markup {
                 )) }
             }
             ul class="mine-list" {
-                @for s in &mine { (mine_item(v, lang, s, &free)) }
+                @for s in &mine { (mine_item(v, lang, s, &free, &twins)) }
             }
         }
     }
 }
 
-fn mine_item(v: &View<'_>, lang: Lang, s: &Session, free: &[Cell]) -> Markup {
+fn mine_item(
+    v: &View<'_>,
+    lang: Lang,
+    s: &Session,
+    free: &[Cell],
+    twins: &std::collections::BTreeMap<crate::board::SessionId, crate::board::SessionId>,
+) -> Markup {
     let board = v.board;
     let slug = &v.event.slug;
     let room = board.grid().room(&s.room);
@@ -49,7 +57,7 @@ fn mine_item(v: &View<'_>, lang: Lang, s: &Session, free: &[Cell]) -> Markup {
                 @if let Some(r) = room { " (" (seats(lang, r.capacity).trim()) ")" }
             }
             (crate::views::links::list(lang, s.links.iter()))
-            @if let Some(other) = crate::board::my_day::host_clashes(board).get(&s.id).and_then(|o| board.session(o)) {
+            @if let Some(other) = twins.get(&s.id).and_then(|o| board.session(o)) {
                 p class="host-clash" {
                     "⚠ " (lang.t(
                         "The same host also holds another session at this time:",
