@@ -43,21 +43,7 @@ async fn the_organiser_removes_everything_one_person_made_and_puts_it_back_live(
     wall_state(&wall, "sat-0930", "amphi", "taken").await;
 
     let admin = driver.browser(Opts::wide()).await;
-    admin.goto(&camp.http("/e/camp/admin")).await;
-    let secret = admin
-        .wait_for("form#login input[name=\"secret\"]", WAIT)
-        .await;
-    admin.fill(&secret, ORGANISER).await;
-    let submit = admin.find("form#login button[type=\"submit\"]").await;
-    admin.click(&submit).await;
-    admin.wait_for("#owner-list", WAIT).await;
-    wait(
-        &admin,
-        "#conn to be live",
-        "return document.querySelector('#conn').dataset.status === 'live';",
-        vec![],
-    )
-    .await;
+    crate::pages::organiser_page(&admin, &camp, "#owner-list").await;
     let owner_tag = admin
         .find("td[data-slot=\"sat-0930\"][data-room=\"amphi\"] .owner")
         .await;

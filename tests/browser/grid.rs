@@ -30,22 +30,7 @@ async fn the_organiser_delays_the_afternoon_and_the_wall_follows_without_a_reloa
         .await;
 
     let admin = driver.browser(Opts::wide()).await;
-    admin.goto(&camp.http("/e/camp/admin")).await;
-    let secret = admin
-        .wait_for("form#login input[name=\"secret\"]", WAIT)
-        .await;
-    admin.fill(&secret, ORGANISER).await;
-    let submit = admin.find("form#login button[type=\"submit\"]").await;
-    admin.click(&submit).await;
-    admin.wait_for("#admin-grid", WAIT).await;
-    admin
-        .wait_js(
-            "#conn to be live",
-            WAIT,
-            "return document.querySelector('#conn').dataset.status === 'live';",
-            vec![],
-        )
-        .await;
+    crate::pages::organiser_page(&admin, &camp, "#admin-grid").await;
     let button = admin
         .js_elem(
             "the +15 button of 10:30",

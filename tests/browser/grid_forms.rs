@@ -15,22 +15,7 @@ async fn an_open_admin_tab_s_grid_forms_follow_another_organiser_s_change() {
     };
     let camp = TestServer::start().await;
     let admin = driver.browser(Opts::wide()).await;
-    admin.goto(&camp.http("/e/camp/admin")).await;
-    let secret = admin
-        .wait_for("form#login input[name=\"secret\"]", WAIT)
-        .await;
-    admin.fill(&secret, ORGANISER).await;
-    let submit = admin.find("form#login button[type=\"submit\"]").await;
-    admin.click(&submit).await;
-    admin.wait_for("#grid-edit", WAIT).await;
-    admin
-        .wait_js(
-            "#conn to be live",
-            WAIT,
-            "return document.querySelector('#conn').dataset.status === 'live';",
-            vec![],
-        )
-        .await;
+    crate::pages::organiser_page(&admin, &camp, "#grid-edit").await;
     admin
         .js("window.__sameDocument = 'yes'; return true;", vec![])
         .await;

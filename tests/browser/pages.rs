@@ -192,12 +192,19 @@ pub(crate) async fn wait_notice(b: &Browser) -> (String, String) {
 
 /// Logs in to the organiser page through its form.
 async fn admin_login(b: &Browser, camp: &TestServer) {
+    organiser_page(b, camp, "form#move-form").await;
+}
+
+/// Logs in to the test camp's organiser page through its form, then waits
+/// for `ready` (a part of the page the test is about) and a live socket.
+pub(crate) async fn organiser_page(b: &Browser, camp: &TestServer, ready: &str) {
     b.goto(&camp.http("/e/camp/admin")).await;
     let secret = b.wait_for("form#login input[name=\"secret\"]", WAIT).await;
     b.fill(&secret, ORGANISER).await;
     let submit = submit_button(b, "form#login").await;
     b.click(&submit).await;
-    b.wait_for("form#move-form", WAIT).await;
+    b.wait_for(ready, WAIT).await;
+    wait_conn(b, &["live"], WAIT).await;
 }
 
 /// Sets a field of a form, whether a `select` (by option value), a text

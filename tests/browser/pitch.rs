@@ -159,22 +159,7 @@ async fn the_admin_queue_follows_pitches_and_reorders_on_the_socket() {
         .await
         .expect_ack();
     let admin = driver.browser(Opts::wide()).await;
-    admin.goto(&camp.http("/e/camp/admin")).await;
-    let secret = admin
-        .wait_for("form#login input[name=\"secret\"]", WAIT)
-        .await;
-    admin.fill(&secret, ORGANISER).await;
-    let submit = admin.find("form#login button[type=\"submit\"]").await;
-    admin.click(&submit).await;
-    admin.wait_for("#pitch-queue", WAIT).await;
-    admin
-        .wait_js(
-            "#conn to be live",
-            WAIT,
-            "return document.querySelector('#conn').dataset.status === 'live';",
-            vec![],
-        )
-        .await;
+    crate::pages::organiser_page(&admin, &camp, "#pitch-queue").await;
     admin
         .js("window.__notReloaded = true; return true;", vec![])
         .await;
