@@ -184,7 +184,13 @@ fn seen_of(jar: &CookieJar) -> Vec<(SessionId, Cell)> {
             ))
         })
         .take(SEEN_MAX)
-        .collect()
+        .fold(Vec::new(), |mut seen: Vec<(SessionId, Cell)>, e| {
+            // A forged or garbled cookie may name a session twice.
+            if !seen.iter().any(|(id, _)| *id == e.0) {
+                seen.push(e);
+            }
+            seen
+        })
 }
 
 async fn page(

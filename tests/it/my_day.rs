@@ -289,3 +289,32 @@ async fn a_calendar_feed_follows_moves_and_a_renewed_one_makes_the_old_404() {
         assert_eq!(http_get(&camp, bad).await.0, 404, "{bad}");
     }
 }
+
+#[tokio::test]
+async fn a_garbled_seen_cookie_flags_nothing_and_breaks_nothing() {
+    let camp = TestServer::start().await;
+    let mut me = NoJs::new();
+    me.lang = Some("en");
+    claim_by_form(&camp, &mut me, ("sat-0930", "amphi"), "Mine", "Me", "f-1").await;
+    for garbage in [
+        "",
+        "|||",
+        "s_1",
+        "a.b.c.d|..",
+        "%ff%fe",
+        &"x.y.z|".repeat(500),
+    ] {
+        me.cookies
+            .insert("slotboard_seen".into(), garbage.to_owned());
+        let page = me.get(&camp, "/e/camp/my").await;
+        assert_eq!(page.status, 200, "{garbage:?}");
+        assert!(page.body.contains("Mine"), "{garbage:?}");
+        // Sessions it names that are not on the board read as cancelled, never as a 500.
+        let cancelled = page.body.matches("was cancelled").count();
+        assert!(cancelled <= 60, "at most SEEN_MAX are read: {cancelled}");
+        assert!(
+            cancelled <= 1,
+            "a session named twice is flagged once: {cancelled}"
+        );
+    }
+}
