@@ -7,6 +7,7 @@
 mod admin;
 mod archive;
 mod assets;
+mod coding;
 pub mod device_link;
 mod door;
 pub(crate) mod event_state;

@@ -35,7 +35,7 @@ slots = [
 ]
 "#;
 
-fn event() -> EventConfig {
+pub(crate) fn event() -> EventConfig {
     Config::from_toml_str(CONFIG, "t.toml", &Overrides::default())
         .unwrap()
         .events
@@ -65,7 +65,7 @@ fn claim(slot: &str, room: &str, title: &str) -> Command {
 
 /// A board with Alice's session (voted by Bob), Bob's (voted by Alice and
 /// Bob), a lock, and free cells.
-fn board(e: &EventConfig) -> Board {
+pub(crate) fn board(e: &EventConfig) -> Board {
     let mut b = Board::new(e.grid());
     let (alice, bob) = (who("p_alice"), who("p_bob"));
     b.execute(&alice, &claim("a", "big", "Rust <b>?</b>"))
@@ -95,7 +95,7 @@ fn board(e: &EventConfig) -> Board {
 
 /// The view of `me`'s page, in `lang`, at 09:45 Paris, with the claim form
 /// open in `claim` when given.
-fn view<'a>(
+pub(crate) fn view<'a>(
     e: &'a EventConfig,
     b: &'a Board,
     me: &'a ParticipantId,
@@ -122,11 +122,11 @@ fn view<'a>(
     }
 }
 
-fn now() -> Timestamp {
+pub(crate) fn now() -> Timestamp {
     "2026-12-05T08:45:00Z".parse().unwrap()
 }
 
-fn bits() -> (Limits, crate::views::FormReqs) {
+pub(crate) fn bits() -> (Limits, crate::views::FormReqs) {
     (Limits::default(), crate::views::FormReqs::new("f-t".into()))
 }
 
@@ -220,4 +220,54 @@ fn the_key_follows_the_clock() {
         shared_key(&e, &b, Lang::En, later),
         "slot b starts: the tables mark another slot `now`"
     );
+}
+
+#[test]
+fn only_the_rows_of_a_readers_sessions_and_votes_differ_from_nobodys() {
+    let e = event();
+    let b = board(&e);
+    let shared = Shared::build(&e, &b, Lang::En, now(), None);
+    assert_eq!(shared.chunks(), 4, "before the first row, then a piece per slot");
+    let differing = |me: &str| {
+        let me = ParticipantId::from(me);
+        let bits = bits();
+        let v = view(&e, &b, &me, Lang::En, None, &bits);
+        let reader = Reader::of(&v);
+        let rows: Vec<usize> = (0..shared.chunks())
+            .filter(|i| shared.differs(*i, &reader))
+            .collect();
+        // A piece that does not differ reads as nobody's, byte for byte.
+        for i in 0..shared.chunks() {
+            let (mut mine, mut blank) = (String::new(), String::new());
+            shared.fill(i, &reader, &mut mine);
+            shared.fill(i, &Reader::nobody(), &mut blank);
+            assert_eq!(mine == blank, !rows.contains(&i), "{me} piece {i}");
+        }
+        rows
+    };
+    assert_eq!(differing("p_carol"), Vec::<usize>::new());
+    // Alice owns slot a's session and wants slot b's; Bob the other way.
+    assert_eq!(differing("p_alice"), vec![1, 2]);
+    assert_eq!(differing("p_bob"), vec![1, 2]);
+    let mut all = String::new();
+    for i in 0..shared.chunks() {
+        shared.fill(i, &Reader::nobody(), &mut all);
+    }
+    assert!(!all.contains('\u{1}') && !all.contains("badge"));
+}
+
+#[test]
+fn a_vote_forms_req_names_the_revision_and_the_session() {
+    let e = event();
+    let b = board(&e);
+    let bits = bits();
+    let me = ParticipantId::from("p_carol");
+    let html = page(&view(&e, &b, &me, Lang::En, None, &bits)).into_string();
+    let ids: Vec<SessionId> = b.sessions().map(|s| s.id.clone()).collect();
+    for id in ids {
+        assert!(
+            html.contains(&format!(r#"name="req" value="v{}-{id}""#, b.rev())),
+            "{id}"
+        );
+    }
 }

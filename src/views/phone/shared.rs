@@ -15,10 +15,17 @@
 //! escapes in text and attributes) and records a [`Hole`], in document
 //! order. The markers are then cut out, leaving the text and the offset of
 //! each hole; filling copies the text between holes and writes each hole's
-//! value for the reader: "yours", the voted state, a fresh `req` per form
-//! (so no two forms of a page share one, as before), the open claim form.
+//! value for the reader: "yours", the voted state, the open claim form.
+//!
+//! The tables are also cut in pieces, one per slot's row ([`Hole::Cut`]):
+//! a reader's page differs from nobody's ([`Reader::nobody`], what every
+//! newcomer at the opening gets) only in the pieces that hold their own
+//! sessions or votes ([`Shared::differs`]). The web layer keeps the blank
+//! pieces compressed once per revision and compresses only the reader's own
+//! (`web::phone_cache`).
 
 use std::collections::HashSet;
+use std::ops::Range;
 
 use jiff::Timestamp;
 use maud::{Render, html};
@@ -59,8 +66,55 @@ pub struct Shared {
     text: String,
     /// Each hole and its offset in `text`, in order.
     holes: Vec<(usize, Hole)>,
+    /// The tables in pieces (a slot's row each, and what lies between):
+    /// where each begins and ends in `text` and in `holes`.
+    chunks: Vec<Chunk>,
     /// The board's fields of the `phone-data` block (`data::shared`).
     pub(super) data: String,
+}
+
+struct Chunk {
+    text: Range<usize>,
+    holes: Range<usize>,
+}
+
+/// Who a page is filled for: their id, the sessions they want to go to,
+/// and their page (for the open claim form); or nobody, whose page is the
+/// blank one every newcomer gets.
+pub struct Reader<'a> {
+    v: Option<&'a View<'a>>,
+    voted: HashSet<&'a SessionId>,
+    badge: String,
+}
+
+impl<'a> Reader<'a> {
+    /// The reader of `v`.
+    pub fn of(v: &'a View<'a>) -> Reader<'a> {
+        Reader {
+            v: Some(v),
+            voted: v.board.votes_of(v.me).collect(),
+            badge: grid::badge(lang_for(v.event, v.lang)).into_string(),
+        }
+    }
+
+    /// Nobody: owns no session, wants to go to none.
+    pub fn nobody() -> Reader<'static> {
+        Reader {
+            v: None,
+            voted: HashSet::new(),
+            badge: String::new(),
+        }
+    }
+
+    /// Whether `hole` reads differently for this reader than for nobody.
+    fn differs(&self, hole: &Hole) -> bool {
+        match hole {
+            Hole::Badge(owner) => self.v.is_some_and(|v| v.me == owner),
+            Hole::On(id) | Hole::Pressed(id) | Hole::Check(id) => self.voted.contains(id),
+            Hole::Claim => self.v.is_some_and(|v| v.claim.is_some()),
+            Hole::Cut => false,
+        }
+    }
 }
 
 impl Shared {
@@ -94,23 +148,87 @@ impl Shared {
         let found = holes.into_vec();
         let mut text = String::with_capacity(marked.len());
         let mut at = Vec::with_capacity(found.len());
+        let mut chunks = Vec::new();
+        let (mut text_from, mut holes_from) = (0, 0);
         let mut pieces = marked.split(MARK);
         text.push_str(pieces.next().unwrap_or(""));
         for (piece, hole) in pieces.zip(found) {
-            at.push((text.len(), hole));
+            if let Hole::Cut = hole {
+                chunks.push(Chunk {
+                    text: text_from..text.len(),
+                    holes: holes_from..at.len(),
+                });
+                (text_from, holes_from) = (text.len(), at.len());
+            } else {
+                at.push((text.len(), hole));
+            }
             text.push_str(piece);
         }
+        chunks.push(Chunk {
+            text: text_from..text.len(),
+            holes: holes_from..at.len(),
+        });
         let data = super::data::shared(board, key.lang, &schedule);
         Shared {
             key,
             text,
             holes: at,
+            chunks,
             data,
         }
     }
 
     pub fn key(&self) -> &SharedKey {
         &self.key
+    }
+
+    /// The board's fields of the script's block, as [`super::Parts`] leaves
+    /// room for them (between its middle and its tail).
+    pub fn data(&self) -> &str {
+        &self.data
+    }
+
+    /// How many pieces the tables are in.
+    pub fn chunks(&self) -> usize {
+        self.chunks.len()
+    }
+
+    /// Whether piece `i` of the tables reads differently for `r` than for
+    /// nobody (it holds one of their sessions or votes, or their claim form).
+    pub fn differs(&self, i: usize, r: &Reader<'_>) -> bool {
+        self.chunks.get(i).is_some_and(|c| {
+            self.holes[c.holes.clone()]
+                .iter()
+                .any(|(_, hole)| r.differs(hole))
+        })
+    }
+
+    /// Piece `i` of the tables, filled for `r`, written to `out`.
+    pub fn fill(&self, i: usize, r: &Reader<'_>, out: &mut String) {
+        let Some(c) = self.chunks.get(i) else { return };
+        let mut from = c.text.start;
+        for (at, hole) in &self.holes[c.holes.clone()] {
+            out.push_str(&self.text[from..*at]);
+            from = *at;
+            let voted = |id| r.voted.contains(id);
+            match hole {
+                Hole::Badge(owner) => {
+                    if r.v.is_some_and(|v| v.me == owner) {
+                        out.push_str(&r.badge);
+                    }
+                }
+                Hole::On(id) => out.push_str(if voted(id) { "false" } else { "true" }),
+                Hole::Pressed(id) => out.push_str(if voted(id) { "true" } else { "false" }),
+                Hole::Check(id) => out.push_str(if voted(id) { "✓ " } else { "+ " }),
+                Hole::Claim => {
+                    if let Some((v, form)) = r.v.and_then(|v| v.claim.as_ref().map(|f| (v, f))) {
+                        grid::claim_form(v, self.key.lang, form).render_to(out);
+                    }
+                }
+                Hole::Cut => {}
+            }
+        }
+        out.push_str(&self.text[from..c.text.end]);
     }
 
     /// The tables for `v`'s reader, to splice into the page.
@@ -127,35 +245,12 @@ pub(super) struct Filled<'a> {
 
 impl Render for Filled<'_> {
     fn render_to(&self, out: &mut String) {
-        let (s, v) = (self.shared, self.v);
-        let lang = s.key.lang;
-        let voted: HashSet<&SessionId> = v.board.votes_of(v.me).collect();
-        let badge = grid::badge(lang).into_string();
+        let s = self.shared;
+        let reader = Reader::of(self.v);
         out.reserve(s.text.len() + 64 * s.holes.len());
-        let mut from = 0;
-        for (at, hole) in &s.holes {
-            out.push_str(&s.text[from..*at]);
-            from = *at;
-            match hole {
-                Hole::Badge(owner) => {
-                    if owner == v.me {
-                        out.push_str(&badge);
-                    }
-                }
-                Hole::On(id) => out.push_str(if voted.contains(id) { "false" } else { "true" }),
-                Hole::Pressed(id) => {
-                    out.push_str(if voted.contains(id) { "true" } else { "false" })
-                }
-                Hole::Check(id) => out.push_str(if voted.contains(id) { "✓ " } else { "+ " }),
-                Hole::Req => v.reqs.next().render_to(out),
-                Hole::Claim => {
-                    if let Some(form) = &v.claim {
-                        grid::claim_form(v, lang, form).render_to(out);
-                    }
-                }
-            }
+        for i in 0..s.chunks() {
+            s.fill(i, &reader, out);
         }
-        out.push_str(&s.text[from..]);
     }
 }
 
