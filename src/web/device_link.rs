@@ -25,6 +25,12 @@
 //!
 //! `GET` only asks ("use this phone as ...?") and changes nothing; the
 //! page's same-origin `POST` makes the switch and uses the link up.
+//!
+//! `GET /e/{slug}/me/qr.svg?l=..` draws the link's QR code, so the phone page
+//! carries an `<img>` fetched only when "use on another device" is opened
+//! instead of an inline SVG every view paid for. It is no open QR
+//! generator: it draws only the URL of a link [`DeviceLinks::check`] accepts
+//! now for that event, and does not use the link up.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -210,7 +216,9 @@ impl DeviceLinks {
 }
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/e/{event}/me", get(ask).post(switch))
+    Router::new()
+        .route("/e/{event}/me", get(ask).post(switch))
+        .route("/e/{event}/me/qr.svg", get(qr))
 }
 
 /// The `l` of a new link for this page's participant, as a full URL.
@@ -218,6 +226,11 @@ pub fn url(state: &AppState, slug: &str, token: &str) -> String {
     let l = state
         .device_links
         .issue(slug, token, state.clock.now().as_second());
+    url_of(state, slug, &l)
+}
+
+/// The URL a link value `l` is shown as (the text link and its QR code).
+fn url_of(state: &AppState, slug: &str, l: &str) -> String {
     format!(
         "{}/e/{slug}/me?l={l}",
         state.config.server.public_url.trim_end_matches('/')
@@ -302,6 +315,63 @@ async fn ask(
         req: views::FormReqs::new(state.ids.form_base()).next(),
     });
     Ok(private(page.into_response()))
+}
+
+/// Why the QR route refuses, in a few plain words (the code says which).
+fn qr_refusal(lang: Lang, p: LinkProblem) -> &'static str {
+    match p {
+        LinkProblem::Malformed | LinkProblem::RawToken => lang.t(
+            "malformed: not a device link.",
+            "malformé : ce n'est pas un lien d'appareil.",
+        ),
+        LinkProblem::Forged => lang.t(
+            "forged: this link was not made here for this event.",
+            "falsifié : ce lien n'a pas été fait ici pour cet événement.",
+        ),
+        LinkProblem::Expired => lang.t(
+            "expired: reload the page for a new link.",
+            "expiré : rechargez la page pour un nouveau lien.",
+        ),
+        LinkProblem::Used => lang.t(
+            "used: this link was used or replaced; reload the page for a new one.",
+            "utilisé : ce lien a servi ou a été remplacé ; rechargez la page pour un nouveau.",
+        ),
+    }
+}
+
+/// `GET /e/{slug}/me/qr.svg?l=..`: the QR code of a live link's URL, as
+/// `image/svg+xml`. Checks the link like [`ask`] and, like it, changes
+/// nothing; anything else gets the status of [`status_of`] and a line of text.
+async fn qr(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    lang: Lang,
+) -> Result<Response, AppError> {
+    let event = state.event(&slug)?;
+    let lang = views::lang_for(&event.config, lang);
+    let q = query.map(|Query(q)| q).unwrap_or_default();
+    let now = state.clock.now().as_second();
+    let checked = match q.get("l") {
+        None if q.contains_key("t") => Err(LinkProblem::RawToken),
+        None => Err(LinkProblem::Malformed),
+        Some(link) => state.device_links.check(&slug, link, now).map(|_| link),
+    };
+    let svg = checked.and_then(|link| {
+        let label = lang.t("QR code of the link", "QR code du lien");
+        // A checked link is short, so its URL always fits a QR code.
+        views::qr::svg(&url_of(&state, &slug, link), Some(label)).ok_or(LinkProblem::Malformed)
+    });
+    let response = match svg {
+        Ok(svg) => ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response(),
+        Err(p) => (
+            status_of(p),
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            qr_refusal(lang, p),
+        )
+            .into_response(),
+    };
+    Ok(private(response))
 }
 
 /// `POST /e/{slug}/me` (`l`, `req`): this browser becomes the link's
