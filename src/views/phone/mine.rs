@@ -1,11 +1,12 @@
 //! "My sessions" (each with its links, its edit form (links too), move and release forms, and the
 //! bigger room to move to when it is crowded) and "use on another device"
-//! (the link and its QR code).
+//! (the link, and its QR code as an image fetched only when opened).
 //!
 //! The bigger room and the free cells are the core's answers
-//! ([`crate::board::schedule`]); the QR code is [`crate::views::qr`]'s.
+//! ([`crate::board::schedule`]); the QR code is [`crate::views::qr`]'s,
+//! served by `web::device_link` at `/e/{slug}/me/qr.svg`.
 
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 use super::{View, hidden_req};
 use crate::board::labels::{cell_short, seats};
@@ -121,11 +122,19 @@ fn mine_item(
     }
 }
 
+/// Where the QR code of the device link is fetched: the same `l` as the
+/// text link, at `/e/{slug}/me/qr.svg` (see `web::device_link`). `None` for
+/// a URL that is not a device link.
+fn qr_src(slug: &str, device_url: &str) -> Option<String> {
+    let (_, l) = device_url.rsplit_once("/me?l=")?;
+    Some(format!("/e/{slug}/me/qr.svg?l={l}"))
+}
+
+/// "Use on another device": the link as text and its QR code as an `<img>`
+/// fetched only when the details is opened (`loading="lazy"`), so a page
+/// view no longer pays for a QR code almost nobody looks at.
 pub(super) fn device(v: &View<'_>, lang: Lang) -> Markup {
-    let qr = crate::views::qr::svg(
-        &v.device_url,
-        Some(lang.t("QR code of the link", "QR code du lien")),
-    );
+    let src = qr_src(&v.event.slug, &v.device_url);
     html! {
         details id="device" class="device" {
             summary { (lang.t("Use on another device", "Utiliser sur un autre appareil")) }
@@ -139,7 +148,10 @@ pub(super) fn device(v: &View<'_>, lang: Lang) -> Markup {
                 "Scan this code with your other device, or open the link on it. It works once, within 5 minutes, and asks before it changes anything; reload this page for a new one.",
                 "Scannez ce code avec votre autre appareil, ou ouvrez-y ce lien. Il ne sert qu'une fois, dans les 5 minutes, et demande avant de changer quoi que ce soit ; rechargez cette page pour en avoir un nouveau.",
             )) }
-            div class="qr" { @if let Some(svg) = &qr { (PreEscaped(svg)) } }
+            @if let Some(src) = &src {
+                img class="qr" src=(src) loading="lazy" width="200" height="200"
+                    alt=(lang.t("QR code of the link", "QR code du lien"));
+            }
             p class="device-link" { a href=(v.device_url) { (v.device_url) } }
         }
     }
