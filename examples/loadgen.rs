@@ -1218,6 +1218,7 @@ fn token_cookie(resp: &reqwest::Response) -> Option<String> {
 /// the coding asked for (`identity`: none), a body that decodes, and, when
 /// `probes` is not empty, a decoded page that shows one of them (the
 /// filled board's titles). So a broken compressed body cannot be counted.
+/// The decoded body.
 async fn check_target(
     client: &reqwest::Client,
     url: &str,
@@ -1225,7 +1226,7 @@ async fn check_target(
     accept: Option<&str>,
     cookie: Option<&str>,
     probes: &[String],
-) -> Result<(), String> {
+) -> Result<String, String> {
     let mut r = client.get(url);
     if let Some(a) = accept {
         r = r.header("accept-encoding", a);
@@ -1256,7 +1257,7 @@ async fn check_target(
             "{url} ({coding}): the page shows none of the claimed titles"
         ));
     }
-    Ok(())
+    Ok(text)
 }
 
 async fn pages(args: &Args, concurrency: usize, secs: u64) {
@@ -1292,6 +1293,8 @@ async fn pages(args: &Args, concurrency: usize, secs: u64) {
         filled.took.as_secs_f64(),
     );
     let probes = fill::probes();
+    let own = fill::own_probes();
+    let mut new_reader_own = 0;
     let base = origin(&page).to_owned();
     let targets = [
         ("page", page.clone(), None, probes.clone()),
@@ -1305,9 +1308,26 @@ async fn pages(args: &Args, concurrency: usize, secs: u64) {
             ("identity", None),
         ] {
             let cookie = cookie.as_deref();
-            if let Err(e) = check_target(&client, url, coding, accept, cookie, probes).await {
-                eprintln!("loadgen: {what}: {e}");
-                std::process::exit(5);
+            let text = match check_target(&client, url, coding, accept, cookie, probes).await {
+                Ok(text) => text,
+                Err(e) => {
+                    eprintln!("loadgen: {what}: {e}");
+                    std::process::exit(5);
+                }
+            };
+            // The returning reader's page is theirs: their sessions show
+            // more often than on a new reader's page (the grid, and also
+            // their own list), or the cookie was not read.
+            let shown = own.iter().map(|t| text.matches(t.as_str()).count()).sum();
+            match *what {
+                "page" => new_reader_own = new_reader_own.max(shown),
+                "page_returning" if shown <= new_reader_own => {
+                    eprintln!(
+                        "loadgen: page_returning ({coding}): the reader's own sessions show {shown} times, as on a new reader's page ({new_reader_own}): the cookie's identity was not used"
+                    );
+                    std::process::exit(5);
+                }
+                _ => {}
             }
             let meter = Meter::start(args.pid);
             let done = Arc::new(AtomicU64::new(0));

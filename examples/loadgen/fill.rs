@@ -257,8 +257,16 @@ pub async fn fill(url: &str, returning_token: &str) -> Filled {
 /// The titles a page must show, as they appear in its HTML: those of the
 /// filled board without characters HTML escapes (`&`, `<`, `>`, quotes).
 pub fn probes() -> Vec<String> {
-    (0..PARTICIPANTS * SESSIONS_EACH)
-        .map(title)
+    plain((0..PARTICIPANTS * SESSIONS_EACH).map(title))
+}
+
+/// The titles of the returning reader's own sessions, as [`probes`].
+pub fn own_probes() -> Vec<String> {
+    plain(owned_by(0).into_iter().map(title))
+}
+
+fn plain(titles: impl Iterator<Item = String>) -> Vec<String> {
+    titles
         .filter(|t| !t.contains(['&', '<', '>', '"', '\'']))
         .collect()
 }
