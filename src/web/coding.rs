@@ -19,7 +19,6 @@
 //!   own start); the brotli crate's `BroCatli` joins them into one stream,
 //!   rewriting a few bits where they meet.
 
-
 use axum::http::HeaderValue;
 
 /// A content coding a response can have.
@@ -155,8 +154,7 @@ fn deflate_piece(text: &[u8], effort: Effort) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len() / 3 + 64);
     loop {
         let taken = z.total_in() as usize;
-        if z
-            .compress_vec(&text[taken..], &mut out, FlushCompress::Sync)
+        if z.compress_vec(&text[taken..], &mut out, FlushCompress::Sync)
             .is_err()
         {
             // Cannot happen with a fresh stream and a slice; an empty
@@ -177,7 +175,10 @@ pub fn join<'a>(coding: Coding, pieces: impl IntoIterator<Item = &'a Piece>) -> 
     let pieces: Vec<&Piece> = pieces.into_iter().collect();
     debug_assert!(pieces.iter().all(|p| p.coding == coding));
     match coding {
-        Coding::Identity => pieces.iter().flat_map(|p| p.bytes.iter().copied()).collect(),
+        Coding::Identity => pieces
+            .iter()
+            .flat_map(|p| p.bytes.iter().copied())
+            .collect(),
         Coding::Gzip => join_gzip(&pieces),
         Coding::Brotli => join_brotli(&pieces),
     }
@@ -270,7 +271,10 @@ mod tests {
         // One member: nothing after it.
         let mut d = flate2::bufread::GzDecoder::new(body);
         std::io::copy(&mut d, &mut std::io::sink()).unwrap();
-        assert!(d.into_inner().is_empty(), "a single member, nothing after it");
+        assert!(
+            d.into_inner().is_empty(),
+            "a single member, nothing after it"
+        );
         out
     }
 
@@ -287,7 +291,9 @@ mod tests {
         vec![
             b"<!DOCTYPE html><html lang=\"fr\"><head>".to_vec(),
             Vec::new(),
-            "<td data-slot=\"d1-0930\">Salle é ✓</td>".repeat(3000).into_bytes(),
+            "<td data-slot=\"d1-0930\">Salle é ✓</td>"
+                .repeat(3000)
+                .into_bytes(),
             b"x".to_vec(),
             noise,
             "<p>réservé &amp; « fin »</p></html>".as_bytes().to_vec(),

@@ -274,56 +274,63 @@ async fn claim_page(
 ) -> Result<Response, AppError> {
     let limits = state.limits();
     // A claim form open is the reader's own page: never from the kept parts.
-    render(&state, &slug, lang, Coding::Identity, jar, |board, actor, _| {
-        // The board's rules decide, with a placeholder text: the same code
-        // and message as a claim on the socket would get.
-        let mut probe: HashMap<String, String> = HashMap::new();
-        for k in ["slot", "room"] {
-            if let Some(v) = q.get(k) {
-                probe.insert(k.to_owned(), v.clone());
-            }
-        }
-        probe.insert("title".into(), "-".into());
-        probe.insert("host".into(), "-".into());
-        let verdict = forms::command("claim", &probe, &limits)
-            .and_then(|cmd| board.decide(actor, &cmd).map(|_| ()));
-        let cell = known_cell(board, q.get("slot"), q.get("room"));
-        match (verdict, cell) {
-            (Ok(()), Some(cell)) => Rendered {
-                status: StatusCode::OK,
-                notice: None,
-                claim: Some(ClaimForm {
-                    cell,
-                    title: q.get("title").cloned().unwrap_or_default(),
-                    host: q.get("host").cloned().unwrap_or_default(),
-                }),
-            },
-            (verdict, cell) => {
-                let rejection = verdict.err().unwrap_or_else(|| {
-                    Rejection::new(RejectCode::NotFound, "there is no such cell on this board")
-                });
-                let status = match rejection.code {
-                    RejectCode::NotFound => StatusCode::NOT_FOUND,
-                    RejectCode::Invalid => StatusCode::BAD_REQUEST,
-                    _ => StatusCode::OK,
-                };
-                Rendered {
-                    status,
-                    notice: Some(Notice {
-                        kind: NoticeKind::Refused(rejection.code),
-                        op: Some("claim".into()),
-                        message: Some(rejection.message),
-                        cell,
-                        title: None,
-                        host: None,
-                        held: rejection.held,
-                        max: rejection.max,
-                    }),
-                    claim: None,
+    render(
+        &state,
+        &slug,
+        lang,
+        Coding::Identity,
+        jar,
+        |board, actor, _| {
+            // The board's rules decide, with a placeholder text: the same code
+            // and message as a claim on the socket would get.
+            let mut probe: HashMap<String, String> = HashMap::new();
+            for k in ["slot", "room"] {
+                if let Some(v) = q.get(k) {
+                    probe.insert(k.to_owned(), v.clone());
                 }
             }
-        }
-    })
+            probe.insert("title".into(), "-".into());
+            probe.insert("host".into(), "-".into());
+            let verdict = forms::command("claim", &probe, &limits)
+                .and_then(|cmd| board.decide(actor, &cmd).map(|_| ()));
+            let cell = known_cell(board, q.get("slot"), q.get("room"));
+            match (verdict, cell) {
+                (Ok(()), Some(cell)) => Rendered {
+                    status: StatusCode::OK,
+                    notice: None,
+                    claim: Some(ClaimForm {
+                        cell,
+                        title: q.get("title").cloned().unwrap_or_default(),
+                        host: q.get("host").cloned().unwrap_or_default(),
+                    }),
+                },
+                (verdict, cell) => {
+                    let rejection = verdict.err().unwrap_or_else(|| {
+                        Rejection::new(RejectCode::NotFound, "there is no such cell on this board")
+                    });
+                    let status = match rejection.code {
+                        RejectCode::NotFound => StatusCode::NOT_FOUND,
+                        RejectCode::Invalid => StatusCode::BAD_REQUEST,
+                        _ => StatusCode::OK,
+                    };
+                    Rendered {
+                        status,
+                        notice: Some(Notice {
+                            kind: NoticeKind::Refused(rejection.code),
+                            op: Some("claim".into()),
+                            message: Some(rejection.message),
+                            cell,
+                            title: None,
+                            host: None,
+                            held: rejection.held,
+                            max: rejection.max,
+                        }),
+                        claim: None,
+                    }
+                }
+            }
+        },
+    )
     .await
 }
 

@@ -224,8 +224,11 @@ mod tests {
             let me = ParticipantId::from(me);
             for coding in [Coding::Brotli, Coding::Gzip] {
                 let (plain_bits, packed_bits) = (bits(), bits());
-                let plain = page_with(&view(&e, &b, &me, Lang::En, None, &plain_bits), &kept.shared)
-                    .into_string();
+                let plain = page_with(
+                    &view(&e, &b, &me, Lang::En, None, &plain_bits),
+                    &kept.shared,
+                )
+                .into_string();
                 let v = view(&e, &b, &me, Lang::En, None, &packed_bits);
                 let parts = crate::views::phone::parts(&v);
                 let body = body(&kept, &parts, &v, coding);

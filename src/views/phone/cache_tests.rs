@@ -227,7 +227,11 @@ fn only_the_rows_of_a_readers_sessions_and_votes_differ_from_nobodys() {
     let e = event();
     let b = board(&e);
     let shared = Shared::build(&e, &b, Lang::En, now(), None);
-    assert_eq!(shared.chunks(), 4, "before the first row, then a piece per slot");
+    assert_eq!(
+        shared.chunks(),
+        4,
+        "before the first row, then a piece per slot"
+    );
     let differing = |me: &str| {
         let me = ParticipantId::from(me);
         let bits = bits();
