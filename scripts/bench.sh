@@ -90,7 +90,7 @@ EOF
 # are lifted above. A BASE build from before them refuses the keys.
 BASE_CONF=$WORK/base.toml
 grep -v -e '^max_sessions_per_participant' -e '^ip_claim' "$CONF" >"$BASE_CONF"
-if [ -n "${BASE:-}" ] && "$BASE/slotboard" check-config --config "$CONF" >/dev/null 2>&1; then
+if [ -n "${BASE:-}" ] && SLOTBOARD_ORGANISER_TOKEN=bench-organiser-secret "$BASE/slotboard" check-config --config "$CONF" >/dev/null 2>&1; then
     BASE_CONF=$CONF
 fi
 

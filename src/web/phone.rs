@@ -204,7 +204,7 @@ async fn render(
         let html = views::phone::page_with(&view, &kept.shared);
         return Ok(no_store((r.status, jar, html).into_response()));
     };
-    let parts = views::phone::parts(&view);
+    let parts = views::phone::parts(&view, &kept.shared);
     let body = super::phone_cache::body(&kept, &parts, &view, coding);
     let headers = [
         (

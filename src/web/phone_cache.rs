@@ -12,11 +12,11 @@
 //! at once both build; the second insert is dropped).
 //!
 //! A compressed page ([`body`]) is made of pieces (`web::coding`): the
-//! tables as nobody reads them (whole, or row by row around a reader's own
-//! rows) and the board's data, compressed at the first request of that
-//! coding for the part and kept ([`Kept`]); and, per request, the reader's
-//! own text (the page around the tables, and the rows holding their
-//! sessions or votes), compressed fast.
+//! tables as nobody reads them and the board's data, compressed at the
+//! first request of that coding for the part and kept ([`Kept`]); and, per
+//! request, the reader's own text (the page around the tables, and the
+//! tables too when they hold the reader's sessions or votes), compressed
+//! fast.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -48,13 +48,10 @@ pub struct Kept {
     gzip: OnceLock<Packed>,
 }
 
-/// The tables as nobody reads them and the board's data, in one coding:
-/// the tables whole (one stream compresses them best: what a newcomer, the
-/// most of the opening, gets) and, made when a reader with sessions or votes
-/// first asks, piece by piece (they then get their own rows between them).
+/// The tables as nobody reads them (what a newcomer, the most of the
+/// opening, gets) and the board's data, in one coding.
 struct Packed {
-    whole: Piece,
-    rows: OnceLock<Vec<Piece>>,
+    tables: Piece,
     data: Piece,
 }
 
@@ -76,74 +73,38 @@ impl Kept {
         };
         cell.get_or_init(|| {
             let mut tables = String::new();
-            for i in 0..self.shared.chunks() {
-                self.shared.fill(i, &Reader::nobody(), &mut tables);
-            }
+            self.shared.fill(&Reader::nobody(), &mut tables);
             Packed {
-                whole: Piece::new(coding, tables.as_bytes(), Effort::Kept),
-                rows: OnceLock::new(),
+                tables: Piece::new(coding, tables.as_bytes(), Effort::Kept),
                 data: Piece::new(coding, self.shared.data().as_bytes(), Effort::Kept),
             }
-        })
-    }
-
-    /// The tables as nobody reads them, piece by piece, in `coding`.
-    fn rows<'a>(&self, packed: &'a Packed, coding: Coding) -> &'a [Piece] {
-        packed.rows.get_or_init(|| {
-            (0..self.shared.chunks())
-                .map(|i| {
-                    let mut text = String::new();
-                    self.shared.fill(i, &Reader::nobody(), &mut text);
-                    Piece::new(coding, text.as_bytes(), Effort::Kept)
-                })
-                .collect()
         })
     }
 }
 
 /// `v`'s page in `coding` (br or gzip), from its `parts` and the kept
 /// pieces: the same bytes, once decoded, as `views::phone::page_with`.
+///
+/// A reader whose tables are nobody's gets the kept tables; one with
+/// sessions or votes gets theirs compressed with the rest of their own
+/// text, in one piece. (Cutting the tables in rows, to keep the others
+/// compressed, was tried: rows compressed apart lose what they share, and
+/// such a page weighed twice as much.)
 pub fn body(kept: &Kept, parts: &Parts, v: &View<'_>, coding: Coding) -> Vec<u8> {
     let packed = kept.packed(coding);
     let reader = Reader::of(v);
-    let shared = &kept.shared;
-    let own: Vec<usize> = (0..shared.chunks())
-        .filter(|i| shared.differs(*i, &reader))
-        .collect();
-    // The reader's own text between two kept pieces goes as one piece.
-    let mut pieces: Vec<Result<&Piece, Piece>> = Vec::with_capacity(2 * own.len() + 5);
-    let mut text = parts.head.clone();
-    let flush = |text: &mut String, pieces: &mut Vec<Result<&Piece, Piece>>| {
-        if !text.is_empty() {
-            pieces.push(Err(Piece::new(coding, text.as_bytes(), Effort::Once)));
-            text.clear();
-        }
-    };
-    if own.is_empty() {
-        flush(&mut text, &mut pieces);
-        pieces.push(Ok(&packed.whole));
+    let once = |text: &str| Piece::new(coding, text.as_bytes(), Effort::Once);
+    let (tail, data) = (once(&parts.tail), &packed.data);
+    if kept.shared.differs(&reader) {
+        let mut own = String::with_capacity(parts.head.len() + parts.middle.len() + 500_000);
+        own.push_str(&parts.head);
+        kept.shared.fill(&reader, &mut own);
+        own.push_str(&parts.middle);
+        coding::join(coding, [&once(&own), data, &tail])
     } else {
-        for (i, blank) in kept.rows(packed, coding).iter().enumerate() {
-            if own.contains(&i) {
-                shared.fill(i, &reader, &mut text);
-            } else {
-                flush(&mut text, &mut pieces);
-                pieces.push(Ok(blank));
-            }
-        }
+        let (head, middle) = (once(&parts.head), once(&parts.middle));
+        coding::join(coding, [&head, &packed.tables, &middle, data, &tail])
     }
-    text.push_str(&parts.middle);
-    flush(&mut text, &mut pieces);
-    pieces.push(Ok(&packed.data));
-    text.push_str(&parts.tail);
-    flush(&mut text, &mut pieces);
-    coding::join(
-        coding,
-        pieces.iter().map(|p| match p {
-            Ok(kept) => *kept,
-            Err(made) => made,
-        }),
-    )
 }
 
 impl PhoneCache {
@@ -230,7 +191,7 @@ mod tests {
                 )
                 .into_string();
                 let v = view(&e, &b, &me, Lang::En, None, &packed_bits);
-                let parts = crate::views::phone::parts(&v);
+                let parts = crate::views::phone::parts(&v, &kept.shared);
                 let body = body(&kept, &parts, &v, coding);
                 assert_eq!(decoded(coding, &body), plain, "{me} {coding:?}");
                 assert!(body.len() * 2 < plain.len(), "{coding:?}: {}", body.len());

@@ -49,10 +49,6 @@ pub(super) enum Hole {
     Pressed(SessionId),
     /// The button's mark, `✓ ` or `+ `.
     Check(SessionId),
-    /// Where one piece of the tables ends and the next begins (before each
-    /// slot's row): a reader's page differs from the blank one only in the
-    /// pieces holding their own sessions or votes. Writes nothing.
-    Cut,
     /// The open claim form.
     Claim,
 }
@@ -126,7 +122,6 @@ pub(super) fn day_table(c: &Ctx<'_>, date: Date) -> Markup {
                 tbody {
                     @for slot in grid.slots.iter().filter(|s| s.day == date) {
                         @let phase = clock.phase(&slot.id);
-                        (c.holes.mark(Hole::Cut))
                         tr id={ "slot-" (slot.id) } class={ "slot " (phase.as_str()) } data-slot-row=(slot.id) {
                             th scope="row" {
                                 span class="time" { (hhmm(slot.start)) "–" (hhmm(slot.end)) }

@@ -6,22 +6,23 @@
 //! ([`crate::board::schedule`]); the QR code is [`crate::views::qr`]'s,
 //! served by `web::device_link` at `/e/{slug}/me/qr.svg`.
 
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
 
-use super::{View, hidden_req};
+use super::{Shared, View, hidden_req};
+use crate::board::Session;
 use crate::board::labels::{cell_short, seats};
 use crate::board::schedule::{bigger_room, free_cells};
-use crate::board::{Cell, Session};
 use crate::i18n::Lang;
 
-pub(super) fn mine(v: &View<'_>, lang: Lang) -> Markup {
+/// "My sessions"; the board's answers every owner's forms share (the free
+/// cells to move to, the host clashes) come from `shared`, made once per
+/// revision.
+pub(super) fn mine(v: &View<'_>, lang: Lang, shared: &Shared) -> Markup {
     let board = v.board;
     let mut mine: Vec<&Session> = board.sessions().filter(|s| &s.owner == v.me).collect();
     let order = |s: &Session| board.grid().slots.iter().position(|x| x.id == s.slot);
     mine.sort_by_key(|s| order(s));
-    let free = free_cells(board);
-    // Once per page: which of the board's sessions share their host's slot.
-    let twins = crate::board::my_day::host_clashes(board);
+    let (free, twins) = (shared.move_options(), shared.twins());
     html! {
         section id="mine" aria-labelledby="mine-h" {
             h2 id="mine-h" { (lang.t("My sessions", "Mes sessions")) }
@@ -32,7 +33,7 @@ pub(super) fn mine(v: &View<'_>, lang: Lang) -> Markup {
                 )) }
             }
             ul class="mine-list" {
-                @for s in &mine { (mine_item(v, lang, s, &free, &twins)) }
+                @for s in &mine { (mine_item(v, lang, s, free, twins)) }
             }
         }
     }
@@ -42,7 +43,7 @@ fn mine_item(
     v: &View<'_>,
     lang: Lang,
     s: &Session,
-    free: &[Cell],
+    free: &str,
     twins: &std::collections::BTreeMap<crate::board::SessionId, crate::board::SessionId>,
 ) -> Markup {
     let board = v.board;
@@ -104,11 +105,7 @@ fn mine_item(
                         input type="hidden" name="session" value=(s.id);
                         (hidden_req(v))
                         label for={ "move-to-" (s.id) } { (lang.t("To the free cell", "Vers la case libre")) }
-                        select id={ "move-to-" (s.id) } name="to" {
-                            @for c in free {
-                                option value={ (c.slot) "|" (c.room) } { (cell_short(lang, board.grid(), c)) }
-                            }
-                        }
+                        select id={ "move-to-" (s.id) } name="to" { (PreEscaped(free)) }
                         button type="submit" { (lang.t("Move", "Déplacer")) }
                     }
                 }
@@ -155,4 +152,15 @@ pub(super) fn device(v: &View<'_>, lang: Lang) -> Markup {
             p class="device-link" { a href=(v.device_url) { (v.device_url) } }
         }
     }
+}
+
+/// The options of every "move to" list: the free cells, in the grid's
+/// order, named in `lang`.
+pub(super) fn move_options(board: &crate::board::Board, lang: Lang) -> String {
+    html! {
+        @for c in free_cells(board) {
+            option value={ (c.slot) "|" (c.room) } { (cell_short(lang, board.grid(), &c)) }
+        }
+    }
+    .into_string()
 }

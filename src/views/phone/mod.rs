@@ -106,9 +106,9 @@ pub struct Parts {
     pub tail: String,
 }
 
-/// `v`'s page in [`Parts`], with room for the shared tables and data.
-pub fn parts(v: &View<'_>) -> Parts {
-    let marked = frame(v, DATA).into_string();
+/// `v`'s page in [`Parts`], with room for `shared`'s tables and data.
+pub fn parts(v: &View<'_>, shared: &Shared) -> Parts {
+    let marked = frame(v, shared, DATA).into_string();
     let (head, rest) = marked.split_once(TABLES).unwrap_or((&marked, ""));
     let (middle, tail) = rest.split_once(DATA).unwrap_or((rest, ""));
     Parts {
@@ -122,7 +122,7 @@ pub fn parts(v: &View<'_>) -> Parts {
 /// by [`Shared::build`] for `v`'s board, language and [`shared_key`], with
 /// no claim form open), filled with `v`'s reader's own parts.
 pub fn page_with(v: &View<'_>, shared: &Shared) -> Markup {
-    let p = parts(v);
+    let p = parts(v, shared);
     let mut out = String::with_capacity(
         p.head.len() + p.middle.len() + p.tail.len() + shared.data().len() + 400_000,
     );
@@ -135,7 +135,7 @@ pub fn page_with(v: &View<'_>, shared: &Shared) -> Markup {
 }
 
 /// The page with markers where the tables and the board's data go.
-fn frame(v: &View<'_>, data: &str) -> Markup {
+fn frame(v: &View<'_>, shared: &Shared, data: &str) -> Markup {
     let lang = lang_for(v.event, v.lang);
     let langs = offered(v.event);
     let page = Page {
@@ -204,7 +204,7 @@ fn frame(v: &View<'_>, data: &str) -> Markup {
                 // document), before "my sessions", in the flow: it never
                 // covers a cell.
                 (notices::notice(v, lang))
-                (mine::mine(v, lang))
+                (mine::mine(v, lang, shared))
                 (mine::device(v, lang))
             }
             footer class="muted" {

@@ -17,15 +17,12 @@
 //! each hole; filling copies the text between holes and writes each hole's
 //! value for the reader: "yours", the voted state, the open claim form.
 //!
-//! The tables are also cut in pieces, one per slot's row ([`Hole::Cut`]):
-//! a reader's page differs from nobody's ([`Reader::nobody`], what every
-//! newcomer at the opening gets) only in the pieces that hold their own
-//! sessions or votes ([`Shared::differs`]). The web layer keeps the blank
-//! pieces compressed once per revision and compresses only the reader's own
+//! Most readers at the opening are newcomers, whose tables read as
+//! nobody's ([`Reader::nobody`]: no session, no vote; [`Shared::differs`]
+//! tells): the web layer keeps those tables compressed once per revision
 //! (`web::phone_cache`).
 
-use std::collections::HashSet;
-use std::ops::Range;
+use std::collections::{BTreeMap, HashSet};
 
 use jiff::Timestamp;
 use maud::{Render, html};
@@ -66,16 +63,12 @@ pub struct Shared {
     text: String,
     /// Each hole and its offset in `text`, in order.
     holes: Vec<(usize, Hole)>,
-    /// The tables in pieces (a slot's row each, and what lies between):
-    /// where each begins and ends in `text` and in `holes`.
-    chunks: Vec<Chunk>,
     /// The board's fields of the `phone-data` block (`data::shared`).
     pub(super) data: String,
-}
-
-struct Chunk {
-    text: Range<usize>,
-    holes: Range<usize>,
+    /// The options of "my sessions"' move lists (`mine::move_options`).
+    move_options: String,
+    /// Which sessions share their host's slot with another.
+    twins: BTreeMap<SessionId, SessionId>,
 }
 
 /// Who a page is filled for: their id, the sessions they want to go to,
@@ -112,7 +105,6 @@ impl<'a> Reader<'a> {
             Hole::Badge(owner) => self.v.is_some_and(|v| v.me == owner),
             Hole::On(id) | Hole::Pressed(id) | Hole::Check(id) => self.voted.contains(id),
             Hole::Claim => self.v.is_some_and(|v| v.claim.is_some()),
-            Hole::Cut => false,
         }
     }
 }
@@ -148,32 +140,19 @@ impl Shared {
         let found = holes.into_vec();
         let mut text = String::with_capacity(marked.len());
         let mut at = Vec::with_capacity(found.len());
-        let mut chunks = Vec::new();
-        let (mut text_from, mut holes_from) = (0, 0);
         let mut pieces = marked.split(MARK);
         text.push_str(pieces.next().unwrap_or(""));
         for (piece, hole) in pieces.zip(found) {
-            if let Hole::Cut = hole {
-                chunks.push(Chunk {
-                    text: text_from..text.len(),
-                    holes: holes_from..at.len(),
-                });
-                (text_from, holes_from) = (text.len(), at.len());
-            } else {
-                at.push((text.len(), hole));
-            }
+            at.push((text.len(), hole));
             text.push_str(piece);
         }
-        chunks.push(Chunk {
-            text: text_from..text.len(),
-            holes: holes_from..at.len(),
-        });
         let data = super::data::shared(board, key.lang, &schedule);
         Shared {
+            move_options: super::mine::move_options(board, key.lang),
+            twins: crate::board::my_day::host_clashes(board),
             key,
             text,
             holes: at,
-            chunks,
             data,
         }
     }
@@ -188,26 +167,25 @@ impl Shared {
         &self.data
     }
 
-    /// How many pieces the tables are in.
-    pub fn chunks(&self) -> usize {
-        self.chunks.len()
+    pub(super) fn move_options(&self) -> &str {
+        &self.move_options
     }
 
-    /// Whether piece `i` of the tables reads differently for `r` than for
-    /// nobody (it holds one of their sessions or votes, or their claim form).
-    pub fn differs(&self, i: usize, r: &Reader<'_>) -> bool {
-        self.chunks.get(i).is_some_and(|c| {
-            self.holes[c.holes.clone()]
-                .iter()
-                .any(|(_, hole)| r.differs(hole))
-        })
+    pub(super) fn twins(&self) -> &BTreeMap<SessionId, SessionId> {
+        &self.twins
     }
 
-    /// Piece `i` of the tables, filled for `r`, written to `out`.
-    pub fn fill(&self, i: usize, r: &Reader<'_>, out: &mut String) {
-        let Some(c) = self.chunks.get(i) else { return };
-        let mut from = c.text.start;
-        for (at, hole) in &self.holes[c.holes.clone()] {
+    /// Whether the tables read differently for `r` than for nobody (they
+    /// hold one of their sessions or votes, or their claim form).
+    pub fn differs(&self, r: &Reader<'_>) -> bool {
+        self.holes.iter().any(|(_, hole)| r.differs(hole))
+    }
+
+    /// The tables filled for `r`, written to `out`.
+    pub fn fill(&self, r: &Reader<'_>, out: &mut String) {
+        out.reserve(self.text.len() + 64 * self.holes.len());
+        let mut from = 0;
+        for (at, hole) in &self.holes {
             out.push_str(&self.text[from..*at]);
             from = *at;
             let voted = |id| r.voted.contains(id);
@@ -225,10 +203,9 @@ impl Shared {
                         grid::claim_form(v, self.key.lang, form).render_to(out);
                     }
                 }
-                Hole::Cut => {}
             }
         }
-        out.push_str(&self.text[from..c.text.end]);
+        out.push_str(&self.text[from..]);
     }
 
     /// The tables for `v`'s reader, to splice into the page.
@@ -245,12 +222,7 @@ pub(super) struct Filled<'a> {
 
 impl Render for Filled<'_> {
     fn render_to(&self, out: &mut String) {
-        let s = self.shared;
-        let reader = Reader::of(self.v);
-        out.reserve(s.text.len() + 64 * s.holes.len());
-        for i in 0..s.chunks() {
-            s.fill(i, &reader, out);
-        }
+        self.shared.fill(&Reader::of(self.v), out);
     }
 }
 
