@@ -122,6 +122,8 @@ async fn the_page_holds_an_image_of_its_own_text_link() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(headers["content-type"], "image/svg+xml");
     assert_eq!(headers["cache-control"], "no-store");
+    // The route's own, stricter policy is not replaced by the site's.
+    assert_eq!(headers["referrer-policy"], "no-referrer");
     assert_eq!(headers["x-content-type-options"], "nosniff");
     let csp = headers["content-security-policy"].to_str().unwrap();
     assert!(
