@@ -3,8 +3,11 @@
 //! The phone page used to inline the SVG of its device link's QR code: about
 //! 30 % of the CPU of a page view went into `qrcode`'s mask scoring, and the
 //! SVG was 22 KB of it, for a `<details>` almost nobody opens. The page now
-//! holds `<img loading="lazy" src="/e/{slug}/me/qr.svg?l=..">`, which a
-//! browser fetches only when that is opened (plain HTML, no script).
+//! links `/e/{slug}/me/qr.svg?l=..` there ("Show the QR code", which works
+//! without JavaScript), and phone.js shows it in place when the section is
+//! opened. (A `loading="lazy"` image was tried: Chromium fetches one near
+//! the screen even inside a closed `<details>`, so every page view drew a
+//! code again.)
 //!
 //! It is no open QR generator: it draws only the URL `{public_url}/e/{slug}/me?l=..`
 //! of a link [`DeviceLinks::check`](super::device_link::DeviceLinks::check)

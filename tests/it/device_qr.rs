@@ -68,7 +68,7 @@ impl Camp {
         assert_eq!(page.status, 200, "{}", page.body);
         let link = device_link(&page.body);
         let device = element(&page.body, "<details id=\"device\"", "</details>");
-        let src = attr(device, "<img class=\"qr\" src=\"");
+        let src = attr(device, "<div class=\"qr\" data-src=\"");
         (link, src, device.to_owned())
     }
 
@@ -104,15 +104,14 @@ async fn the_page_holds_an_image_of_its_own_text_link() {
     let (link, src, device) = camp.page("en").await;
     assert!(!device.contains("<svg"), "no inline SVG: {device}");
     assert_eq!(src, format!("/e/camp/me/qr.svg?l={}", l_of(&link)));
-    let img = element(&device, "<img class=\"qr\"", ">");
-    for want in [
-        "loading=\"lazy\"",
-        "width=\"200\"",
-        "height=\"200\"",
-        "alt=\"QR code of the link\"",
-    ] {
-        assert!(img.contains(want), "{want}: {img}");
-    }
+    // No image in the page (it would be fetched with it): a link to the
+    // code, and what phone.js needs to show it in place.
+    assert!(!device.contains("<img"), "{device}");
+    assert_eq!(attr(&device, "<a class=\"qr-link\" href=\""), src);
+    assert!(
+        device.contains("data-alt=\"QR code of the link\""),
+        "{device}"
+    );
     assert!(
         device.contains(&format!("href=\"{link}\"")),
         "the text link"
@@ -139,7 +138,7 @@ async fn the_page_holds_an_image_of_its_own_text_link() {
 
     // In French, the image says so.
     let (_, _, device) = camp.page("fr").await;
-    assert!(device.contains("alt=\"QR code du lien\""), "{device}");
+    assert!(device.contains("data-alt=\"QR code du lien\""), "{device}");
     camp.server.shutdown().await.unwrap();
 }
 
@@ -172,10 +171,10 @@ async fn a_replaced_or_expired_link_draws_no_code() {
     // The same participant's next page view makes a newer link.
     let mut laptop = NoJs::new();
     let page = laptop.get(&camp.server.addr(), "/e/camp").await;
-    let older = attr(&page.body, "<img class=\"qr\" src=\"");
+    let older = attr(&page.body, "<div class=\"qr\" data-src=\"");
     let newer = attr(
         &laptop.get(&camp.server.addr(), "/e/camp").await.body,
-        "<img class=\"qr\" src=\"",
+        "<div class=\"qr\" data-src=\"",
     );
     assert_ne!(older, newer);
     let (status, body, _) = camp.qr(&older).await;

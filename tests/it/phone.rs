@@ -474,7 +474,7 @@ async fn a_link_carries_the_identity_to_another_device() {
     assert!(!link.contains(&token), "the token is not in the link");
     assert!(
         page.body
-            .contains("<img class=\"qr\" src=\"/e/camp/me/qr.svg?l="),
+            .contains("<a class=\"qr-link\" href=\"/e/camp/me/qr.svg?l="),
         "the QR code"
     );
     assert!(page.body.contains("Utiliser sur un autre appareil"));

@@ -1,6 +1,6 @@
 //! "My sessions" (each with its links, its edit form (links too), move and release forms, and the
 //! bigger room to move to when it is crowded) and "use on another device"
-//! (the link, and its QR code as an image fetched only when opened).
+//! (the link, and its QR code, fetched only when asked).
 //!
 //! The bigger room and the free cells are the core's answers
 //! ([`crate::board::schedule`]); the QR code is [`crate::views::qr`]'s,
@@ -145,9 +145,14 @@ pub(super) fn device(v: &View<'_>, lang: Lang) -> Markup {
                 "Scan this code with your other device, or open the link on it. It works once, within 5 minutes, and asks before it changes anything; reload this page for a new one.",
                 "Scannez ce code avec votre autre appareil, ou ouvrez-y ce lien. Il ne sert qu'une fois, dans les 5 minutes, et demande avant de changer quoi que ce soit ; rechargez cette page pour en avoir un nouveau.",
             )) }
+            // The code is drawn only when asked: a link to it (without
+            // JavaScript), and phone.js shows it in place when the section
+            // opens. An image here would be fetched with every page (a
+            // browser loads a lazy image near the screen, open or not).
             @if let Some(src) = &src {
-                img class="qr" src=(src) loading="lazy" width="200" height="200"
-                    alt=(lang.t("QR code of the link", "QR code du lien"));
+                div class="qr" data-src=(src) data-alt=(lang.t("QR code of the link", "QR code du lien")) {
+                    a class="qr-link" href=(src) { (lang.t("Show the QR code", "Afficher le QR code")) }
+                }
             }
             p class="device-link" { a href=(v.device_url) { (v.device_url) } }
         }
