@@ -275,6 +275,21 @@
     renderPending();
   }
 
+  // The device link's QR code: the page links it (drawing it costs the
+  // server, and nobody but the reader needs it); shown in place once
+  // "Use on another device" is opened.
+  const device = document.getElementById("device");
+  if (device) {
+    device.addEventListener("toggle", () => {
+      const box = device.querySelector(".qr[data-src]");
+      if (!device.open || !box || box.querySelector("img")) return;
+      const img = el("img", { src: box.dataset.src, alt: box.dataset.alt, width: 200, height: 200 });
+      const link = box.querySelector(".qr-link");
+      img.addEventListener("load", () => { if (link) link.hidden = true; });
+      box.prepend(img);
+    });
+  }
+
   document.addEventListener("submit", (e) => {
     const form = e.target;
     if (!(form instanceof HTMLFormElement) || !form.dataset.op) return;

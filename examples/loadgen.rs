@@ -19,8 +19,11 @@
 //! `since`), `opening` (the opening rush as browsers make it: phones fetch
 //! the page and its assets compressed, then open the socket until
 //! `welcome`), `pages` (HTTP rates of the phone page and phone.js as br,
-//! gzip and identity). Everything goes to the URL given (use 127.0.0.1) and stops by
-//! itself. Run it with a raised `ulimit -n` (scripts/bench.sh does).
+//! gzip and identity, on a board first filled through the protocol with 300
+//! sessions and 1,000 votes: for a new reader, and for a returning one who
+//! owns 3 sessions and voted for 10). Everything goes to the URL given (use
+//! 127.0.0.1) and stops by itself. Run it with a raised `ulimit -n`
+//! (scripts/bench.sh does).
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering};
@@ -28,6 +31,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand};
+
+// The board `pages` fills first (its own file: a concern of its own).
+#[path = "loadgen/fill.rs"]
+mod fill;
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
 use tokio::sync::{Semaphore, mpsc};
@@ -113,7 +120,10 @@ enum Scenario {
         at_once: usize,
     },
     /// HTTP rates of the phone page and of phone.js, as br, gzip and
-    /// identity, `concurrency` requests in flight for `secs` each.
+    /// identity, `concurrency` requests in flight for `secs` each. First
+    /// fills the board (examples/loadgen/fill.rs); targets: `page` (a new
+    /// reader per request, no cookie), `page_returning` (one participant's
+    /// token cookie on every request), `phone_js`.
     Pages {
         #[arg(long, default_value_t = 50)]
         concurrency: usize,
@@ -262,11 +272,17 @@ async fn tcp_connect(url: &str, i: usize) -> std::io::Result<TcpStream> {
 /// Connects client `i`, says hello, waits for `welcome` or `resumed`.
 /// Returns the socket, the rev to continue from, and the connect time (us).
 async fn connect(sh: &Shared, i: usize, since: Option<u64>) -> (Ws, u64, u64) {
+    connect_as(&sh.url, i, since, &token(i)).await
+}
+
+/// [`connect`] to `url` as the participant holding `token` (from the
+/// address of client `i`).
+async fn connect_as(url: &str, i: usize, since: Option<u64>, token: &str) -> (Ws, u64, u64) {
     let t0 = now_us();
-    let connected = match tcp_connect(&sh.url, i).await {
+    let connected = match tcp_connect(url, i).await {
         Ok(tcp) => {
             tokio_tungstenite::client_async_with_config(
-                sh.url.as_str(),
+                url,
                 MaybeTlsStream::Plain(tcp),
                 Some(ws_config()),
             )
@@ -289,10 +305,7 @@ async fn connect(sh: &Shared, i: usize, since: Option<u64>) -> (Ws, u64, u64) {
         }
     };
     let since = since.map_or("null".to_owned(), |s| s.to_string());
-    let hello = format!(
-        r#"{{"op":"hello","protocol":1,"since":{since},"token":"{}"}}"#,
-        token(i)
-    );
+    let hello = format!(r#"{{"op":"hello","protocol":1,"since":{since},"token":"{token}"}}"#);
     if let Err(e) = ws.send(Message::text(hello)).await {
         eprintln!("loadgen: client {i} hello failed: {e}");
         std::process::exit(3);
@@ -1075,18 +1088,23 @@ fn asset_links(page: &str) -> Vec<String> {
     out
 }
 
-/// GETs `url` with `Accept-Encoding` (none for `None`); the body's length.
+/// GETs `url` with `Accept-Encoding` (none for `None`) and a `Cookie`
+/// header if given; the body's length. Anything but 200 is an error.
 async fn get_body(
     client: &reqwest::Client,
     url: &str,
     accept: Option<&str>,
+    cookie: Option<&str>,
 ) -> Result<usize, String> {
     let mut r = client.get(url);
     if let Some(a) = accept {
         r = r.header("accept-encoding", a);
     }
+    if let Some(c) = cookie {
+        r = r.header("cookie", c);
+    }
     let resp = r.send().await.map_err(|e| e.to_string())?;
-    if !resp.status().is_success() {
+    if resp.status() != reqwest::StatusCode::OK {
         return Err(format!("{url}: {}", resp.status()));
     }
     Ok(resp.bytes().await.map_err(|e| e.to_string())?.len())
@@ -1112,7 +1130,7 @@ async fn one_phone(sh: Arc<Shared>, i: usize, page: String) -> Result<(u64, usiz
     let mut bytes = body.len();
     let base = origin(&page).to_owned();
     for link in asset_links(&text) {
-        bytes += get_body(&client, &format!("{base}{link}"), Some("br, gzip")).await?;
+        bytes += get_body(&client, &format!("{base}{link}"), Some("br, gzip"), None).await?;
     }
     let (ws, _, _) = connect(&sh, i, None).await;
     drop(ws);
@@ -1185,43 +1203,156 @@ async fn opening(args: &Args, phones: usize, at_once: usize) {
     );
 }
 
+/// The participant cookie (`slotboard_token=...`) a response sets, if any.
+fn token_cookie(resp: &reqwest::Response) -> Option<String> {
+    resp.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .find(|kv| kv.starts_with("slotboard_token="))
+        .map(str::to_owned)
+}
+
+/// One request of a `pages` target, read whole and checked: status 200,
+/// the coding asked for (`identity`: none), a body that decodes, and, when
+/// `probes` is not empty, a decoded page that shows one of them (the
+/// filled board's titles). So a broken compressed body cannot be counted.
+/// The decoded body.
+async fn check_target(
+    client: &reqwest::Client,
+    url: &str,
+    coding: &str,
+    accept: Option<&str>,
+    cookie: Option<&str>,
+    probes: &[String],
+) -> Result<String, String> {
+    let mut r = client.get(url);
+    if let Some(a) = accept {
+        r = r.header("accept-encoding", a);
+    }
+    if let Some(c) = cookie {
+        r = r.header("cookie", c);
+    }
+    let resp = r.send().await.map_err(|e| e.to_string())?;
+    if resp.status() != reqwest::StatusCode::OK {
+        return Err(format!("{url}: {}", resp.status()));
+    }
+    let got = resp
+        .headers()
+        .get("content-encoding")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let expected = (coding != "identity").then_some(coding);
+    if got.as_deref() != expected {
+        return Err(format!("{url}: asked for {coding}, got {got:?}"));
+    }
+    let body = resp.bytes().await.map_err(|e| e.to_string())?;
+    let text = decode(got.as_deref(), &body).map_err(|e| format!("{url} ({coding}): {e}"))?;
+    if text.is_empty() {
+        return Err(format!("{url} ({coding}): an empty body"));
+    }
+    if !probes.is_empty() && !probes.iter().any(|p| text.contains(p.as_str())) {
+        return Err(format!(
+            "{url} ({coding}): the page shows none of the claimed titles"
+        ));
+    }
+    Ok(text)
+}
+
 async fn pages(args: &Args, concurrency: usize, secs: u64) {
     let page = page_url(&args.url);
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(concurrency)
         .build()
         .expect("HTTP client");
-    let plain = client.get(&page).send().await.expect("the phone page");
-    let text = plain.text().await.expect("its body");
+    // The returning reader's first visit: no cookie, and the page gives it
+    // its participant token, which it keeps.
+    let first = client.get(&page).send().await.expect("the phone page");
+    let Some(cookie) = token_cookie(&first) else {
+        eprintln!("loadgen: the phone page set no slotboard_token cookie");
+        std::process::exit(4);
+    };
+    let text = first.text().await.expect("its body");
     let js = asset_links(&text)
         .into_iter()
         .find(|l| l.starts_with("/assets/phone.js"))
         .expect("the page links phone.js");
+    // A board as at mid-morning, the returning reader among its
+    // participants (its sockets say hello with the cookie's token).
+    let token = cookie["slotboard_token=".len()..].to_owned();
+    let filled = fill::fill(&args.url, &token).await;
+    println!(
+        "RESULT {} pages_board cells=720 sessions={} participants={} votes={} returning_owns={} returning_votes={} fill_s={:.1}",
+        args.label,
+        filled.sessions.len(),
+        fill::PARTICIPANTS,
+        filled.votes,
+        fill::owned_by(0).len(),
+        fill::votes_of(0).len(),
+        filled.took.as_secs_f64(),
+    );
+    let probes = fill::probes();
+    let own = fill::own_probes();
+    let mut new_reader_own = 0;
     let base = origin(&page).to_owned();
-    let targets = [("page", page.clone()), ("phone_js", format!("{base}{js}"))];
-    for (what, url) in &targets {
+    let targets = [
+        ("page", page.clone(), None, probes.clone()),
+        ("page_returning", page.clone(), Some(cookie), probes),
+        ("phone_js", format!("{base}{js}"), None, Vec::new()),
+    ];
+    for (what, url, cookie, probes) in &targets {
         for (coding, accept) in [
             ("br", Some("br, gzip")),
             ("gzip", Some("gzip")),
             ("identity", None),
         ] {
+            let cookie = cookie.as_deref();
+            let text = match check_target(&client, url, coding, accept, cookie, probes).await {
+                Ok(text) => text,
+                Err(e) => {
+                    eprintln!("loadgen: {what}: {e}");
+                    std::process::exit(5);
+                }
+            };
+            // The returning reader's page is theirs: their sessions show
+            // more often than on a new reader's page (the grid, and also
+            // their own list), or the cookie was not read.
+            let shown = own.iter().map(|t| text.matches(t.as_str()).count()).sum();
+            match *what {
+                "page" => new_reader_own = new_reader_own.max(shown),
+                "page_returning" if shown <= new_reader_own => {
+                    eprintln!(
+                        "loadgen: page_returning ({coding}): the reader's own sessions show {shown} times, as on a new reader's page ({new_reader_own}): the cookie's identity was not used"
+                    );
+                    std::process::exit(5);
+                }
+                _ => {}
+            }
             let meter = Meter::start(args.pid);
             let done = Arc::new(AtomicU64::new(0));
             let body = Arc::new(AtomicU64::new(0));
+            let failed = Arc::new(Mutex::new(Vec::new()));
             let end = Instant::now() + Duration::from_secs(secs);
             let mut workers = Vec::new();
             for _ in 0..concurrency {
-                let (client, url, done, body) =
-                    (client.clone(), url.clone(), done.clone(), body.clone());
+                let (client, url, done, body, failed) = (
+                    client.clone(),
+                    url.clone(),
+                    done.clone(),
+                    body.clone(),
+                    failed.clone(),
+                );
+                let cookie = cookie.map(str::to_owned);
                 workers.push(tokio::spawn(async move {
                     while Instant::now() < end {
-                        match get_body(&client, &url, accept).await {
+                        match get_body(&client, &url, accept, cookie.as_deref()).await {
                             Ok(n) => {
                                 done.fetch_add(1, Ordering::Relaxed);
                                 body.fetch_add(n as u64, Ordering::Relaxed);
                             }
                             Err(e) => {
-                                eprintln!("loadgen: {e}");
+                                failed.lock().unwrap().push(e);
                                 return;
                             }
                         }
@@ -1233,6 +1364,11 @@ async fn pages(args: &Args, concurrency: usize, secs: u64) {
             }
             let n = done.load(Ordering::Relaxed);
             let took = meter.at.elapsed().as_secs_f64();
+            // A rate with failed requests in it is not a rate of pages.
+            if let Some(e) = failed.lock().unwrap().first() {
+                eprintln!("loadgen: {what} {coding}: a request failed: {e}");
+                std::process::exit(5);
+            }
             println!(
                 "RESULT {} pages target={what} coding={coding} concurrency={concurrency} req_per_s={:.0} body_bytes={} {}",
                 args.label,

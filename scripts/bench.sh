@@ -9,6 +9,8 @@
 #   ONLY=idle,fanout scripts/bench.sh   # some scenarios: durable, idle,
 #                                       # fanout, sustained, slow, rush, storm,
 #                                       # opening, pages
+#   PORT=18180 CEIL_PORT=18190 scripts/bench.sh  # other ports (a run
+#                                   # refuses to start on a taken one)
 #   BASE=/tmp/old scripts/bench.sh  # also run an older build's slotboard
 #                                   # (BASE/slotboard), labelled "base", in
 #                                   # the same run, for ratios
@@ -88,11 +90,20 @@ EOF
 # are lifted above. A BASE build from before them refuses the keys.
 BASE_CONF=$WORK/base.toml
 grep -v -e '^max_sessions_per_participant' -e '^ip_claim' "$CONF" >"$BASE_CONF"
-if [ -n "${BASE:-}" ] && "$BASE/slotboard" check-config --config "$CONF" >/dev/null 2>&1; then
+if [ -n "${BASE:-}" ] && SLOTBOARD_ORGANISER_TOKEN=bench-organiser-secret "$BASE/slotboard" check-config --config "$CONF" >/dev/null 2>&1; then
     BASE_CONF=$CONF
 fi
 
+# A server already on the port (another run's) would answer in place of
+# ours, and the figures would be its: refuse to start rather than measure it.
+port_free() {
+    if (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null; then
+        echo "port $1 is taken (another bench run?): set PORT= and CEIL_PORT= to free ones"
+        exit 1
+    fi
+}
 start_server() {
+    port_free "$PORT"
     rm -rf "$WORK/data"
     SLOTBOARD_ORGANISER_TOKEN=bench-organiser-secret RUST_LOG=${RUST_LOG:-warn} \
         "${1:-$BIN/slotboard}" serve --config "${SERVER_CONF:-$CONF}" >"$WORK/server.log" 2>&1 &
@@ -108,6 +119,7 @@ stop_server() {
     kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
 }
 start_ceiling() {
+    port_free "$CEIL_PORT"
     $BIN/examples/ceiling 127.0.0.1:$CEIL_PORT >"$WORK/ceiling.log" 2>&1 &
     CEIL=$!
     PIDS+=("$CEIL")
@@ -179,7 +191,10 @@ both opening --phones "$PHONES" --at-once 100
 fi
 
 if want pages; then
-echo "== the phone page and phone.js over HTTP, br / gzip / identity (50 in flight)"
+# The loadgen first fills the board through the socket (300 sessions of 100
+# participants, 1,000 votes), then measures a new reader (`page`), one
+# returning participant with their cookie (`page_returning`) and phone.js.
+echo "== the phone page and phone.js over HTTP, br / gzip / identity (50 in flight, a filled board)"
 both pages --concurrency 50 --secs 4
 fi
 

@@ -8,6 +8,8 @@ mod kit;
 
 #[path = "browser/bulk.rs"]
 mod bulk;
+#[path = "browser/device_qr.rs"]
+mod device_qr;
 #[path = "browser/door.rs"]
 mod door;
 #[path = "browser/flood.rs"]

@@ -26,6 +26,7 @@ use axum::extract::{Path, RawQuery};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
+use super::coding::{Coding, negotiate};
 use crate::i18n::Lang;
 use crate::views::asset_url::{self, Assets};
 
@@ -83,64 +84,6 @@ pub async fn serve(
             .insert(header::CONTENT_ENCODING, HeaderValue::from_static(name));
     }
     response
-}
-
-/// A content coding this route serves.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Coding {
-    Brotli,
-    Gzip,
-    Identity,
-}
-
-impl Coding {
-    /// Its `Content-Encoding` (none for identity).
-    fn name(self) -> Option<&'static str> {
-        match self {
-            Coding::Brotli => Some("br"),
-            Coding::Gzip => Some("gzip"),
-            Coding::Identity => None,
-        }
-    }
-}
-
-/// The coding to answer an `Accept-Encoding` with: br or gzip, whichever has
-/// the higher q (br on a tie; `*` stands for one not named), neither at q=0;
-/// identity when neither is accepted or the header is absent or unreadable.
-pub fn negotiate(accept: Option<&HeaderValue>) -> Coding {
-    let Some(text) = accept.and_then(|v| v.to_str().ok()) else {
-        return Coding::Identity;
-    };
-    let (mut br, mut gzip, mut star) = (None, None, None);
-    for item in text.split(',') {
-        let mut parts = item.split(';');
-        let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let mut q = 1.0_f32;
-        for param in parts {
-            let param = param.trim();
-            if let Some(value) = param
-                .strip_prefix("q=")
-                .or_else(|| param.strip_prefix("Q="))
-            {
-                q = value.trim().parse::<f32>().unwrap_or(0.0).clamp(0.0, 1.0);
-            }
-        }
-        match name.as_str() {
-            "br" => br = Some(q),
-            "gzip" | "x-gzip" => gzip = Some(q),
-            "*" => star = Some(q),
-            _ => {}
-        }
-    }
-    let br = br.or(star).unwrap_or(0.0);
-    let gzip = gzip.or(star).unwrap_or(0.0);
-    if br > 0.0 && br >= gzip {
-        Coding::Brotli
-    } else if gzip > 0.0 {
-        Coding::Gzip
-    } else {
-        Coding::Identity
-    }
 }
 
 /// Whether an `If-None-Match` names `etag` (weak comparison, as RFC 9110
@@ -254,24 +197,6 @@ fn gzip_body(data: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn ask(text: &str) -> Coding {
-        negotiate(Some(&HeaderValue::from_str(text).unwrap()))
-    }
-
-    #[test]
-    fn accept_encoding_picks_br_then_gzip_and_honours_q_zero() {
-        assert_eq!(negotiate(None), Coding::Identity);
-        assert_eq!(ask("gzip, deflate, br, zstd"), Coding::Brotli);
-        assert_eq!(ask("gzip"), Coding::Gzip);
-        assert_eq!(ask("br;q=0, gzip"), Coding::Gzip);
-        assert_eq!(ask("br;q=0, gzip;q=0"), Coding::Identity);
-        assert_eq!(ask("gzip;q=1, br;q=0.5"), Coding::Gzip);
-        assert_eq!(ask("*"), Coding::Brotli);
-        assert_eq!(ask("*;q=0.5, br;q=0"), Coding::Gzip);
-        assert_eq!(ask("identity"), Coding::Identity);
-        assert_eq!(ask("br;q=nonsense"), Coding::Identity);
-    }
 
     #[test]
     fn if_none_match_compares_weakly_and_takes_lists() {

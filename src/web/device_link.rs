@@ -25,11 +25,15 @@
 //!
 //! `GET` only asks ("use this phone as ...?") and changes nothing; the
 //! page's same-origin `POST` makes the switch and uses the link up.
+//!
+//! The link's QR code is drawn by `web::device_qr`, which keeps the last
+//! few it drew here ([`DeviceLinks::drawn`]) beside the links they are of.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -50,6 +54,9 @@ use crate::views::phone::device_link::{Confirm, LinkProblem};
 pub const LINK_SECS: i64 = 5 * 60;
 /// At most this many links wait to be used at once.
 pub const MAX_PENDING: usize = 10_000;
+/// The QR codes drawn last, kept so fetching one link's code again is a
+/// lookup, not a render: about 22 KB each, so at most about 1.4 MB.
+const DRAWN: usize = 64;
 /// The longest `l` we read: id (18) + expiry (<= 20) + nonce (32) + mac (64).
 const MAX_LINK_LEN: usize = 160;
 
@@ -64,6 +71,8 @@ struct Pending {
 pub struct DeviceLinks {
     key: Vec<u8>,
     pending: Mutex<HashMap<String, Pending>>,
+    /// `(slug, language, l)` -> SVG of the last [`DRAWN`] codes, newest last.
+    drawn: Mutex<VecDeque<(String, Bytes)>>,
 }
 
 impl std::fmt::Debug for DeviceLinks {
@@ -92,6 +101,7 @@ impl DeviceLinks {
         DeviceLinks {
             key,
             pending: Mutex::new(HashMap::new()),
+            drawn: Mutex::new(VecDeque::with_capacity(DRAWN)),
         }
     }
 
@@ -203,6 +213,30 @@ impl DeviceLinks {
         }
     }
 
+    /// The QR code under `key`, drawn by `draw` unless it is among the last
+    /// [`DRAWN`]. Only for a link [`DeviceLinks::check`] has just accepted,
+    /// so a used or replaced link never gets its old code back.
+    pub(super) fn drawn(
+        &self,
+        key: String,
+        draw: impl FnOnce() -> Option<String>,
+    ) -> Option<Bytes> {
+        let lock = || self.drawn.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, svg)) = lock().iter().find(|(k, _)| *k == key) {
+            return Some(svg.clone());
+        }
+        // Drawn outside the lock: two first fetches at once both draw.
+        let svg = Bytes::from(draw()?);
+        let mut drawn = lock();
+        if !drawn.iter().any(|(k, _)| *k == key) {
+            if drawn.len() >= DRAWN {
+                drawn.pop_front();
+            }
+            drawn.push_back((key, svg.clone()));
+        }
+        Some(svg)
+    }
+
     /// The public id a well-formed, authentic link names (live or not).
     fn named(&self, event: &str, link: &str) -> Option<String> {
         self.parse(event, link).ok().map(|p| p.id.to_owned())
@@ -218,13 +252,18 @@ pub fn url(state: &AppState, slug: &str, token: &str) -> String {
     let l = state
         .device_links
         .issue(slug, token, state.clock.now().as_second());
+    url_of(state, slug, &l)
+}
+
+/// The URL a link value `l` is shown as (the text link and its QR code).
+pub(super) fn url_of(state: &AppState, slug: &str, l: &str) -> String {
     format!(
         "{}/e/{slug}/me?l={l}",
         state.config.server.public_url.trim_end_matches('/')
     )
 }
 
-fn status_of(p: LinkProblem) -> StatusCode {
+pub(super) fn status_of(p: LinkProblem) -> StatusCode {
     match p {
         LinkProblem::Malformed | LinkProblem::RawToken => StatusCode::BAD_REQUEST,
         LinkProblem::Forged => StatusCode::FORBIDDEN,
@@ -233,7 +272,7 @@ fn status_of(p: LinkProblem) -> StatusCode {
 }
 
 /// No cache, and no `Referer` that would carry the link elsewhere.
-fn private(mut response: Response) -> Response {
+pub(super) fn private(mut response: Response) -> Response {
     let h = response.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(
@@ -399,5 +438,24 @@ mod tests {
             links.issue("camp", &auth::new_token(), NOW);
         }
         assert!(links.pending.lock().unwrap().len() <= MAX_PENDING);
+    }
+
+    #[test]
+    fn a_code_is_drawn_once_and_the_drawn_stay_bounded() {
+        let links = DeviceLinks::new();
+        let mut draws = 0;
+        for _ in 0..3 {
+            let svg = links.drawn("camp/en/l".into(), || {
+                draws += 1;
+                Some("<svg/>".into())
+            });
+            assert_eq!(svg.as_deref(), Some(&b"<svg/>"[..]));
+        }
+        assert_eq!(draws, 1, "drawn once, then looked up");
+        for i in 0..DRAWN * 2 {
+            links.drawn(format!("camp/en/{i}"), || Some(String::new()));
+        }
+        assert_eq!(links.drawn.lock().unwrap().len(), DRAWN);
+        assert_eq!(links.drawn("camp/en/x".into(), || None), None);
     }
 }

@@ -28,10 +28,14 @@ pub async fn security(request: Request, next: Next) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
+    // A route may ask for a stricter one (a device link says
+    // `no-referrer`): it stays.
+    if !h.contains_key(header::REFERRER_POLICY) {
+        h.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        );
+    }
     if admin {
         h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     }

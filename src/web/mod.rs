@@ -7,7 +7,9 @@
 mod admin;
 mod archive;
 mod assets;
+mod coding;
 pub mod device_link;
+pub mod device_qr;
 mod door;
 pub(crate) mod event_state;
 mod exports;
@@ -113,6 +115,7 @@ pub fn router(state: AppState) -> Router {
         .route("/e/{event}/schedule.ics", get(schedule_ics))
         .merge(phone::routes())
         .merge(device_link::routes())
+        .merge(device_qr::routes())
         .merge(my_day::routes())
         .merge(wall::routes())
         .merge(door::routes())

@@ -22,6 +22,7 @@ use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use serde::{Deserialize, Serialize};
 
+use super::coding::{Coding, negotiate};
 use super::form_body::FormFields;
 use super::{AppError, AppState, TOKEN_COOKIE, forms};
 use crate::board::{Actor, Cell, RejectCode, Rejection, RoomId, SlotId};
@@ -161,6 +162,7 @@ async fn render(
     state: &AppState,
     slug: &str,
     lang: Lang,
+    coding: Coding,
     jar: CookieJar,
     what: impl FnOnce(&crate::board::Board, &Actor, &mut CookieJar) -> Rendered,
 ) -> Result<Response, AppError> {
@@ -187,18 +189,32 @@ async fn render(
         host,
         reqs: &views::FormReqs::new(state.ids.form_base()),
     };
-    // The open claim form is the reader's own page; every other page of
-    // this revision, language and clock step shares its tables.
-    let html = if view.claim.is_some() {
-        views::phone::page(&view)
-    } else {
-        let key = views::phone::shared_key(&event.config, &snap.board, lang, view.now);
-        let shared = state.phone_cache.get(slug, &snap, &key, || {
-            views::phone::Shared::build(&event.config, &snap.board, lang, view.now, None)
-        });
-        views::phone::page_with(&view, &shared)
+    // The open claim form is the reader's own page (compressed, if asked,
+    // by the router); every other page of this revision, language and
+    // clock step shares its tables, kept rendered and compressed.
+    if view.claim.is_some() {
+        let html = views::phone::page(&view);
+        return Ok(no_store((r.status, jar, html).into_response()));
+    }
+    let key = views::phone::shared_key(&event.config, &snap.board, lang, view.now);
+    let kept = state.phone_cache.get(slug, &snap, &key, || {
+        views::phone::Shared::build(&event.config, &snap.board, lang, view.now, None)
+    });
+    let Some(name) = coding.name() else {
+        let html = views::phone::page_with(&view, &kept.shared);
+        return Ok(no_store((r.status, jar, html).into_response()));
     };
-    Ok(no_store((r.status, jar, html).into_response()))
+    let parts = views::phone::parts(&view, &kept.shared);
+    let body = super::phone_cache::body(&kept, &parts, &view, coding);
+    let headers = [
+        (
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        ),
+        (header::CONTENT_ENCODING, HeaderValue::from_static(name)),
+        (header::VARY, HeaderValue::from_static("accept-encoding")),
+    ];
+    Ok(no_store((r.status, jar, headers, body).into_response()))
 }
 
 /// `GET /e/{slug}`: the board, with the outcome of the last form if the
@@ -208,9 +224,11 @@ async fn page(
     Path(slug): Path<String>,
     Query(q): Query<HashMap<String, String>>,
     lang: Lang,
+    headers: HeaderMap,
     jar: CookieJar,
 ) -> Result<Response, AppError> {
-    render(&state, &slug, lang, jar, |board, _, jar| {
+    let coding = negotiate(headers.get(header::ACCEPT_ENCODING));
+    render(&state, &slug, lang, coding, jar, |board, _, jar| {
         let flash = jar.get(FLASH_COOKIE).map(|c| c.value().to_owned());
         if flash.is_some() {
             *jar = jar.clone().remove(removal(FLASH_COOKIE));
@@ -255,56 +273,64 @@ async fn claim_page(
     jar: CookieJar,
 ) -> Result<Response, AppError> {
     let limits = state.limits();
-    render(&state, &slug, lang, jar, |board, actor, _| {
-        // The board's rules decide, with a placeholder text: the same code
-        // and message as a claim on the socket would get.
-        let mut probe: HashMap<String, String> = HashMap::new();
-        for k in ["slot", "room"] {
-            if let Some(v) = q.get(k) {
-                probe.insert(k.to_owned(), v.clone());
-            }
-        }
-        probe.insert("title".into(), "-".into());
-        probe.insert("host".into(), "-".into());
-        let verdict = forms::command("claim", &probe, &limits)
-            .and_then(|cmd| board.decide(actor, &cmd).map(|_| ()));
-        let cell = known_cell(board, q.get("slot"), q.get("room"));
-        match (verdict, cell) {
-            (Ok(()), Some(cell)) => Rendered {
-                status: StatusCode::OK,
-                notice: None,
-                claim: Some(ClaimForm {
-                    cell,
-                    title: q.get("title").cloned().unwrap_or_default(),
-                    host: q.get("host").cloned().unwrap_or_default(),
-                }),
-            },
-            (verdict, cell) => {
-                let rejection = verdict.err().unwrap_or_else(|| {
-                    Rejection::new(RejectCode::NotFound, "there is no such cell on this board")
-                });
-                let status = match rejection.code {
-                    RejectCode::NotFound => StatusCode::NOT_FOUND,
-                    RejectCode::Invalid => StatusCode::BAD_REQUEST,
-                    _ => StatusCode::OK,
-                };
-                Rendered {
-                    status,
-                    notice: Some(Notice {
-                        kind: NoticeKind::Refused(rejection.code),
-                        op: Some("claim".into()),
-                        message: Some(rejection.message),
-                        cell,
-                        title: None,
-                        host: None,
-                        held: rejection.held,
-                        max: rejection.max,
-                    }),
-                    claim: None,
+    // A claim form open is the reader's own page: never from the kept parts.
+    render(
+        &state,
+        &slug,
+        lang,
+        Coding::Identity,
+        jar,
+        |board, actor, _| {
+            // The board's rules decide, with a placeholder text: the same code
+            // and message as a claim on the socket would get.
+            let mut probe: HashMap<String, String> = HashMap::new();
+            for k in ["slot", "room"] {
+                if let Some(v) = q.get(k) {
+                    probe.insert(k.to_owned(), v.clone());
                 }
             }
-        }
-    })
+            probe.insert("title".into(), "-".into());
+            probe.insert("host".into(), "-".into());
+            let verdict = forms::command("claim", &probe, &limits)
+                .and_then(|cmd| board.decide(actor, &cmd).map(|_| ()));
+            let cell = known_cell(board, q.get("slot"), q.get("room"));
+            match (verdict, cell) {
+                (Ok(()), Some(cell)) => Rendered {
+                    status: StatusCode::OK,
+                    notice: None,
+                    claim: Some(ClaimForm {
+                        cell,
+                        title: q.get("title").cloned().unwrap_or_default(),
+                        host: q.get("host").cloned().unwrap_or_default(),
+                    }),
+                },
+                (verdict, cell) => {
+                    let rejection = verdict.err().unwrap_or_else(|| {
+                        Rejection::new(RejectCode::NotFound, "there is no such cell on this board")
+                    });
+                    let status = match rejection.code {
+                        RejectCode::NotFound => StatusCode::NOT_FOUND,
+                        RejectCode::Invalid => StatusCode::BAD_REQUEST,
+                        _ => StatusCode::OK,
+                    };
+                    Rendered {
+                        status,
+                        notice: Some(Notice {
+                            kind: NoticeKind::Refused(rejection.code),
+                            op: Some("claim".into()),
+                            message: Some(rejection.message),
+                            cell,
+                            title: None,
+                            host: None,
+                            held: rejection.held,
+                            max: rejection.max,
+                        }),
+                        claim: None,
+                    }
+                }
+            }
+        },
+    )
     .await
 }
 

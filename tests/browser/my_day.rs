@@ -83,12 +83,16 @@ async fn the_phone_s_own_forms_add_and_change_links() {
     b.fill(&label, "Notes").await;
     let submit = submit_button(&b, "form#claim-form").await;
     b.click(&submit).await;
-    let link = b.wait_for("[data-mine] ul.links a", WAIT).await;
-    assert_eq!(b.text(&link).await, "Notes");
-    assert_eq!(
-        b.attr(&link, "rel").await.as_deref(),
-        Some("nofollow noopener ugc")
-    );
+    // Read in the page itself: phone.js may draw "my sessions" again (the
+    // change, then its hints) between finding the link and reading it.
+    b.wait_js(
+        "the link in my sessions",
+        WAIT,
+        "const a = document.querySelector('[data-mine] ul.links a'); \
+         return !!a && a.textContent === 'Notes' && a.rel === 'nofollow noopener ugc';",
+        vec![],
+    )
+    .await;
 
     // The edit form (drawn by phone.js) holds the link, and changes it.
     let summary = b.find("[data-mine] details.edit summary").await;

@@ -8,6 +8,7 @@ mod assets;
 mod bulk;
 mod demo;
 mod device_link;
+mod device_qr;
 mod door;
 mod durability;
 mod exports;

@@ -472,7 +472,11 @@ async fn a_link_carries_the_identity_to_another_device() {
         "the device link"
     );
     assert!(!link.contains(&token), "the token is not in the link");
-    assert!(page.body.contains("<svg role=\"img\""), "the QR code");
+    assert!(
+        page.body
+            .contains("<a class=\"qr-link\" href=\"/e/camp/me/qr.svg?l="),
+        "the QR code"
+    );
     assert!(page.body.contains("Utiliser sur un autre appareil"));
 
     let mut phone = NoJs::new();

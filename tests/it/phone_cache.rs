@@ -84,12 +84,38 @@ async fn readers_of_one_revision_share_the_tables_but_not_their_parts() {
         assert!(c.contains(r#"name="on" value="true""#));
         assert!(a.contains("Caching &lt;pages&gt;") && c.contains("Caching &lt;pages&gt;"));
         let (ra, rc) = (assert_unique_reqs(&a), assert_unique_reqs(&c));
-        assert!(ra.is_disjoint(&rc), "two pages never share a req");
+        // The tables' vote forms are the same for every reader of the
+        // revision (their req names it and the session: the hub keeps
+        // answers per participant); the page's other forms are its own.
+        let vote_req = ra.iter().find(|r| r.starts_with('v')).expect("a vote form");
+        assert!(vote_req.ends_with(&format!("-{id}")), "{vote_req}");
+        assert!(rc.contains(vote_req));
+        let own = |set: &HashSet<String>| -> HashSet<String> {
+            set.iter()
+                .filter(|r| !r.starts_with('v'))
+                .cloned()
+                .collect()
+        };
+        assert!(!own(&ra).is_empty());
+        assert!(
+            own(&ra).is_disjoint(&own(&rc)),
+            "two pages never share their own reqs"
+        );
     }
-    // Two fetches of one revision by one reader get fresh reqs too.
+    // Two fetches of one revision by one reader: the same vote form, fresh
+    // reqs for the rest.
     let once = assert_unique_reqs(&bob.get(&camp, "/e/camp").await.body);
     let again = assert_unique_reqs(&bob.get(&camp, "/e/camp").await.body);
-    assert!(once.is_disjoint(&again));
+    assert_eq!(
+        once.iter()
+            .filter(|r| r.starts_with('v'))
+            .collect::<HashSet<_>>(),
+        again
+            .iter()
+            .filter(|r| r.starts_with('v'))
+            .collect::<HashSet<_>>()
+    );
+    assert_eq!(once.intersection(&again).count(), 1, "{once:?} {again:?}");
     // A change is a new revision: the next page shows it.
     bob.submit(
         &camp,
@@ -120,6 +146,55 @@ async fn readers_of_one_revision_share_the_tables_but_not_their_parts() {
     assert!(alice.get(&camp, "/e/camp").await.body.contains("la vôtre"));
 }
 
+/// The vote form's `req` as Carol's page has it for `session`.
+fn vote_req_of(page: &str, session: &str) -> String {
+    let at = format!(
+        r#"name="session" value="{session}"><input type="hidden" name="on" value="true"><input type="hidden" name="req" value=""#
+    );
+    let rest = &page[page.find(&at).expect("the vote form") + at.len()..];
+    rest[..rest.find('"').unwrap()].to_owned()
+}
+
+#[tokio::test]
+async fn a_vote_form_sent_twice_counts_once_and_each_reader_counts() {
+    let camp = TestServer::start().await;
+    let (mut alice, mut bob, mut carol) = (NoJs::new(), NoJs::new(), NoJs::new());
+    alice.get(&camp, "/e/camp").await;
+    let fields = [
+        ("slot", "sat-1030"),
+        ("room", "amphi"),
+        ("title", "Idempotence"),
+        ("host", "Alice"),
+        ("req", "f-a-1"),
+    ];
+    let page = alice.submit(&camp, "/e/camp/claim", &fields).await.body;
+    let id = session_in(&page, ("sat-1030", "amphi"));
+    let page = bob.get(&camp, "/e/camp").await.body;
+    let req = vote_req_of(&page, &id);
+    let form = [
+        ("session", id.as_str()),
+        ("on", "true"),
+        ("req", req.as_str()),
+    ];
+    // Bob taps twice (or sends the form again from the back button): the
+    // second is answered as the first, not refused as a second vote.
+    let first = bob.submit(&camp, "/e/camp/vote", &form).await.body;
+    let second = bob.submit(&camp, "/e/camp/vote", &form).await.body;
+    assert!(!second.contains("already want"), "{second}");
+    for p in [&first, &second] {
+        assert_eq!(p.matches(PRESSED).count(), 1);
+        assert!(p.contains(r#"<span class="count">1</span>"#));
+    }
+    // A vote form with another req is a second vote, and says so.
+    let other = [("session", id.as_str()), ("on", "true"), ("req", "f-b-9")];
+    let refused = bob.submit(&camp, "/e/camp/vote", &other).await.body;
+    assert!(refused.contains("already want"), "{refused}");
+    // Carol's page of that same revision has the same form: her vote is hers.
+    carol.get(&camp, "/e/camp").await;
+    let after = carol.submit(&camp, "/e/camp/vote", &form).await.body;
+    assert!(after.contains(r#"<span class="count">2</span>"#), "{after}");
+}
+
 #[tokio::test]
 async fn the_tables_follow_the_clock_with_no_change_on_the_board() {
     let data = tempfile::tempdir().unwrap();
@@ -145,4 +220,94 @@ async fn the_tables_follow_the_clock_with_no_change_on_the_board() {
     let during = phone.get(&base, "/e/camp").await.body;
     assert!(during.contains(r#"<tr id="slot-sat-0930" class="slot now""#));
     assert!(during.contains(r#"<tr id="slot-sat-1030" class="slot next""#));
+}
+
+/// The page without what is fresh per request (the device link, the reqs
+/// of the forms outside the tables): the tables and the board's data.
+fn shared_parts(page: &str) -> (&str, &str) {
+    let tables = &page[page.find(r#"<section class="day""#).expect("tables")
+        ..page.find(r#"<div id="notice""#).expect("the notice")];
+    let data = &page[page.find(r#""slots":"#).expect("the board's data")..];
+    (tables, data)
+}
+
+fn decoded(coding: &str, body: &[u8]) -> String {
+    use std::io::Read as _;
+    let mut out = Vec::new();
+    match coding {
+        "br" => brotli::BrotliDecompress(&mut &body[..], &mut out).expect("brotli"),
+        "gzip" => {
+            flate2::read::GzDecoder::new(body)
+                .read_to_end(&mut out)
+                .expect("gzip");
+        }
+        _ => out = body.to_vec(),
+    }
+    String::from_utf8(out).expect("UTF-8")
+}
+
+#[tokio::test]
+async fn a_compressed_page_is_the_readers_page_for_newcomers_and_owners() {
+    let camp = TestServer::start().await;
+    let mut alice = NoJs::new();
+    alice.get(&camp, "/e/camp").await;
+    let fields = [
+        ("slot", "sat-1030"),
+        ("room", "amphi"),
+        ("title", "Zipped <pages> & \"quotes\""),
+        ("host", "Alice"),
+        ("req", "f-a-1"),
+    ];
+    alice.submit(&camp, "/e/camp/claim", &fields).await;
+    let client = reqwest::Client::new();
+    for cookie in [None, Some(alice.cookie_header())] {
+        let get = |accept: Option<&str>| {
+            let mut r = client.get(camp.url("/e/camp"));
+            if let Some(a) = accept {
+                r = r.header("accept-encoding", a);
+            }
+            if let Some(c) = &cookie {
+                r = r.header("cookie", c);
+            }
+            r.send()
+        };
+        let plain = get(None).await.unwrap();
+        assert!(plain.headers().get("content-encoding").is_none());
+        let plain = plain.text().await.unwrap();
+        for (accept, coding) in [
+            ("gzip, deflate, br", "br"),
+            ("br;q=0, gzip", "gzip"),
+            ("identity", ""),
+        ] {
+            let r = get(Some(accept)).await.unwrap();
+            assert_eq!(r.status(), 200);
+            let h = |n: &str| {
+                r.headers()
+                    .get(n)
+                    .map(|v| v.to_str().unwrap().to_owned())
+                    .unwrap_or_default()
+            };
+            assert_eq!(h("content-encoding"), coding, "{accept}");
+            assert_eq!(h("cache-control"), "no-store");
+            if !coding.is_empty() {
+                assert_eq!(h("vary"), "accept-encoding");
+            }
+            if cookie.is_none() {
+                assert!(
+                    h("set-cookie").contains("slotboard_token="),
+                    "a newcomer gets a token"
+                );
+            }
+            let body = r.bytes().await.unwrap();
+            let page = decoded(coding, &body);
+            assert_eq!(shared_parts(&page), shared_parts(&plain), "{accept}");
+            assert!(page.starts_with("<!DOCTYPE html>") && page.ends_with("</html>"));
+            assert_eq!(
+                page.contains(r#"<span class="badge">"#),
+                cookie.is_some(),
+                "Alice's page says her session is hers, a newcomer's does not"
+            );
+            assert!(page.contains("Zipped &lt;pages&gt; &amp; &quot;quotes&quot;"));
+        }
+    }
 }

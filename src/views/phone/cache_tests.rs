@@ -35,7 +35,7 @@ slots = [
 ]
 "#;
 
-fn event() -> EventConfig {
+pub(crate) fn event() -> EventConfig {
     Config::from_toml_str(CONFIG, "t.toml", &Overrides::default())
         .unwrap()
         .events
@@ -65,7 +65,7 @@ fn claim(slot: &str, room: &str, title: &str) -> Command {
 
 /// A board with Alice's session (voted by Bob), Bob's (voted by Alice and
 /// Bob), a lock, and free cells.
-fn board(e: &EventConfig) -> Board {
+pub(crate) fn board(e: &EventConfig) -> Board {
     let mut b = Board::new(e.grid());
     let (alice, bob) = (who("p_alice"), who("p_bob"));
     b.execute(&alice, &claim("a", "big", "Rust <b>?</b>"))
@@ -95,7 +95,7 @@ fn board(e: &EventConfig) -> Board {
 
 /// The view of `me`'s page, in `lang`, at 09:45 Paris, with the claim form
 /// open in `claim` when given.
-fn view<'a>(
+pub(crate) fn view<'a>(
     e: &'a EventConfig,
     b: &'a Board,
     me: &'a ParticipantId,
@@ -122,11 +122,11 @@ fn view<'a>(
     }
 }
 
-fn now() -> Timestamp {
+pub(crate) fn now() -> Timestamp {
     "2026-12-05T08:45:00Z".parse().unwrap()
 }
 
-fn bits() -> (Limits, crate::views::FormReqs) {
+pub(crate) fn bits() -> (Limits, crate::views::FormReqs) {
     (Limits::default(), crate::views::FormReqs::new("f-t".into()))
 }
 
@@ -220,4 +220,40 @@ fn the_key_follows_the_clock() {
         shared_key(&e, &b, Lang::En, later),
         "slot b starts: the tables mark another slot `now`"
     );
+}
+
+#[test]
+fn only_a_reader_with_sessions_or_votes_reads_other_tables_than_nobody() {
+    let e = event();
+    let b = board(&e);
+    let shared = Shared::build(&e, &b, Lang::En, now(), None);
+    let mut blank = String::new();
+    shared.fill(&Reader::nobody(), &mut blank);
+    assert!(!blank.contains('\u{1}') && !blank.contains("badge"));
+    for (me, differs) in [("p_carol", false), ("p_alice", true), ("p_bob", true)] {
+        let me = ParticipantId::from(me);
+        let bits = bits();
+        let v = view(&e, &b, &me, Lang::En, None, &bits);
+        let reader = Reader::of(&v);
+        assert_eq!(shared.differs(&reader), differs, "{me}");
+        let mut mine = String::new();
+        shared.fill(&reader, &mut mine);
+        assert_eq!(mine != blank, differs, "{me}");
+    }
+}
+
+#[test]
+fn a_vote_forms_req_names_the_revision_and_the_session() {
+    let e = event();
+    let b = board(&e);
+    let bits = bits();
+    let me = ParticipantId::from("p_carol");
+    let html = page(&view(&e, &b, &me, Lang::En, None, &bits)).into_string();
+    let ids: Vec<SessionId> = b.sessions().map(|s| s.id.clone()).collect();
+    for id in ids {
+        assert!(
+            html.contains(&format!(r#"name="req" value="v{}-{id}""#, b.rev())),
+            "{id}"
+        );
+    }
 }

@@ -9,7 +9,7 @@
 //! language at one step of the clock, and they are most of the page: they
 //! are rendered from a [`Ctx`] that holds no person, with a hole
 //! ([`Hole`]) where a cell shows something of the reader's own ("yours", the
-//! voted state, a form's `req`, the open claim form). [`super::shared`] fills the
+//! voted state, the open claim form). [`super::shared`] fills the
 //! holes per page.
 
 use jiff::civil::Date;
@@ -49,8 +49,6 @@ pub(super) enum Hole {
     Pressed(SessionId),
     /// The button's mark, `✓ ` or `+ `.
     Check(SessionId),
-    /// A form's `req`, fresh for each form of the page.
-    Req,
     /// The open claim form.
     Claim,
 }
@@ -200,15 +198,24 @@ pub(super) fn badge(lang: Lang) -> Markup {
     html! { " " span class="badge" { (lang.t("yours", "la vôtre")) } }
 }
 
+/// The `req` of a session's vote form in the tables: the revision and the
+/// session. The hub keeps the first answer per (participant, `req`), so a
+/// form sent twice is answered once; the same for every reader, since it is
+/// one reader's `on` and revision that make the form (a vote is a change,
+/// so a reader's next page has the next revision). Scripts send their own.
+fn vote_req(board: &Board, s: &Session) -> String {
+    format!("v{}-{}", board.rev(), s.id)
+}
+
 /// The vote form; whether the reader wants to go (the `on` it sends, the
-/// button's state and mark) and its `req` are holes.
+/// button's state and mark) are holes.
 fn vote_form(c: &Ctx<'_>, s: &Session) -> Markup {
     let (lang, holes) = (c.lang, c.holes);
     html! {
         form class="vote-form" method="post" action={ "/e/" (c.slug) "/vote" } data-op="vote" {
             input type="hidden" name="session" value=(s.id);
             input type="hidden" name="on" value=(holes.mark(Hole::On(s.id.clone())));
-            input type="hidden" name="req" value=(holes.mark(Hole::Req));
+            input type="hidden" name="req" value=(vote_req(c.board, s));
             button type="submit" class="vote" data-session=(s.id) aria-pressed=(holes.mark(Hole::Pressed(s.id.clone()))) {
                 span class="check" aria-hidden="true" { (holes.mark(Hole::Check(s.id.clone()))) }
                 (lang.t("I want to go", "J'y vais"))

@@ -1,26 +1,28 @@
 //! "My sessions" (each with its links, its edit form (links too), move and release forms, and the
 //! bigger room to move to when it is crowded) and "use on another device"
-//! (the link and its QR code).
+//! (the link, and its QR code, fetched only when asked).
 //!
 //! The bigger room and the free cells are the core's answers
-//! ([`crate::board::schedule`]); the QR code is [`crate::views::qr`]'s.
+//! ([`crate::board::schedule`]); the QR code is [`crate::views::qr`]'s,
+//! served by `web::device_link` at `/e/{slug}/me/qr.svg`.
 
 use maud::{Markup, PreEscaped, html};
 
-use super::{View, hidden_req};
+use super::{Shared, View, hidden_req};
+use crate::board::Session;
 use crate::board::labels::{cell_short, seats};
 use crate::board::schedule::{bigger_room, free_cells};
-use crate::board::{Cell, Session};
 use crate::i18n::Lang;
 
-pub(super) fn mine(v: &View<'_>, lang: Lang) -> Markup {
+/// "My sessions"; the board's answers every owner's forms share (the free
+/// cells to move to, the host clashes) come from `shared`, made once per
+/// revision.
+pub(super) fn mine(v: &View<'_>, lang: Lang, shared: &Shared) -> Markup {
     let board = v.board;
     let mut mine: Vec<&Session> = board.sessions().filter(|s| &s.owner == v.me).collect();
     let order = |s: &Session| board.grid().slots.iter().position(|x| x.id == s.slot);
     mine.sort_by_key(|s| order(s));
-    let free = free_cells(board);
-    // Once per page: which of the board's sessions share their host's slot.
-    let twins = crate::board::my_day::host_clashes(board);
+    let (free, twins) = (shared.move_options(), shared.twins());
     html! {
         section id="mine" aria-labelledby="mine-h" {
             h2 id="mine-h" { (lang.t("My sessions", "Mes sessions")) }
@@ -31,7 +33,7 @@ pub(super) fn mine(v: &View<'_>, lang: Lang) -> Markup {
                 )) }
             }
             ul class="mine-list" {
-                @for s in &mine { (mine_item(v, lang, s, &free, &twins)) }
+                @for s in &mine { (mine_item(v, lang, s, free, twins)) }
             }
         }
     }
@@ -41,7 +43,7 @@ fn mine_item(
     v: &View<'_>,
     lang: Lang,
     s: &Session,
-    free: &[Cell],
+    free: &str,
     twins: &std::collections::BTreeMap<crate::board::SessionId, crate::board::SessionId>,
 ) -> Markup {
     let board = v.board;
@@ -103,11 +105,7 @@ fn mine_item(
                         input type="hidden" name="session" value=(s.id);
                         (hidden_req(v))
                         label for={ "move-to-" (s.id) } { (lang.t("To the free cell", "Vers la case libre")) }
-                        select id={ "move-to-" (s.id) } name="to" {
-                            @for c in free {
-                                option value={ (c.slot) "|" (c.room) } { (cell_short(lang, board.grid(), c)) }
-                            }
-                        }
+                        select id={ "move-to-" (s.id) } name="to" { (PreEscaped(free)) }
                         button type="submit" { (lang.t("Move", "Déplacer")) }
                     }
                 }
@@ -121,11 +119,19 @@ fn mine_item(
     }
 }
 
+/// Where the QR code of the device link is fetched: the same `l` as the
+/// text link, at `/e/{slug}/me/qr.svg` (see `web::device_link`). `None` for
+/// a URL that is not a device link.
+fn qr_src(slug: &str, device_url: &str) -> Option<String> {
+    let (_, l) = device_url.rsplit_once("/me?l=")?;
+    Some(format!("/e/{slug}/me/qr.svg?l={l}"))
+}
+
+/// "Use on another device": the link as text and its QR code as an `<img>`
+/// fetched only when the details is opened (`loading="lazy"`), so a page
+/// view no longer pays for a QR code almost nobody looks at.
 pub(super) fn device(v: &View<'_>, lang: Lang) -> Markup {
-    let qr = crate::views::qr::svg(
-        &v.device_url,
-        Some(lang.t("QR code of the link", "QR code du lien")),
-    );
+    let src = qr_src(&v.event.slug, &v.device_url);
     html! {
         details id="device" class="device" {
             summary { (lang.t("Use on another device", "Utiliser sur un autre appareil")) }
@@ -139,8 +145,27 @@ pub(super) fn device(v: &View<'_>, lang: Lang) -> Markup {
                 "Scan this code with your other device, or open the link on it. It works once, within 5 minutes, and asks before it changes anything; reload this page for a new one.",
                 "Scannez ce code avec votre autre appareil, ou ouvrez-y ce lien. Il ne sert qu'une fois, dans les 5 minutes, et demande avant de changer quoi que ce soit ; rechargez cette page pour en avoir un nouveau.",
             )) }
-            div class="qr" { @if let Some(svg) = &qr { (PreEscaped(svg)) } }
+            // The code is drawn only when asked: a link to it (without
+            // JavaScript), and phone.js shows it in place when the section
+            // opens. An image here would be fetched with every page (a
+            // browser loads a lazy image near the screen, open or not).
+            @if let Some(src) = &src {
+                div class="qr" data-src=(src) data-alt=(lang.t("QR code of the link", "QR code du lien")) {
+                    a class="qr-link" href=(src) { (lang.t("Show the QR code", "Afficher le QR code")) }
+                }
+            }
             p class="device-link" { a href=(v.device_url) { (v.device_url) } }
         }
     }
+}
+
+/// The options of every "move to" list: the free cells, in the grid's
+/// order, named in `lang`.
+pub(super) fn move_options(board: &crate::board::Board, lang: Lang) -> String {
+    html! {
+        @for c in free_cells(board) {
+            option value={ (c.slot) "|" (c.room) } { (cell_short(lang, board.grid(), &c)) }
+        }
+    }
+    .into_string()
 }

@@ -39,7 +39,7 @@ pub use data::{bigger_rooms, hints, strings};
 pub use grid::phase_label;
 pub use my_day::{MyDay, page as my_day_page};
 pub use notices::{Notice, NoticeKind};
-pub use shared::{Shared, SharedKey, shared_key};
+pub use shared::{Reader, Shared, SharedKey, shared_key};
 
 /// A claim form opened in a cell (`GET /e/{slug}/claim`).
 #[derive(Debug, Clone)]
@@ -91,10 +91,51 @@ pub fn page(v: &View<'_>) -> Markup {
     page_with(v, &shared::own(v))
 }
 
+/// Where the tables go in [`Parts`]' rendering (no escaped text has a `<`).
+const TABLES: &str = "<\u{3}>";
+/// Where the board's fields of the script's block go.
+const DATA: &str = "<\u{4}>";
+
+/// The phone page of one reader around its two shared parts: `head`, the
+/// tables ([`Shared::fill`], piece by piece), `middle`, the board's fields
+/// of the script's block ([`Shared::data`]), `tail`. Laid end to end they
+/// are [`page_with`]'s page.
+pub struct Parts {
+    pub head: String,
+    pub middle: String,
+    pub tail: String,
+}
+
+/// `v`'s page in [`Parts`], with room for `shared`'s tables and data.
+pub fn parts(v: &View<'_>, shared: &Shared) -> Parts {
+    let marked = frame(v, shared, DATA).into_string();
+    let (head, rest) = marked.split_once(TABLES).unwrap_or((&marked, ""));
+    let (middle, tail) = rest.split_once(DATA).unwrap_or((rest, ""));
+    Parts {
+        head: head.to_owned(),
+        middle: middle.to_owned(),
+        tail: tail.to_owned(),
+    }
+}
+
 /// `/e/{event}` from the part every reader of this revision shares (built
 /// by [`Shared::build`] for `v`'s board, language and [`shared_key`], with
 /// no claim form open), filled with `v`'s reader's own parts.
 pub fn page_with(v: &View<'_>, shared: &Shared) -> Markup {
+    let p = parts(v, shared);
+    let mut out = String::with_capacity(
+        p.head.len() + p.middle.len() + p.tail.len() + shared.data().len() + 400_000,
+    );
+    out.push_str(&p.head);
+    maud::Render::render_to(&shared.tables(v), &mut out);
+    out.push_str(&p.middle);
+    out.push_str(shared.data());
+    out.push_str(&p.tail);
+    maud::PreEscaped(out)
+}
+
+/// The page with markers where the tables and the board's data go.
+fn frame(v: &View<'_>, shared: &Shared, data: &str) -> Markup {
     let lang = lang_for(v.event, v.lang);
     let langs = offered(v.event);
     let page = Page {
@@ -158,19 +199,19 @@ pub fn page_with(v: &View<'_>, shared: &Shared) -> Markup {
                         "Touchez une case libre pour proposer une session. Touchez « J'y vais » sur les sessions qui vous intéressent.",
                     ))
                 }
-                (shared.tables(v))
+                (maud::PreEscaped(TABLES))
                 // After the board (so that its cells come first in the
                 // document), before "my sessions", in the flow: it never
                 // covers a cell.
                 (notices::notice(v, lang))
-                (mine::mine(v, lang))
+                (mine::mine(v, lang, shared))
                 (mine::device(v, lang))
             }
             footer class="muted" {
                 a href={ "/e/" (slug) "/wall" } { (lang.t("Wall view", "Vue murale")) }
                 " · " a href={ "/e/" (slug) "/schedule.ics" } { (lang.t("Calendar (.ics)", "Agenda (.ics)")) }
             }
-            (data::block(v, lang, &shared.data))
+            (data::block(v, lang, data))
         },
     )
 }
@@ -201,6 +242,6 @@ pub fn ended_banner(lang: Lang, slug: &str, ended: bool, class: &str) -> Markup 
 }
 
 #[cfg(test)]
-mod cache_tests;
+pub(crate) mod cache_tests;
 #[cfg(test)]
 mod tests;

@@ -15,10 +15,14 @@
 //! escapes in text and attributes) and records a [`Hole`], in document
 //! order. The markers are then cut out, leaving the text and the offset of
 //! each hole; filling copies the text between holes and writes each hole's
-//! value for the reader: "yours", the voted state, a fresh `req` per form
-//! (so no two forms of a page share one, as before), the open claim form.
+//! value for the reader: "yours", the voted state, the open claim form.
+//!
+//! Most readers at the opening are newcomers, whose tables read as
+//! nobody's ([`Reader::nobody`]: no session, no vote; [`Shared::differs`]
+//! tells): the web layer keeps those tables compressed once per revision
+//! (`web::phone_cache`).
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use jiff::Timestamp;
 use maud::{Render, html};
@@ -61,6 +65,48 @@ pub struct Shared {
     holes: Vec<(usize, Hole)>,
     /// The board's fields of the `phone-data` block (`data::shared`).
     pub(super) data: String,
+    /// The options of "my sessions"' move lists (`mine::move_options`).
+    move_options: String,
+    /// Which sessions share their host's slot with another.
+    twins: BTreeMap<SessionId, SessionId>,
+}
+
+/// Who a page is filled for: their id, the sessions they want to go to,
+/// and their page (for the open claim form); or nobody, whose page is the
+/// blank one every newcomer gets.
+pub struct Reader<'a> {
+    v: Option<&'a View<'a>>,
+    voted: HashSet<&'a SessionId>,
+    badge: String,
+}
+
+impl<'a> Reader<'a> {
+    /// The reader of `v`.
+    pub fn of(v: &'a View<'a>) -> Reader<'a> {
+        Reader {
+            v: Some(v),
+            voted: v.board.votes_of(v.me).collect(),
+            badge: grid::badge(lang_for(v.event, v.lang)).into_string(),
+        }
+    }
+
+    /// Nobody: owns no session, wants to go to none.
+    pub fn nobody() -> Reader<'static> {
+        Reader {
+            v: None,
+            voted: HashSet::new(),
+            badge: String::new(),
+        }
+    }
+
+    /// Whether `hole` reads differently for this reader than for nobody.
+    fn differs(&self, hole: &Hole) -> bool {
+        match hole {
+            Hole::Badge(owner) => self.v.is_some_and(|v| v.me == owner),
+            Hole::On(id) | Hole::Pressed(id) | Hole::Check(id) => self.voted.contains(id),
+            Hole::Claim => self.v.is_some_and(|v| v.claim.is_some()),
+        }
+    }
 }
 
 impl Shared {
@@ -102,6 +148,8 @@ impl Shared {
         }
         let data = super::data::shared(board, key.lang, &schedule);
         Shared {
+            move_options: super::mine::move_options(board, key.lang),
+            twins: crate::board::my_day::host_clashes(board),
             key,
             text,
             holes: at,
@@ -111,6 +159,53 @@ impl Shared {
 
     pub fn key(&self) -> &SharedKey {
         &self.key
+    }
+
+    /// The board's fields of the script's block, as [`super::Parts`] leaves
+    /// room for them (between its middle and its tail).
+    pub fn data(&self) -> &str {
+        &self.data
+    }
+
+    pub(super) fn move_options(&self) -> &str {
+        &self.move_options
+    }
+
+    pub(super) fn twins(&self) -> &BTreeMap<SessionId, SessionId> {
+        &self.twins
+    }
+
+    /// Whether the tables read differently for `r` than for nobody (they
+    /// hold one of their sessions or votes, or their claim form).
+    pub fn differs(&self, r: &Reader<'_>) -> bool {
+        self.holes.iter().any(|(_, hole)| r.differs(hole))
+    }
+
+    /// The tables filled for `r`, written to `out`.
+    pub fn fill(&self, r: &Reader<'_>, out: &mut String) {
+        out.reserve(self.text.len() + 64 * self.holes.len());
+        let mut from = 0;
+        for (at, hole) in &self.holes {
+            out.push_str(&self.text[from..*at]);
+            from = *at;
+            let voted = |id| r.voted.contains(id);
+            match hole {
+                Hole::Badge(owner) => {
+                    if r.v.is_some_and(|v| v.me == owner) {
+                        out.push_str(&r.badge);
+                    }
+                }
+                Hole::On(id) => out.push_str(if voted(id) { "false" } else { "true" }),
+                Hole::Pressed(id) => out.push_str(if voted(id) { "true" } else { "false" }),
+                Hole::Check(id) => out.push_str(if voted(id) { "✓ " } else { "+ " }),
+                Hole::Claim => {
+                    if let Some((v, form)) = r.v.and_then(|v| v.claim.as_ref().map(|f| (v, f))) {
+                        grid::claim_form(v, self.key.lang, form).render_to(out);
+                    }
+                }
+            }
+        }
+        out.push_str(&self.text[from..]);
     }
 
     /// The tables for `v`'s reader, to splice into the page.
@@ -127,35 +222,7 @@ pub(super) struct Filled<'a> {
 
 impl Render for Filled<'_> {
     fn render_to(&self, out: &mut String) {
-        let (s, v) = (self.shared, self.v);
-        let lang = s.key.lang;
-        let voted: HashSet<&SessionId> = v.board.votes_of(v.me).collect();
-        let badge = grid::badge(lang).into_string();
-        out.reserve(s.text.len() + 64 * s.holes.len());
-        let mut from = 0;
-        for (at, hole) in &s.holes {
-            out.push_str(&s.text[from..*at]);
-            from = *at;
-            match hole {
-                Hole::Badge(owner) => {
-                    if owner == v.me {
-                        out.push_str(&badge);
-                    }
-                }
-                Hole::On(id) => out.push_str(if voted.contains(id) { "false" } else { "true" }),
-                Hole::Pressed(id) => {
-                    out.push_str(if voted.contains(id) { "true" } else { "false" })
-                }
-                Hole::Check(id) => out.push_str(if voted.contains(id) { "✓ " } else { "+ " }),
-                Hole::Req => v.reqs.next().render_to(out),
-                Hole::Claim => {
-                    if let Some(form) = &v.claim {
-                        grid::claim_form(v, lang, form).render_to(out);
-                    }
-                }
-            }
-        }
-        out.push_str(&s.text[from..]);
+        self.shared.fill(&Reader::of(self.v), out);
     }
 }
 

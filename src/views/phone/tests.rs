@@ -89,5 +89,9 @@ fn the_page_marks_the_running_slot_and_jumps_to_it() {
         "{html}"
     );
     assert!(html.contains(r##"<a id="jump-now" href="#slot-a">Jump to now</a>"##));
-    assert!(html.contains("<svg role=\"img\""), "the device's QR code");
+    assert!(
+        html.contains(r#"<div class="qr" data-src="/e/camp/me/qr.svg?l=p_0.1.2.3""#)
+            && html.contains(r#"<a class="qr-link" href="/e/camp/me/qr.svg?l=p_0.1.2.3">"#),
+        "the device's QR code, fetched when opened: {html}"
+    );
 }
