@@ -1089,13 +1089,13 @@ fn asset_links(page: &str) -> Vec<String> {
 }
 
 /// GETs `url` with `Accept-Encoding` (none for `None`) and a `Cookie`
-/// header if given; the body's length. Anything but 200 is an error.
-async fn get_body(
+/// header if given; anything but 200 is an error.
+async fn get_ok(
     client: &reqwest::Client,
     url: &str,
     accept: Option<&str>,
     cookie: Option<&str>,
-) -> Result<usize, String> {
+) -> Result<reqwest::Response, String> {
     let mut r = client.get(url);
     if let Some(a) = accept {
         r = r.header("accept-encoding", a);
@@ -1107,6 +1107,17 @@ async fn get_body(
     if resp.status() != reqwest::StatusCode::OK {
         return Err(format!("{url}: {}", resp.status()));
     }
+    Ok(resp)
+}
+
+/// [`get_ok`], read whole: the body's length.
+async fn get_body(
+    client: &reqwest::Client,
+    url: &str,
+    accept: Option<&str>,
+    cookie: Option<&str>,
+) -> Result<usize, String> {
+    let resp = get_ok(client, url, accept, cookie).await?;
     Ok(resp.bytes().await.map_err(|e| e.to_string())?.len())
 }
 
@@ -1227,17 +1238,7 @@ async fn check_target(
     cookie: Option<&str>,
     probes: &[String],
 ) -> Result<String, String> {
-    let mut r = client.get(url);
-    if let Some(a) = accept {
-        r = r.header("accept-encoding", a);
-    }
-    if let Some(c) = cookie {
-        r = r.header("cookie", c);
-    }
-    let resp = r.send().await.map_err(|e| e.to_string())?;
-    if resp.status() != reqwest::StatusCode::OK {
-        return Err(format!("{url}: {}", resp.status()));
-    }
+    let resp = get_ok(client, url, accept, cookie).await?;
     let got = resp
         .headers()
         .get("content-encoding")

@@ -96,7 +96,8 @@ pub fn body(kept: &Kept, parts: &Parts, v: &View<'_>, coding: Coding) -> Vec<u8>
     let once = |text: &str| Piece::new(coding, text.as_bytes(), Effort::Once);
     let (tail, data) = (once(&parts.tail), &packed.data);
     if kept.shared.differs(&reader) {
-        let mut own = String::with_capacity(parts.head.len() + parts.middle.len() + 500_000);
+        // (`fill` reserves the tables' room.)
+        let mut own = String::with_capacity(parts.head.len() + parts.middle.len());
         own.push_str(&parts.head);
         kept.shared.fill(&reader, &mut own);
         own.push_str(&parts.middle);

@@ -123,9 +123,9 @@ pub fn parts(v: &View<'_>, shared: &Shared) -> Parts {
 /// no claim form open), filled with `v`'s reader's own parts.
 pub fn page_with(v: &View<'_>, shared: &Shared) -> Markup {
     let p = parts(v, shared);
-    let mut out = String::with_capacity(
-        p.head.len() + p.middle.len() + p.tail.len() + shared.data().len() + 400_000,
-    );
+    // (Filling the tables reserves their room.)
+    let mut out =
+        String::with_capacity(p.head.len() + p.middle.len() + p.tail.len() + shared.data().len());
     out.push_str(&p.head);
     maud::Render::render_to(&shared.tables(v), &mut out);
     out.push_str(&p.middle);
