@@ -424,6 +424,14 @@ async fn the_venue_hides_and_ends_events() {
         )
         .await;
     assert_eq!(bad.status, 400);
+    // A form gets the venue's page saying what to send, as for every other
+    // refusal (it had answered JSON), and nothing changed.
+    assert!(bad.body.contains("<!DOCTYPE html>"), "{}", bad.body);
+    assert!(bad.body.contains("send true or false"), "{}", bad.body);
+    assert_eq!(
+        std::fs::read_to_string(camp.data.path().join("venue/hidden.json")).unwrap(),
+        stored
+    );
     let none = venue.post(&camp, "/admin/events/nope/hide", &[]).await;
     assert_eq!(none.status, 404);
 

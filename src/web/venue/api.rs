@@ -57,6 +57,41 @@ fn json_wanted(headers: &HeaderMap) -> bool {
     wants_json(headers) || super::bearer(headers).is_some()
 }
 
+/// The venue's own caller, and whether they want JSON back; or the answer
+/// that turns anyone else away.
+async fn admitted(
+    state: &AppState,
+    peer: std::net::SocketAddr,
+    headers: &HeaderMap,
+    jar: &CookieJar,
+    lang: Lang,
+) -> Result<bool, Response> {
+    match caller(state, peer, headers, jar, lang).await {
+        Caller::Refused(response) => Err(response),
+        _ => Ok(json_wanted(headers)),
+    }
+}
+
+/// A refused change: JSON `{error, code, field}` for a script, else the
+/// venue's page saying it beside `field` (`event` when none), with `status`.
+fn refused(
+    state: &AppState,
+    lang: Lang,
+    json: bool,
+    (status, code): (StatusCode, &str),
+    field: Option<&str>,
+    message: String,
+) -> Response {
+    if json {
+        return error_json(status, code, &message, field);
+    }
+    let draft = crate::views::venue::Draft::new(&state.live.get().server.timezone);
+    let e = crate::config::created::FieldError::new(field.unwrap_or("event"), message);
+    let mut response = events::page(state, lang, &draft, Some(&e), None, None);
+    *response.status_mut() = status;
+    response
+}
+
 /// `POST /admin/events/{slug}/end`: closes the event for good, as its
 /// organisers' "end" does (journaled, then archived). The form asks for the
 /// slug typed in `confirm`.
@@ -69,10 +104,10 @@ pub(super) async fn end(
     lang: Lang,
     FormFields(fields): FormFields,
 ) -> Response {
-    if let Caller::Refused(response) = caller(&state, peer, &headers, &jar, lang).await {
-        return response;
-    }
-    let json = json_wanted(&headers);
+    let json = match admitted(&state, peer, &headers, &jar, lang).await {
+        Ok(json) => json,
+        Err(response) => return response,
+    };
     let Some(event) = state.events.get(&slug).map(|e| e.clone()) else {
         return no_event(&state, lang, &slug, json);
     };
@@ -82,12 +117,9 @@ pub(super) async fn end(
         .and_then(|f| f.get("confirm"))
         .is_some_and(|c| c.trim() == slug);
     if !json && !confirmed {
-        let draft = crate::views::venue::Draft::new(&state.live.get().server.timezone);
-        let e = crate::config::created::FieldError::new(
-            "confirm",
-            format!("type the event's name, {slug}, to close it for good"),
-        );
-        return events::page(&state, lang, &draft, Some(&e), None, None);
+        let message = format!("type the event's name, {slug}, to close it for good");
+        let bad = (StatusCode::BAD_REQUEST, "invalid");
+        return refused(&state, lang, json, bad, Some("confirm"), message);
     }
     let actor = Actor {
         id: ParticipantId(VENUE_ACTOR.to_owned()),
@@ -103,14 +135,8 @@ pub(super) async fn end(
             Redirect::to(&format!("/admin?notice=ended:{slug}")).into_response()
         }
         Answer::Reject(r) => {
-            if json {
-                return error_json(StatusCode::CONFLICT, r.code.as_str(), &r.message, None);
-            }
-            let draft = crate::views::venue::Draft::new(&state.live.get().server.timezone);
-            let e = crate::config::created::FieldError::new("event", r.message);
-            let mut response = events::page(&state, lang, &draft, Some(&e), None, None);
-            *response.status_mut() = StatusCode::CONFLICT;
-            response
+            let conflict = (StatusCode::CONFLICT, r.code.as_str());
+            refused(&state, lang, json, conflict, None, r.message)
         }
     }
 }
@@ -127,10 +153,10 @@ pub(super) async fn hide(
     lang: Lang,
     FormFields(fields): FormFields,
 ) -> Response {
-    if let Caller::Refused(response) = caller(&state, peer, &headers, &jar, lang).await {
-        return response;
-    }
-    let json = json_wanted(&headers);
+    let json = match admitted(&state, peer, &headers, &jar, lang).await {
+        Ok(json) => json,
+        Err(response) => return response,
+    };
     if !state.events.contains_key(&slug) {
         return no_event(&state, lang, &slug, json);
     }
@@ -144,7 +170,8 @@ pub(super) async fn hide(
         Some("false") | Some("0") => false,
         Some(other) => {
             let message = format!("hidden is {other:?}; send true or false");
-            return error_json(StatusCode::BAD_REQUEST, "invalid", &message, Some("hidden"));
+            let bad = (StatusCode::BAD_REQUEST, "invalid");
+            return refused(&state, lang, json, bad, Some("hidden"), message);
         }
     };
     let _one = state.venue.changing.lock().await;
@@ -164,12 +191,8 @@ pub(super) async fn hide(
     if let Err(e) = stored {
         tracing::error!(error = %e, "cannot store the venue's hidden events");
         let message = "the change could not be written to disk; nothing changed, try again";
-        return error_json(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            message,
-            None,
-        );
+        let down = (StatusCode::SERVICE_UNAVAILABLE, "unavailable");
+        return refused(&state, lang, json, down, None, message.to_owned());
     }
     state.venue.set_hidden(next);
     if json {
@@ -181,12 +204,6 @@ pub(super) async fn hide(
 
 fn no_event(state: &AppState, lang: Lang, slug: &str, json: bool) -> Response {
     let message = format!("there is no event {slug:?} on this server");
-    if json {
-        return error_json(StatusCode::NOT_FOUND, "not_found", &message, None);
-    }
-    let draft = crate::views::venue::Draft::new(&state.live.get().server.timezone);
-    let e = crate::config::created::FieldError::new("event", message);
-    let mut response = events::page(state, lang, &draft, Some(&e), None, None);
-    *response.status_mut() = StatusCode::NOT_FOUND;
-    response
+    let missing = (StatusCode::NOT_FOUND, "not_found");
+    refused(state, lang, json, missing, None, message)
 }
