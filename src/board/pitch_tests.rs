@@ -6,39 +6,11 @@
 use proptest::prelude::*;
 use proptest::sample::Index;
 
+use super::fixtures::{grid_of, orga, who};
 use super::*;
 
 fn grid() -> Grid {
-    Grid {
-        rooms: ["amphi", "sein"]
-            .iter()
-            .map(|id| Room {
-                id: RoomId::from(*id),
-                name: id.to_uppercase(),
-                capacity: 10,
-            })
-            .collect(),
-        slots: ["a", "b"]
-            .iter()
-            .map(|id| Slot {
-                id: SlotId::from(*id),
-                day: "2026-12-05".parse().unwrap(),
-                start: "09:30".parse().unwrap(),
-                end: "10:15".parse().unwrap(),
-            })
-            .collect(),
-    }
-}
-
-fn who(id: &str, role: Role) -> Actor {
-    Actor {
-        id: ParticipantId::from(id),
-        role,
-    }
-}
-
-fn orga() -> Actor {
-    who("p_orga", Role::Organiser)
+    grid_of(&["a", "b"])
 }
 
 fn alice() -> Actor {

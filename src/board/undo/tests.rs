@@ -6,70 +6,22 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 
 use super::*;
-use crate::board::{
-    Actor, Description, Grid, Host, RejectCode, Role, Room, Session, SessionId, Slot, Tags, Title,
-};
+use crate::board::fixtures::{self, at, claim_cmd, grid_of, orga, participant};
+use crate::board::{Actor, Grid, RejectCode, Session, SessionId};
 
 const SLOTS: [&str; 3] = ["a", "b", "c"];
 const ROOMS: [&str; 2] = ["amphi", "sein"];
 
 fn grid() -> Grid {
-    Grid {
-        rooms: ROOMS
-            .iter()
-            .map(|id| Room {
-                id: RoomId::from(*id),
-                name: id.to_uppercase(),
-                capacity: 10,
-            })
-            .collect(),
-        slots: SLOTS
-            .iter()
-            .map(|id| Slot {
-                id: SlotId::from(*id),
-                day: "2026-12-05".parse().unwrap(),
-                start: "09:30".parse().unwrap(),
-                end: "10:15".parse().unwrap(),
-            })
-            .collect(),
-    }
-}
-
-fn at(slot: &str, room: &str) -> Cell {
-    cell(&SlotId::from(slot), &RoomId::from(room))
-}
-
-fn actor(id: &str, role: Role) -> Actor {
-    Actor {
-        id: ParticipantId::from(id),
-        role,
-    }
-}
-
-fn orga() -> Actor {
-    actor("p_orga", Role::Organiser)
+    grid_of(&SLOTS)
 }
 
 fn alice() -> Actor {
-    actor("p_alice", Role::Participant)
-}
-
-fn claim_cmd(c: Cell, title: &str) -> Command {
-    let limits = Limits::default();
-    Command::Claim {
-        cell: c,
-        title: Title::parse(title, &limits).unwrap(),
-        host: Host::parse("Maël", &limits).unwrap(),
-        description: Description::empty(),
-        tags: Tags::default(),
-    }
+    participant("p_alice")
 }
 
 fn claim(b: &mut Board, by: &Actor, c: Cell) -> SessionId {
-    match b.execute(by, &claim_cmd(c, "Rust")).unwrap() {
-        Change::Claimed { session, .. } => session.id,
-        other => panic!("{other:?}"),
-    }
+    fixtures::claim(b, by, c, "Rust", "Maël")
 }
 
 fn announce(text: &str) -> Command {
@@ -193,7 +145,7 @@ fn what_participants_do_to_their_own_sessions_is_skipped() {
         .unwrap();
     assert_eq!(Undo::of(&b, Some(&orga().id), &voted), Undo::Skip);
     let claimed = b
-        .decide(&orga(), &claim_cmd(at("c", "sein"), "Go"))
+        .decide(&orga(), &claim_cmd(at("c", "sein"), "Go", "Maël"))
         .unwrap();
     assert_eq!(Undo::of(&b, Some(&orga().id), &claimed), Undo::Skip);
     let before = b.clone();
@@ -331,7 +283,7 @@ fn command(b: &Board, op: &Op) -> Option<Command> {
         |i: &Index| (!sessions.is_empty()).then(|| sessions[i.index(sessions.len())].id.clone());
     let cell = |c: usize| cells()[c].clone();
     Some(match op {
-        Op::Claim(c) => claim_cmd(cell(*c), "Rust"),
+        Op::Claim(c) => claim_cmd(cell(*c), "Rust", "Maël"),
         Op::Vote(i, on) => Command::Vote {
             session: pick(i)?,
             on: *on,
@@ -360,7 +312,7 @@ fn command(b: &Board, op: &Op) -> Option<Command> {
 fn who(i: usize) -> Actor {
     match i {
         3 => orga(),
-        i => actor(&format!("p_{i}"), Role::Participant),
+        i => participant(&format!("p_{i}")),
     }
 }
 
