@@ -15,6 +15,9 @@
 //   of timeline() (and at least every 30 s, in case the device slept
 //   through one; with `clock`, also at each minute, for a clock on screen);
 //   returns schedule(), which (re)starts it.
+// - Slotboard.timeIn(lang, timeZone): a function giving the "HH:MM" of a
+//   time (ms) in the event's timezone, or null when this browser cannot
+//   place one (the caller keeps its own fallback).
 // - Slotboard.keepScreenAwake(onVisible): for the screens nobody touches
 //   (the wall, a door sign): holds a screen wake lock where the browser
 //   allows it, asks again every minute and when the page is shown again,
@@ -115,5 +118,14 @@
     ask();
   }
 
-  window.Slotboard = { el, readJson, randomId, stepAt, nextChange, ticker, keepScreenAwake };
+  function timeIn(lang, timeZone) {
+    try {
+      const f = new Intl.DateTimeFormat(lang, { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+      return (t) => f.format(new Date(t));
+    } catch (_) {
+      return null;
+    }
+  }
+
+  window.Slotboard = { el, readJson, randomId, stepAt, nextChange, ticker, timeIn, keepScreenAwake };
 })();

@@ -31,18 +31,8 @@
   const clock = $("door-clock");
   let board = null; // the live state, shaped like `welcome`
 
-  let hhmm;
-  try {
-    const f = new Intl.DateTimeFormat(data.lang, {
-      timeZone: data.timezone,
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    hhmm = (t) => f.format(new Date(t));
-  } catch (_) {
-    hhmm = () => (clock ? clock.textContent : "");
-  }
+  // Without the event's timezone, the clock keeps the server's time.
+  const hhmm = window.Slotboard.timeIn(data.lang, data.timezone) || (() => (clock ? clock.textContent : ""));
 
   // What is in this room during `slot` (an entry of data.slots), looked up
   // in the live board: "taken" with its session, "locked" or "free".

@@ -45,21 +45,11 @@
   const el = (tag, cls, text) => window.Slotboard.el(tag, { class: cls || null }, text);
 
   // ---- times, in the event's timezone ------------------------------------
-  let hhmm;
-  try {
-    const f = new Intl.DateTimeFormat(data.lang, {
-      timeZone: data.timezone,
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    hhmm = (t) => f.format(new Date(t));
-  } catch (_) {
-    hhmm = (t) => {
-      const d = new Date(t);
-      return String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0");
-    };
-  }
+  // Without the event's timezone, the device's own.
+  const hhmm = window.Slotboard.timeIn(data.lang, data.timezone) || ((t) => {
+    const d = new Date(t);
+    return String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0");
+  });
 
   // ---- cells ----------------------------------------------------------------
   function renderCell(td, session, locked) {
