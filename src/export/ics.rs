@@ -22,7 +22,7 @@ pub fn ics(
     public_url: &str,
     updated: Option<Timestamp>,
 ) -> String {
-    calendar(event, board, board.sessions(), public_url, updated)
+    ics_of(event, board, board.sessions(), public_url, updated)
 }
 
 /// One session as an iCalendar file (one VEVENT), to add it alone to a
@@ -35,19 +35,7 @@ pub fn ics_session(
     updated: Option<Timestamp>,
 ) -> Option<String> {
     let s = board.session(session)?;
-    Some(calendar(event, board, [s], public_url, updated))
-}
-
-/// Some sessions of the board as an iCalendar file: a participant's own
-/// calendar feed (the sessions they host and want to attend).
-pub fn ics_of<'a>(
-    event: &EventConfig,
-    board: &Board,
-    sessions: impl IntoIterator<Item = &'a Session>,
-    public_url: &str,
-    updated: Option<Timestamp>,
-) -> String {
-    calendar(event, board, sessions, public_url, updated)
+    Some(ics_of(event, board, [s], public_url, updated))
 }
 
 /// A slot's day and time as the calendar library holds them (to the
@@ -69,7 +57,10 @@ fn naive(day: Date, time: Time) -> NaiveDateTime {
     .expect("a jiff civil date and time is a chrono one")
 }
 
-fn calendar<'a>(
+/// Some sessions of the board as an iCalendar file: a participant's own
+/// calendar feed (the sessions they host and want to attend), and the
+/// whole board's and one session's files below.
+pub fn ics_of<'a>(
     event: &EventConfig,
     board: &Board,
     sessions: impl IntoIterator<Item = &'a Session>,
