@@ -7,19 +7,7 @@ use proptest::prelude::*;
 use super::*;
 
 fn grid() -> Grid {
-    Grid {
-        rooms: vec![Room {
-            id: RoomId::from("amphi"),
-            name: "Amphi".into(),
-            capacity: 10,
-        }],
-        slots: vec![Slot {
-            id: SlotId::from("s0"),
-            day: "2026-12-05".parse().unwrap(),
-            start: "09:30".parse().unwrap(),
-            end: "10:30".parse().unwrap(),
-        }],
-    }
+    super::fixtures::grid_of(&["s0"])
 }
 
 fn who(id: &str, role: Role) -> Actor {
