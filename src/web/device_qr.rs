@@ -36,26 +36,10 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/e/{event}/me/qr.svg", get(qr))
 }
 
-/// Why the QR route refuses, in a few plain words (the code says which).
-fn qr_refusal(lang: Lang, p: LinkProblem) -> &'static str {
-    match p {
-        LinkProblem::Malformed | LinkProblem::RawToken => lang.t(
-            "malformed: not a device link.",
-            "malformé : ce n'est pas un lien d'appareil.",
-        ),
-        LinkProblem::Forged => lang.t(
-            "forged: this link was not made here for this event.",
-            "falsifié : ce lien n'a pas été fait ici pour cet événement.",
-        ),
-        LinkProblem::Expired => lang.t(
-            "expired: reload the page for a new link.",
-            "expiré : rechargez la page pour un nouveau lien.",
-        ),
-        LinkProblem::Used => lang.t(
-            "used: this link was used or replaced; reload the page for a new one.",
-            "utilisé : ce lien a servi ou a été remplacé ; rechargez la page pour un nouveau.",
-        ),
-    }
+/// Why the QR route refuses: the problem's word (which a script reads),
+/// then the sentence the device link's own page says.
+fn qr_refusal(lang: Lang, p: LinkProblem) -> String {
+    format!("{}: {}", p.code(), p.why(lang))
 }
 
 /// `GET /e/{slug}/me/qr.svg?l=..`: the QR code of a live link's URL, as

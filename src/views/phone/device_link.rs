@@ -119,30 +119,47 @@ pub fn confirm(c: &Confirm<'_>) -> Markup {
     )
 }
 
+impl LinkProblem {
+    /// Its word, for a script or a line of text (`RawToken` is malformed).
+    pub fn code(self) -> &'static str {
+        match self {
+            LinkProblem::Malformed | LinkProblem::RawToken => "malformed",
+            LinkProblem::Forged => "forged",
+            LinkProblem::Expired => "expired",
+            LinkProblem::Used => "used",
+        }
+    }
+
+    /// What is wrong with the link, in a sentence.
+    pub fn why(self, lang: Lang) -> &'static str {
+        match self {
+            LinkProblem::Malformed => lang.t(
+                "This device link is incomplete or damaged.",
+                "Ce lien d'appareil est incomplet ou abîmé.",
+            ),
+            LinkProblem::Forged => lang.t(
+                "This device link was not made by this board, or it was changed.",
+                "Ce lien d'appareil n'a pas été fait par ce tableau, ou il a été modifié.",
+            ),
+            LinkProblem::Expired => lang.t(
+                "This device link has expired: a link works for a few minutes only.",
+                "Ce lien d'appareil a expiré : un lien ne marche que quelques minutes.",
+            ),
+            LinkProblem::Used => lang.t(
+                "This device link was used already, or a newer one replaced it: a link works once.",
+                "Ce lien d'appareil a déjà servi, ou un plus récent l'a remplacé : un lien ne sert qu'une fois.",
+            ),
+            LinkProblem::RawToken => lang.t(
+                "This is an old kind of sign-in link, no longer accepted.",
+                "C'est un ancien type de lien de connexion, qui n'est plus accepté.",
+            ),
+        }
+    }
+}
+
 /// Why the link cannot be used, and to ask for a new one.
 pub fn refused(lang: Lang, slug: &str, p: LinkProblem) -> Markup {
-    let why = match p {
-        LinkProblem::Malformed => lang.t(
-            "This device link is incomplete or damaged.",
-            "Ce lien d'appareil est incomplet ou abîmé.",
-        ),
-        LinkProblem::Forged => lang.t(
-            "This device link was not made by this board, or it was changed.",
-            "Ce lien d'appareil n'a pas été fait par ce tableau, ou il a été modifié.",
-        ),
-        LinkProblem::Expired => lang.t(
-            "This device link has expired: a link works for a few minutes only.",
-            "Ce lien d'appareil a expiré : un lien ne marche que quelques minutes.",
-        ),
-        LinkProblem::Used => lang.t(
-            "This device link was used already, or a newer one replaced it: a link works once.",
-            "Ce lien d'appareil a déjà servi, ou un plus récent l'a remplacé : un lien ne sert qu'une fois.",
-        ),
-        LinkProblem::RawToken => lang.t(
-            "This is an old kind of sign-in link, no longer accepted.",
-            "C'est un ancien type de lien de connexion, qui n'est plus accepté.",
-        ),
-    };
+    let why = p.why(lang);
     page(
         lang,
         lang.t(
