@@ -40,12 +40,6 @@ async fn flood(camp: &TestServer) -> Flood {
     }
 }
 
-async fn board_json(camp: &TestServer) -> Value {
-    let (status, body) = http_get(camp, "/e/camp/board.json").await;
-    assert_eq!(status, 200, "{body}");
-    serde_json::from_str(&body).unwrap()
-}
-
 fn ids(board: &Value) -> Vec<String> {
     board["sessions"]
         .as_array()

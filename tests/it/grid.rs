@@ -26,15 +26,6 @@ fn slot<'a>(holder: &'a Value, id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no slot {id} in {holder}"))
 }
 
-async fn board_json(camp: &TestServer) -> Value {
-    request(camp, "/e/camp/board.json")
-        .get()
-        .await
-        .json()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn every_grid_op_is_one_grid_change_seen_by_everyone() {
     let camp = TestServer::start().await;

@@ -20,15 +20,6 @@ fn ids(pitches: &Value) -> Vec<String> {
         .collect()
 }
 
-async fn board_json(camp: &TestServer) -> Value {
-    request(camp, "/e/camp/board.json")
-        .get()
-        .await
-        .json()
-        .await
-        .unwrap()
-}
-
 /// Opens the queue; returns its rev.
 async fn open(org: &mut Client) -> u64 {
     org.command(json!({"op":"pitch_open","open":true}))

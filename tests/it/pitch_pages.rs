@@ -5,18 +5,7 @@
 //! pitch (the bigger rooms first), and claiming from one takes the pitch
 //! off the queue.
 
-use serde_json::Value;
-
 use crate::kit::*;
-
-async fn board_json(camp: &TestServer) -> Value {
-    request(camp, "/e/camp/board.json")
-        .get()
-        .await
-        .json()
-        .await
-        .unwrap()
-}
 
 /// A logged-in organiser browser without JavaScript, in English.
 async fn organiser(camp: &TestServer) -> NoJs {

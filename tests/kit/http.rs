@@ -163,6 +163,11 @@ pub async fn http_get(base: &(impl Base + ?Sized), path: &str) -> (u16, String) 
     (status.as_u16(), body)
 }
 
+/// The test event's `board.json` (`/e/camp/board.json`).
+pub async fn board_json(base: &(impl Base + ?Sized)) -> Value {
+    get_json(base, "/e/camp/board.json").await
+}
+
 /// GET a JSON document that must be there.
 pub async fn get_json(base: &(impl Base + ?Sized), path: &str) -> Value {
     let (status, body) = http_get(base, path).await;
